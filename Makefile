@@ -1,0 +1,55 @@
+# Etalase: `make run` serves the demo site, `make test` runs lint and the tests. `make help` lists all.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export FLASK_APP := wsgi
+
+.DEFAULT_GOAL := help
+.PHONY: help install translations messages run test test-sqlite test-postgres lint format bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## Create .venv and install the app with its dev tools
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+translations: install ## Compile the message catalogues
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
+	@test -f translations/en/LC_MESSAGES/messages.mo
+
+messages: install ## Extract new texts into the catalogues (then translate translations/en/...)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o translations/messages.pot shop admin templates
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+
+run: install translations ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask shop seed-demo --if-empty
+	@echo "Etalase: http://127.0.0.1:$(PORT)"
+	exec $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+
+test: lint translations test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
+
+test-sqlite: install translations
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+
+test-postgres: install translations
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/pytest; \
+	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+
+lint: install ## ruff check, ruff format --check, import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+format: install ## Reformat the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

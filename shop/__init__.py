@@ -1,0 +1,1 @@
+"""Etalase Karya Pemasyarakatan: the national storefront for correctional workshops' products."""

@@ -1,0 +1,129 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, render_template, request
+from whitenoise import WhiteNoise
+
+from shop.config import PROJECT_ROOT, Config
+from shop.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the site from `config`, or from the environment when none is given."""
+    if config is None:
+        _load_dotenv()
+        config = Config.from_env()
+    config.check_safe_for_production()
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(config.as_flask_config())
+    app.config["ETALASE"] = config
+    _configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
+        app.wsgi_app, root=str(PROJECT_ROOT / "static"), prefix="static/", max_age=3600
+    )
+    return app
+
+
+def _load_dotenv() -> None:
+    from dotenv import load_dotenv
+
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger("etalase").handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger("etalase").addHandler(handler)
+    logging.getLogger("etalase").setLevel(logging.WARNING if app.testing else logging.INFO)
+
+
+def select_locale() -> str:
+    """The visitor's language: the cookie they chose, else their browser's, else Indonesian."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    from shop import models  # noqa: F401  (registers the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "translations"),
+    )
+    limiter.init_app(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Any:
+        from shop.models import User
+
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from admin import bp as admin_bp
+    from shop.health import bp as health_bp
+    from shop.media import bp as media_bp
+    from shop.storefront import bp as storefront_bp
+
+    app.register_blueprint(storefront_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(media_bp)
+    app.register_blueprint(health_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error: Any) -> tuple[str, int]:
+        code = getattr(error, "code", 500) or 500
+        if code >= 500:
+            db.session.rollback()
+        template = f"errors/{code}.html" if code in (403, 404, 413, 429) else "errors/error.html"
+        return render_template(template, code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from shop import formatting
+
+    app.jinja_env.filters["rupiah"] = formatting.rupiah
+    app.jinja_env.filters["local_datetime"] = formatting.local_datetime
+    app.jinja_env.globals["current_locale"] = formatting.current_locale_code
+    app.jinja_env.globals["media_url"] = formatting.media_url
+
+
+def register_commands(app: Flask) -> None:
+    from shop.cli import shop_cli
+
+    app.cli.add_command(shop_cli)

@@ -1,0 +1,193 @@
+"""The national catalogue: categories, products, their variants and photos."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.models.base import Base, TimestampMixin, enum_column
+
+if TYPE_CHECKING:
+    from shop.models.facilities import Facility, Workshop
+
+
+class ProductStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PENDING_REVIEW = "pending_review"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class ImageReviewState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Category(Base, TimestampMixin):
+    """A node of the national taxonomy, named in Indonesian and English."""
+
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    # Food must show its permits (PIRT, halal, shelf life); the flag decides where they appear.
+    is_food: Mapped[bool] = mapped_column(default=False)
+
+    parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Category]] = relationship(
+        back_populates="parent", order_by="Category.position"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    def display_name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Product(Base, TimestampMixin):
+    """A product of one facility, sold in one or more variants."""
+
+    __tablename__ = "product"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"), index=True)
+    workshop_id: Mapped[int | None] = mapped_column(index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[ProductStatus] = mapped_column(
+        enum_column(ProductStatus, "product_status"), default=ProductStatus.DRAFT, index=True
+    )
+    is_flagship: Mapped[bool] = mapped_column(default=False)
+    made_to_order: Mapped[bool] = mapped_column(default=False)
+    lead_time_days: Mapped[int | None]
+    weight_grams: Mapped[int]
+    pirt_number: Mapped[str | None] = mapped_column(sa.String(40))
+    halal_certificate: Mapped[str | None] = mapped_column(sa.String(60))
+    shelf_life_days: Mapped[int | None]
+    published_at: Mapped[datetime | None]
+
+    facility: Mapped[Facility] = relationship(back_populates="products")
+    workshop: Mapped[Workshop | None] = relationship(
+        foreign_keys=[workshop_id],
+        primaryjoin="Product.workshop_id == Workshop.id",
+        viewonly=True,
+    )
+    category: Mapped[Category] = relationship()
+    variants: Mapped[list[ProductVariant]] = relationship(
+        back_populates="product", order_by="ProductVariant.position", cascade="all, delete-orphan"
+    )
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["workshop_id", "facility_id"],
+            ["workshop.id", "workshop.facility_id"],
+            name="fk_product_workshop_of_facility",
+        ),
+        sa.CheckConstraint("weight_grams > 0", name="weight_positive"),
+        sa.CheckConstraint(
+            "(made_to_order AND COALESCE(lead_time_days, 0) > 0)"
+            " OR (NOT made_to_order AND lead_time_days IS NULL)",
+            name="lead_time_when_made_to_order",
+        ),
+        sa.CheckConstraint(
+            "shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life_positive"
+        ),
+        sa.CheckConstraint("slug <> ''", name="slug_not_empty"),
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status is ProductStatus.PUBLISHED and self.facility.is_active
+
+    @property
+    def approved_images(self) -> list[ProductImage]:
+        return [i for i in self.images if i.review_state is ImageReviewState.APPROVED]
+
+    def __repr__(self) -> str:
+        return f"<Product {self.slug}>"
+
+
+class ProductVariant(Base, TimestampMixin):
+    """What a buyer actually puts in the cart: a SKU with its price and stock."""
+
+    __tablename__ = "product_variant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    sku: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    option_label: Mapped[str] = mapped_column(sa.String(80), default="")
+    price_idr: Mapped[int] = mapped_column(sa.BigInteger)
+    hpp_idr: Mapped[int | None] = mapped_column(sa.BigInteger)
+    stock: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    __table_args__ = (
+        sa.CheckConstraint("price_idr > 0", name="price_positive"),
+        sa.CheckConstraint("price_idr < 1000000000", name="price_below_stripe_limit"),
+        sa.CheckConstraint("hpp_idr IS NULL OR hpp_idr >= 0", name="hpp_not_negative"),
+        sa.CheckConstraint("stock >= 0", name="stock_not_negative"),
+        sa.CheckConstraint("sku <> ''", name="sku_not_empty"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<ProductVariant {self.sku}>"
+
+
+class ProductImage(Base, TimestampMixin):
+    """A photo of a product: a metadata-free master and its renditions, held until reviewed."""
+
+    __tablename__ = "product_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    alt_text: Mapped[str] = mapped_column(sa.String(300))
+    width: Mapped[int]
+    height: Mapped[int]
+    # Storage key of the cleaned master (no metadata, upright, sRGB) renditions are made from.
+    master_key: Mapped[str] = mapped_column(sa.String(200))
+    # [{"width": 320, "height": 240, "format": "webp", "key": "img/ab/abcd….webp"}, ...]
+    renditions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    review_state: Mapped[ImageReviewState] = mapped_column(
+        enum_column(ImageReviewState, "image_review_state"), default=ImageReviewState.PENDING
+    )
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+    __table_args__ = (
+        sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),
+        sa.CheckConstraint("alt_text <> ''", name="alt_text_required"),
+    )
+
+    def renditions_of(self, image_format: str) -> list[dict[str, Any]]:
+        return sorted(
+            (r for r in self.renditions if r["format"] == image_format), key=lambda r: r["width"]
+        )
+
+    def __repr__(self) -> str:
+        return f"<ProductImage {self.id} of product {self.product_id}>"

@@ -1,0 +1,1 @@
+"""Business rules over the models: plain functions and small classes, no HTTP."""

@@ -1,0 +1,130 @@
+"""Fixtures: a migrated database per test run, a clean one per test, on SQLite or PostgreSQL.
+
+With `TEST_DATABASE_URL` set (a PostgreSQL server), the run creates its own database on that
+server, migrates it once, truncates every table after each test and drops the database at the
+end, so concurrent runs never see each other's data. Otherwise each test gets a copy of a
+migrated SQLite file.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import make_url, text
+
+from shop.app import create_app
+from shop.config import Config, normalise_database_url
+from shop.extensions import db as _db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
+
+
+def make_config(database_url: str, tmp_path: Path, **overrides: object) -> Config:
+    config = Config(
+        TESTING=True,
+        SECRET_KEY="test-secret-key-that-is-long-enough-0123456789",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        UPLOAD_DIR=str(tmp_path / "uploads"),
+        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
+        SITE_URL="http://localhost",
+        WTF_CSRF_ENABLED=False,
+    )
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+def _migrate(database_url: str, tmp_path: Path) -> None:
+    app = create_app(make_config(database_url, tmp_path))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database for the run: a PostgreSQL database of its own, or a SQLite file."""
+    workdir = tmp_path_factory.mktemp("database")
+    if not ON_POSTGRES:
+        url = f"sqlite:///{workdir / 'template.db'}"
+        _migrate(url, workdir)
+        yield url
+        return
+    server = make_url(normalise_database_url(TEST_DATABASE_URL))
+    name = f"etalase_test_{uuid.uuid4().hex[:10]}"
+    admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url, workdir)
+        yield url
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> str:
+    if ON_POSTGRES:
+        return database_template
+    source = Path(make_url(database_template).database or "")
+    copy = tmp_path / "test.db"
+    shutil.copyfile(source, copy)
+    return f"sqlite:///{copy}"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a context of its own, as in production.
+
+    The `app` fixture keeps an app context open for the test's own database work; without this,
+    requests would share its `g` (the logged-in user, the chosen locale) with each other.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[override]
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, object]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, config_overrides: dict[str, object]) -> Iterator[Flask]:
+    app = create_app(make_config(database_url, tmp_path, **config_overrides))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        if ON_POSTGRES:
+            _truncate_all()
+        _db.engine.dispose()
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    with _db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def db(app: Flask):
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

@@ -1,0 +1,161 @@
+"""factory_boy factories for every model, writing through the app's session."""
+
+from __future__ import annotations
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from shop.extensions import db
+from shop.models import (
+    AuditEvent,
+    Category,
+    Facility,
+    FacilityClass,
+    FacilityKind,
+    ImageReviewState,
+    Kanwil,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ProductVariant,
+    Role,
+    TimeZone,
+    User,
+    Workshop,
+    WorkshopKind,
+)
+from shop.models.base import utcnow
+from shop.services.accounts import hash_password
+
+TEST_PASSWORD = "Uji-coba-Etalase-42"
+_HASHED = hash_password(TEST_PASSWORD)
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class KanwilFactory(BaseFactory):
+    class Meta:
+        model = Kanwil
+
+    code = factory.Sequence(lambda n: f"KW{n}")
+    name = factory.Sequence(lambda n: f"Kanwil Ditjenpas Provinsi {n}")
+    province = factory.Sequence(lambda n: f"Provinsi {n}")
+    timezone = TimeZone.WIB
+
+
+class FacilityFactory(BaseFactory):
+    class Meta:
+        model = Facility
+
+    kanwil = factory.SubFactory(KanwilFactory)
+    kind = FacilityKind.LAPAS
+    facility_class = FacilityClass.IIA
+    city = factory.Sequence(lambda n: f"Kota{n}")
+    name = factory.LazyAttribute(lambda o: f"Lapas Kelas {o.facility_class.value} {o.city}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    address = "Jl. Pemasyarakatan No. 1"
+    phone = "(061) 555 0101"
+    showroom_hours = factory.LazyFunction(lambda: {"mon": ["08:00", "15:00"]})
+    description = "Bengkel kerja kayu dan roti."
+    is_active = True
+
+
+class WorkshopFactory(BaseFactory):
+    class Meta:
+        model = Workshop
+
+    facility = factory.SubFactory(FacilityFactory)
+    name = factory.Sequence(lambda n: f"Bengkel Kayu {n}")
+    kind = WorkshopKind.WOOD
+
+
+class CategoryFactory(BaseFactory):
+    class Meta:
+        model = Category
+
+    slug = factory.Sequence(lambda n: f"kategori-{n}")
+    name = factory.Sequence(lambda n: f"Kategori {n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+    is_food = False
+
+
+class ProductFactory(BaseFactory):
+    class Meta:
+        model = Product
+
+    facility = factory.SubFactory(FacilityFactory)
+    category = factory.SubFactory(CategoryFactory)
+    name = factory.Sequence(lambda n: f"Kursi Jati {n}")
+    slug = factory.Sequence(lambda n: f"kursi-jati-{n}")
+    description = "Kursi kayu jati buatan bengkel kerja."
+    status = ProductStatus.PUBLISHED
+    weight_grams = 5000
+    published_at = factory.LazyFunction(utcnow)
+    variants = factory.RelatedFactoryList(
+        "tests.factories.ProductVariantFactory", factory_related_name="product", size=1
+    )
+
+
+class ProductVariantFactory(BaseFactory):
+    class Meta:
+        model = ProductVariant
+
+    product = factory.SubFactory(ProductFactory, variants=[])
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    option_label = ""
+    price_idr = 150_000
+    hpp_idr = 90_000
+    stock = 10
+
+
+class ProductImageFactory(BaseFactory):
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    position = 0
+    alt_text = "Kursi jati dari depan"
+    width = 800
+    height = 600
+    master_key = factory.Sequence(lambda n: f"masters/00/{n:032d}.jpg")
+    renditions = factory.LazyFunction(
+        lambda: [{"width": 320, "height": 240, "format": "webp", "key": "img/00/x.webp"}]
+    )
+    review_state = ImageReviewState.APPROVED
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"petugas{n}@etalase.demo")
+    name = factory.Sequence(lambda n: f"Petugas {n}")
+    password_hash = _HASHED
+    role = Role.CENTRAL
+    is_active = True
+
+
+class StaffFactory(UserFactory):
+    role = Role.STAFF
+    facility = factory.SubFactory(FacilityFactory)
+
+
+class KanwilUserFactory(UserFactory):
+    role = Role.KANWIL
+    kanwil = factory.SubFactory(KanwilFactory)
+
+
+class AuditEventFactory(BaseFactory):
+    class Meta:
+        model = AuditEvent
+
+    actor_label = "cli"
+    action = "product.create"
+    object_type = "product"
+    object_id = "1"
+    changes = factory.LazyFunction(dict)

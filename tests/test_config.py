@@ -1,0 +1,64 @@
+"""Configuration from the environment, and refusing unsafe production settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from shop.app import create_app
+from shop.config import Config, UnsafeConfiguration
+
+STRONG = "x" * 48
+
+
+def test_defaults_are_a_local_sqlite_site_with_the_demo_gateway() -> None:
+    config = Config.from_env({})
+    assert config.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
+    assert config.SQLALCHEMY_DATABASE_URI.endswith("instance/etalase.db")
+    assert config.UPLOAD_DIR.endswith("instance/uploads")
+    assert config.payment_gateway == "demo"
+    assert config.SESSION_COOKIE_SECURE is False
+
+
+def test_postgres_urls_use_psycopg_3() -> None:
+    config = Config.from_env({"DATABASE_URL": "postgres://u:p@db:5432/etalase"})
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u:p@db:5432/etalase"
+
+
+def test_stripe_key_selects_the_stripe_gateway() -> None:
+    assert Config.from_env({"STRIPE_SECRET_KEY": "sk_test_123"}).payment_gateway == "stripe"
+
+
+def test_production_refuses_the_development_secret_key() -> None:
+    env = {
+        "ETALASE_ENV": "production",
+        "STRIPE_SECRET_KEY": "sk_live_x",
+        "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    }
+    with pytest.raises(UnsafeConfiguration, match="SECRET_KEY"):
+        create_app(Config.from_env(env))
+
+
+def test_production_refuses_the_demo_gateway() -> None:
+    env = {"ETALASE_ENV": "production", "SECRET_KEY": STRONG}
+    with pytest.raises(UnsafeConfiguration, match="demo payment gateway"):
+        Config.from_env(env).check_safe_for_production()
+
+
+def test_production_with_real_settings_starts_with_secure_cookies() -> None:
+    env = {
+        "ETALASE_ENV": "production",
+        "SECRET_KEY": STRONG,
+        "STRIPE_SECRET_KEY": "sk_live_x",
+        "STRIPE_WEBHOOK_SECRET": "whsec_x",
+        "DATABASE_URL": "sqlite://",
+    }
+    app = create_app(Config.from_env(env))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["PAYMENT_GATEWAY"] == "stripe"
+
+
+def test_invalid_number_in_the_environment_is_reported() -> None:
+    with pytest.raises(ValueError):
+        Config.from_env({"MAIL_PORT": "dua lima"})

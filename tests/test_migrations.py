@@ -1,0 +1,56 @@
+"""The committed migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from shop.extensions import db
+from shop.health import migration_head
+from shop.migration_support import alembic_options
+from shop.models.base import UTCDateTime
+
+
+def _differences() -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts=alembic_options(),
+        )
+        return compare_metadata(context, db.metadata)
+
+
+def test_models_and_migrations_agree(app) -> None:
+    assert _differences() == []
+
+
+def test_database_is_at_the_migration_head(app) -> None:
+    current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert current == migration_head()
+
+
+def test_a_model_change_without_migration_is_reported(app) -> None:
+    import sqlalchemy as sa
+
+    extra = sa.Column("extra_note", sa.String(20), nullable=True)
+    table = db.metadata.tables["kanwil"]
+    table.append_column(extra)
+    try:
+        diffs = _differences()
+    finally:
+        table._columns.remove(extra)
+    assert any(d[0] == "add_column" and d[3].name == "extra_note" for d in diffs)
+
+
+def test_downgrade_to_base_and_upgrade_again(app) -> None:
+    downgrade(revision="base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    upgrade()
+    assert "product_variant" in inspect(db.engine).get_table_names()
+    assert _differences() == []
+
+
+def test_utc_timestamps_are_plain_timezone_columns() -> None:
+    assert UTCDateTime().impl.timezone is True
