@@ -50,6 +50,11 @@ lint: install ## ruff check, ruff format --check, import contracts
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
+bench: install translations ## Run every bench/bench_*.py; each writes its part of docs/performance.md
+	@set -e; for script in bench/bench_*.py; do \
+		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
+		echo "== $$script"; $(BIN)/python -m bench.$$(basename $$script .py); done
+
 format: install ## Reformat the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -1,0 +1,1 @@
+"""Benchmarks: each `bench_*.py` prints its numbers and writes its section of docs/performance.md."""
