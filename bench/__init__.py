@@ -1,1 +1,1 @@
-"""Benchmarks: each `bench_*.py` prints its numbers and writes its section of docs/performance.md."""
+"""Benchmarks: each `bench_*.py` prints its numbers and writes its part of docs/performance.md."""
