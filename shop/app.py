@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -25,6 +26,8 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    # The embedded defaults (SQLite file, uploads, outbox) live under instance/.
+    Path(app.instance_path).mkdir(exist_ok=True)
     app.config.from_mapping(config.as_flask_config())
     app.config["ETALASE"] = config
     _configure_logging(app)

@@ -62,3 +62,12 @@ def test_production_with_real_settings_starts_with_secure_cookies() -> None:
 def test_invalid_number_in_the_environment_is_reported() -> None:
     with pytest.raises(ValueError):
         Config.from_env({"MAIL_PORT": "dua lima"})
+
+
+def test_the_instance_folder_is_made_for_the_embedded_defaults(monkeypatch, tmp_path) -> None:
+    from shop import app as app_module
+
+    monkeypatch.setattr(app_module, "PROJECT_ROOT", tmp_path)
+    (tmp_path / "static").mkdir()
+    create_app(Config.from_env({"DATABASE_URL": "sqlite://"}))
+    assert (tmp_path / "instance").is_dir()
