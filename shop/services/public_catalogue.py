@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -32,6 +33,7 @@ from shop.models import (
     ProductStatus,
     ProductVariant,
 )
+from shop.models.facilities import WEEKDAYS
 from shop.services import search
 from shop.services.catalogue import public_products_query
 
@@ -370,3 +372,71 @@ def sitemap_entries() -> list[SitemapEntry]:
     return [SitemapEntry("facility", slug, at) for slug, at in facilities] + [
         SitemapEntry("product", slug, at) for slug, at in products
     ]
+
+
+class Availability(enum.StrEnum):
+    IN_STOCK = "in_stock"
+    LOW = "low"
+    SOLD_OUT = "sold_out"
+    MADE_TO_ORDER = "made_to_order"
+
+
+@dataclass(frozen=True)
+class StockState:
+    """What a buyer is told about stock: "Tersedia", "Sisa 3", "Habis" or made to order."""
+
+    availability: Availability
+    count: int = 0
+    lead_time_days: int | None = None
+
+    @property
+    def orderable(self) -> bool:
+        return self.availability is not Availability.SOLD_OUT
+
+
+def stock_state(product: Product, variant: ProductVariant | None = None) -> StockState:
+    """The state of one variant, or of the product as a whole (its variants summed)."""
+    if product.made_to_order:
+        return StockState(Availability.MADE_TO_ORDER, lead_time_days=product.lead_time_days)
+    count = variant.stock if variant is not None else sum(v.stock for v in product.variants)
+    if count <= 0:
+        return StockState(Availability.SOLD_OUT)
+    if count <= LOW_STOCK:
+        return StockState(Availability.LOW, count=count)
+    return StockState(Availability.IN_STOCK, count=count)
+
+
+def price_range(product: Product) -> tuple[int, int]:
+    """The lowest and highest variant price in rupiah (equal for a single variant)."""
+    prices = [v.price_idr for v in product.variants] or [0]
+    return min(prices), max(prices)
+
+
+@dataclass(frozen=True)
+class OpeningDay:
+    day: str
+    hours: tuple[str, str] | None
+    is_today: bool
+
+
+def opening_week(facility: Facility, now: datetime) -> list[OpeningDay]:
+    """The showroom's week in the facility's own time zone, today marked."""
+    local = now.astimezone(ZoneInfo(facility.timezone.value))
+    today = WEEKDAYS[local.weekday()]
+    week = []
+    for day in WEEKDAYS:
+        hours = facility.showroom_hours.get(day)
+        valid = isinstance(hours, list | tuple) and len(hours) == 2
+        week.append(
+            OpeningDay(day, (str(hours[0]), str(hours[1])) if valid else None, day == today)
+        )
+    return week
+
+
+def is_open_at(facility: Facility, now: datetime) -> bool:
+    """Whether the showroom is open at `now`, read in the facility's local time."""
+    local = now.astimezone(ZoneInfo(facility.timezone.value))
+    for day in opening_week(facility, now):
+        if day.is_today and day.hours is not None:
+            return day.hours[0] <= local.strftime("%H:%M") < day.hours[1]
+    return False
