@@ -7,7 +7,7 @@ PORT ?= 8000
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations messages run test test-sqlite test-postgres lint format bench
+.PHONY: help install translations assets messages run test test-sqlite test-postgres lint format bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -24,12 +24,15 @@ translations: install ## Compile the message catalogues
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
 	@test -f translations/en/LC_MESSAGES/messages.mo
 
+assets: install ## Fingerprint and compress static/ into static/dist/ (served with immutable caching)
+	$(BIN)/python -m shop.assets
+
 messages: install ## Extract new texts into the catalogues (then translate translations/en/...)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o translations/messages.pot shop admin templates
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
-run: install translations ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
+run: install translations assets ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask shop seed-demo --if-empty
 	@echo "Etalase: http://127.0.0.1:$(PORT)"
@@ -37,10 +40,10 @@ run: install translations ## Migrate, seed demo data when empty, serve at http:/
 
 test: lint translations test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
 
-test-sqlite: install translations
+test-sqlite: install translations assets
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 
-test-postgres: install translations
+test-postgres: install translations assets
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/pytest; \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
@@ -50,7 +53,7 @@ lint: install ## ruff check, ruff format --check, import contracts
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-bench: install translations ## Run every bench/bench_*.py; each writes its part of docs/performance.md
+bench: install translations assets ## Run every bench/bench_*.py; each writes its part of docs/performance.md
 	@set -e; for script in bench/bench_*.py; do \
 		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
 		echo "== $$script"; $(BIN)/python -m bench.$$(basename $$script .py); done

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, render_template, request
 from whitenoise import WhiteNoise
 
+from shop import assets
 from shop.config import PROJECT_ROOT, Config
 from shop.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -37,7 +38,11 @@ def create_app(config: Config | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
-        app.wsgi_app, root=str(PROJECT_ROOT / "static"), prefix="static/", max_age=3600
+        app.wsgi_app,
+        root=str(PROJECT_ROOT / "static"),
+        prefix="static/",
+        max_age=3600,
+        immutable_file_test=assets.is_immutable,
     )
     return app
 
@@ -124,6 +129,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = formatting.local_datetime
     app.jinja_env.globals["current_locale"] = formatting.current_locale_code
     app.jinja_env.globals["media_url"] = formatting.media_url
+    app.jinja_env.globals["asset_url"] = assets.asset_url
 
 
 def register_commands(app: Flask) -> None:

@@ -1,7 +1,11 @@
-"""The public storefront blueprint."""
+"""The public storefront blueprint: one module per area of the site, each registering its views."""
 
 from flask import Blueprint
 
 bp = Blueprint("shop", __name__)
 
-from shop.storefront import views  # noqa: E402,F401
+import shop.storefront.catalogue
+import shop.storefront.display
+import shop.storefront.facilities
+import shop.storefront.language
+import shop.storefront.seo

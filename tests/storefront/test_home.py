@@ -45,3 +45,20 @@ def test_unknown_page_is_a_helpful_404(client, db) -> None:
     response = client.get("/tidak-ada-halaman")
     assert response.status_code == 404
     assert "Kembali ke beranda" in response.get_data(as_text=True)
+
+
+def test_home_shows_flagships_categories_and_facilities_by_kanwil(client, db) -> None:
+    from tests.factories import CategoryFactory, KanwilFactory
+
+    bali = KanwilFactory(province="Bali")
+    facility = FacilityFactory(kanwil=bali, name="Lapas Kelas IIA Kerobokan")
+    furniture = CategoryFactory(name="Furnitur", slug="furnitur")
+    ProductFactory(facility=facility, category=furniture, name="Dupa Unggulan", is_flagship=True)
+    FacilityFactory(name="Rutan Tanpa Produk")
+    page = client.get("/").get_data(as_text=True)
+    flagships = page.split('id="flagship-title"')[1].split("</section>")[0]
+    assert "Dupa Unggulan" in flagships
+    assert 'href="/categories/furnitur"' in page
+    regions = page.split('id="regions-title"')[1]
+    assert "Bali" in regions and "Lapas Kelas IIA Kerobokan" in regions
+    assert "Rutan Tanpa Produk" in regions

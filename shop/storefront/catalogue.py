@@ -1,0 +1,119 @@
+"""The home page, the catalogue with its filters, and the product page."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from shop.formatting import current_locale_code, rupiah
+from shop.models.base import utcnow
+from shop.services import catalogue, public_catalogue
+from shop.storefront import bp
+from shop.storefront.filters import parse_catalogue_args
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    return render_template(
+        "shop/home.html",
+        figures=catalogue.catalogue_figures(),
+        flagships=public_catalogue.flagship_products(limit=8),
+        newest=public_catalogue.newest_products(limit=8),
+        categories=public_catalogue.categories_with_counts(),
+        regions=public_catalogue.facilities_by_kanwil(),
+    )
+
+
+@bp.get("/products")
+def products() -> ResponseReturnValue:
+    parsed = parse_catalogue_args(request.args)
+    result = public_catalogue.browse(parsed.query)
+    notes = list(parsed.notes)
+    if result.unknown_filters:
+        notes.append(_unknown_filter_note())
+        for key in result.unknown_filters:
+            parsed.params.pop(key, None)
+    return render_template(
+        "shop/catalogue.html",
+        query=parsed.query,
+        params=parsed.params,
+        result=result,
+        notes=notes,
+        active=_active_filters(parsed.query, result),
+        categories=public_catalogue.all_categories(),
+        facilities=public_catalogue.selling_facilities(),
+        kanwils=public_catalogue.kanwils_with_facilities(),
+        sorts=list(public_catalogue.Sort),
+    )
+
+
+def _active_filters(
+    query: public_catalogue.CatalogueQuery, result: public_catalogue.CataloguePage
+) -> list[tuple[str, str]]:
+    """(parameter, label) of each filter in force, for the chips that remove them."""
+    locale = current_locale_code()
+    active = []
+    if query.q:
+        active.append(("q", _("Kata kunci: %(q)s", q=query.q)))
+    if result.category:
+        active.append(
+            ("category", _("Kategori: %(name)s", name=result.category.display_name(locale)))
+        )
+    if result.facility:
+        active.append(("facility", _("UPT: %(name)s", name=result.facility.name)))
+    if result.kanwil:
+        active.append(("kanwil", _("Kanwil: %(name)s", name=result.kanwil.province)))
+    if query.min_price is not None:
+        active.append(("min_price", _("Mulai %(price)s", price=rupiah(query.min_price))))
+    if query.max_price is not None:
+        active.append(("max_price", _("Sampai %(price)s", price=rupiah(query.max_price))))
+    if query.in_stock:
+        active.append(("in_stock", _("Hanya yang bisa dipesan sekarang")))
+    return active
+
+
+def _unknown_filter_note() -> str:
+    return _("Sebagian filter sudah tidak berlaku (kategori, UPT atau Kanwil tidak ditemukan).")
+
+
+@bp.get("/categories/<slug>")
+def category(slug: str) -> ResponseReturnValue:
+    """A category's page is the catalogue filtered by it (one page to keep fast and tested)."""
+    if not any(c.slug == slug for c in public_catalogue.all_categories()):
+        abort(404)
+    return redirect(url_for("shop.products", category=slug), 301)
+
+
+@bp.get("/products/<slug>")
+def product(slug: str) -> ResponseReturnValue:
+    item = public_catalogue.public_product(slug)
+    if item is None:
+        abort(404)
+    return render_template(
+        "shop/product.html",
+        product=item,
+        related=public_catalogue.related_products(item, limit=4),
+        week=public_catalogue.opening_week(item.facility, utcnow()),
+    )
+
+
+@bp.app_template_global()
+def catalogue_url(params: dict[str, str], **changes: object) -> str:
+    """The catalogue URL with `params` changed: a value of None removes that parameter.
+
+    Any change other than the page itself goes back to page 1.
+    """
+    merged = {k: v for k, v in params.items() if k != "page"}
+    if "page" in changes or "page" in params:
+        merged["page"] = str(changes.get("page", params.get("page", "")))
+    for key, value in changes.items():
+        if value is None or value == "":
+            merged.pop(key, None)
+        else:
+            merged[key] = str(value)
+    if "page" not in changes:
+        merged.pop("page", None)
+    if merged.get("page") == "1":
+        merged.pop("page")
+    return url_for("shop.products", **merged)

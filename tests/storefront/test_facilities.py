@@ -1,0 +1,58 @@
+"""The facilities: the list by Kanwil and kind, each profile with its showroom in local time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shop.models import FacilityKind, ProductStatus, TimeZone
+from shop.services.public_catalogue import is_open_at
+from tests.factories import FacilityFactory, KanwilFactory, ProductFactory, WorkshopFactory
+
+
+def test_list_filters_by_kanwil_and_kind(client, db) -> None:
+    bali = KanwilFactory(code="BALI", province="Bali")
+    FacilityFactory(name="Lapas Kelas IIA Kerobokan", kanwil=bali)
+    FacilityFactory(name="LPKA Kelas II Karangasem", kanwil=bali, kind=FacilityKind.LPKA,
+                    facility_class="II")  # fmt: skip
+    FacilityFactory(name="Rutan Kelas IIA Ambon")
+    FacilityFactory(name="Lapas Tutup", is_active=False)
+    page = client.get("/facilities").get_data(as_text=True)
+    assert "Kerobokan" in page and "Karangasem" in page and "Ambon" in page
+    assert "Lapas Tutup" not in page
+    page = client.get("/facilities?kanwil=bali&kind=lpka").get_data(as_text=True)
+    assert "Karangasem" in page and "Kerobokan" not in page and "Ambon" not in page
+    assert client.get("/facilities?kanwil=%00&kind=penjara").status_code == 200
+
+
+def test_profile_shows_workshops_hours_in_local_time_and_products(client, db) -> None:
+    maluku = KanwilFactory(code="MALUKU", province="Maluku", timezone=TimeZone.WIT)
+    facility = FacilityFactory(
+        name="Rutan Kelas IIA Ambon",
+        slug="rutan-kelas-iia-ambon",
+        kanwil=maluku,
+        kind=FacilityKind.RUTAN,
+        showroom_hours={"mon": ["08:00", "15:00"], "fri": ["08:00", "11:30"]},
+    )
+    WorkshopFactory(facility=facility, name="Dapur Sambal Roa")
+    ProductFactory(facility=facility, name="Sambal Roa")
+    ProductFactory(facility=facility, name="Sambal Draf", status=ProductStatus.DRAFT)
+    page = client.get("/facilities/rutan-kelas-iia-ambon").get_data(as_text=True)
+    assert "Rutan · Kelas IIA" in page
+    assert "Dapur Sambal Roa" in page
+    assert "08:00\u201311:30 WIT" in page and "Tutup" in page
+    assert "Sambal Roa" in page and "Sambal Draf" not in page
+
+
+def test_opening_is_judged_in_the_facility_time_zone(db) -> None:
+    facility = FacilityFactory(
+        kanwil=KanwilFactory(timezone=TimeZone.WIT), showroom_hours={"mon": ["08:00", "15:00"]}
+    )
+    # Monday 23:30 UTC is Tuesday 08:30 in Jayapura: closed (Tuesday has no hours).
+    assert not is_open_at(facility, datetime(2026, 11, 30, 23, 30, tzinfo=UTC))
+    # Monday 00:30 UTC is Monday 09:30 WIT: open, though 00:30 would be closed in UTC.
+    assert is_open_at(facility, datetime(2026, 11, 30, 0, 30, tzinfo=UTC))
+
+
+def test_inactive_facility_is_a_404(client, db) -> None:
+    FacilityFactory(slug="lapas-tutup", is_active=False)
+    assert client.get("/facilities/lapas-tutup").status_code == 404
