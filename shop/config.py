@@ -47,6 +47,15 @@ class Config:
     MAIL_DEFAULT_SENDER: str = "Etalase Karya Pemasyarakatan <noreply@etalase.local>"
     MAIL_OUTBOX_DIR: str = str(INSTANCE_DIR / "outbox")
     RATELIMIT_STORAGE_URI: str = "memory://"
+    # Failed logins allowed per account and per address (Flask-Limiter notation).
+    LOGIN_RATE_LIMIT_ACCOUNT: str = "5 per 15 minutes"
+    LOGIN_RATE_LIMIT_ADDRESS: str = "20 per 15 minutes"
+    # Photos in S3-compatible object storage when S3_BUCKET is set; a local folder otherwise.
+    # Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+    S3_BUCKET: str = ""
+    S3_ENDPOINT_URL: str = ""
+    S3_REGION: str = "ap-southeast-3"
+    S3_PUBLIC_URL: str = ""
     MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
@@ -93,6 +102,14 @@ class Config:
             MAIL_OUTBOX_DIR=env.get("MAIL_OUTBOX_DIR") or cls.MAIL_OUTBOX_DIR,
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
             MAX_IMAGE_BYTES=_int(env.get("MAX_IMAGE_BYTES"), cls.MAX_IMAGE_BYTES),
+            LOGIN_RATE_LIMIT_ACCOUNT=env.get("LOGIN_RATE_LIMIT_ACCOUNT")
+            or cls.LOGIN_RATE_LIMIT_ACCOUNT,
+            LOGIN_RATE_LIMIT_ADDRESS=env.get("LOGIN_RATE_LIMIT_ADDRESS")
+            or cls.LOGIN_RATE_LIMIT_ADDRESS,
+            S3_BUCKET=env.get("S3_BUCKET", ""),
+            S3_ENDPOINT_URL=env.get("S3_ENDPOINT_URL", ""),
+            S3_REGION=env.get("S3_REGION") or cls.S3_REGION,
+            S3_PUBLIC_URL=(env.get("S3_PUBLIC_URL") or "").rstrip("/"),
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_SECURE=production,
         )

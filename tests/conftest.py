@@ -128,3 +128,31 @@ def db(app: Flask):
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def login_as(app: Flask, client: FlaskClient):
+    """Sign a client in, through the real login form, as a new user of `role`.
+
+    `login_as("staff", facility=f)`, `login_as("kanwil", kanwil=k)`, `login_as("central")`;
+    staff and kanwil get a new facility or Kanwil when none is given. Pass `client=` to sign
+    in a second client. Returns the user.
+    """
+    from shop.models import Role
+    from tests import factories
+
+    def sign_in(role: str, *, facility=None, kanwil=None, client: FlaskClient = client):
+        role = Role(role)
+        if role is Role.STAFF:
+            user = factories.StaffFactory(facility=facility or factories.FacilityFactory())
+        elif role is Role.KANWIL:
+            user = factories.KanwilUserFactory(kanwil=kanwil or factories.KanwilFactory())
+        else:
+            user = factories.UserFactory(role=role)
+        response = client.post(
+            "/admin/login", data={"email": user.email, "password": factories.TEST_PASSWORD}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in

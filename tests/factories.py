@@ -18,7 +18,10 @@ from shop.models import (
     ProductImage,
     ProductStatus,
     ProductVariant,
+    ReviewSubmission,
     Role,
+    StockMovement,
+    StockReason,
     TimeZone,
     User,
     Workshop,
@@ -159,3 +162,27 @@ class AuditEventFactory(BaseFactory):
     object_type = "product"
     object_id = "1"
     changes = factory.LazyFunction(dict)
+
+
+class StockMovementFactory(BaseFactory):
+    class Meta:
+        model = StockMovement
+
+    variant = factory.SubFactory(ProductVariantFactory)
+    quantity = 5
+    stock_after = 15
+    reason = StockReason.PRODUCED
+    note = ""
+    actor_label = "cli"
+
+
+class ReviewSubmissionFactory(BaseFactory):
+    class Meta:
+        model = ReviewSubmission
+
+    product = factory.SubFactory(ProductFactory, status=ProductStatus.PENDING_REVIEW)
+    no_faces = True
+    no_names = True
+    no_identifying_details = True
+    photos_where_allowed = True
+    no_people = None

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from tqdm import tqdm
 
 from shop.extensions import db
-from shop.models import Product, Role
-from shop.services import accounts
+from shop.models import Facility, Product, ProductImage, Role
+from shop.models.base import utcnow
+from shop.services import accounts, images, product_import
 from shop.services.demo import seed
 from shop.services.errors import DomainError
 from shop.services.storage import storage_from_config
@@ -77,3 +78,73 @@ def create_user_command(
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     click.echo(f"Akun {user.email} ({user.role.value}) dibuat.")
+
+
+@shop_cli.command("rebuild-images")
+def rebuild_images_command() -> None:
+    """Make every photo's renditions again from its master, after the sizes changed."""
+    storage = storage_from_config(current_app.config)
+    ids = list(db.session.scalars(select(ProductImage.id).order_by(ProductImage.id)))
+    failed = 0
+    for image_id in tqdm(ids, desc="Foto", unit="foto"):
+        image = db.session.get(ProductImage, image_id)
+        try:
+            renditions = images.rebuild_renditions(storage.read(image.master_key))
+        except Exception as error:  # one broken file must not stop the others
+            failed += 1
+            tqdm.write(f"Foto {image_id}: {error}")
+            continue
+        stored = images.store_renditions(storage, renditions)
+        old_keys = {r["key"] for r in image.renditions} - {r["key"] for r in stored}
+        image.renditions = stored
+        db.session.commit()
+        for key in old_keys:
+            storage.delete(key)
+    click.echo(f"{len(ids) - failed} foto dibuat ulang, {failed} gagal.")
+    if failed:
+        raise SystemExit(1)
+
+
+@shop_cli.command("import-products")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--images",
+    "images_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder holding the photos named in the CSV's photos column.",
+)
+@click.option("--facility", "facility_slug", required=True, help="Slug of the facility.")
+def import_products_command(csv_file: str, images_dir: str | None, facility_slug: str) -> None:
+    """Import products from a CSV (one row per variant), all or nothing."""
+    facility = db.session.scalar(select(Facility).where(Facility.slug == facility_slug))
+    if facility is None:
+        raise click.ClickException(f"UPT dengan slug '{facility_slug}' tidak ditemukan.")
+    with open(csv_file, "rb") as handle:
+        data = handle.read()
+    total = max(len(data.splitlines()) - 1, 0)
+    source = product_import.folder_source(images_dir) if images_dir else (lambda _name: None)
+    try:
+        with tqdm(total=total, desc="Produk", unit="produk") as bar:
+            report = product_import.import_products(
+                facility=facility,
+                csv_bytes=data,
+                photo_source=source,
+                actor=None,
+                actor_label="cli",
+                storage=storage_from_config(current_app.config),
+                max_image_bytes=current_app.config["MAX_IMAGE_BYTES"],
+                now=utcnow(),
+                on_step=lambda: bar.update(1),
+            )
+    except product_import.ImportFailed as failure:
+        db.session.rollback()
+        for error in failure.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(str(failure)) from None
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Diimpor ke {facility.name}: {report.products} produk, {report.variants} varian, "
+        f"{report.photos} foto (draf, menunggu pengajuan)."
+    )

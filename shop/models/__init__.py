@@ -22,6 +22,8 @@ from shop.models.facilities import (
     Workshop,
     WorkshopKind,
 )
+from shop.models.review import ReviewSubmission
+from shop.models.stock import StockMovement, StockReason
 
 __all__ = [
     "WEEKDAYS",
@@ -38,7 +40,10 @@ __all__ = [
     "ProductImage",
     "ProductStatus",
     "ProductVariant",
+    "ReviewSubmission",
     "Role",
+    "StockMovement",
+    "StockReason",
     "TimeZone",
     "User",
     "Workshop",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shop.models.base import Base, TimestampMixin, enum_column
 
 if TYPE_CHECKING:
+    from shop.models.accounts import User
     from shop.models.facilities import Facility, Workshop
 
 
@@ -81,6 +82,14 @@ class Product(Base, TimestampMixin):
     halal_certificate: Mapped[str | None] = mapped_column(sa.String(60))
     shelf_life_days: Mapped[int | None]
     published_at: Mapped[datetime | None]
+    # Review: the last submission and the last decision; the queue holds products whose
+    # submission is newer than their decision. A rejection's reason is shown to the staff.
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     facility: Mapped[Facility] = relationship(back_populates="products")
     workshop: Mapped[Workshop | None] = relationship(
@@ -89,6 +98,7 @@ class Product(Base, TimestampMixin):
         viewonly=True,
     )
     category: Mapped[Category] = relationship()
+    reviewer: Mapped[User | None] = relationship()
     variants: Mapped[list[ProductVariant]] = relationship(
         back_populates="product", order_by="ProductVariant.position", cascade="all, delete-orphan"
     )
@@ -112,7 +122,32 @@ class Product(Base, TimestampMixin):
             "shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life_positive"
         ),
         sa.CheckConstraint("slug <> ''", name="slug_not_empty"),
+        sa.CheckConstraint(
+            "status <> 'published' OR published_at IS NOT NULL", name="published_has_date"
+        ),
+        sa.CheckConstraint(
+            "status <> 'pending_review' OR submitted_at IS NOT NULL", name="pending_was_submitted"
+        ),
     )
+
+    @property
+    def was_published(self) -> bool:
+        """Published at least once: such a product is archived, never deleted."""
+        return self.published_at is not None
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.submitted_at is not None and (
+            self.reviewed_at is None or self.reviewed_at < self.submitted_at
+        )
+
+    @property
+    def pending_images(self) -> list[ProductImage]:
+        return [i for i in self.images if i.review_state is ImageReviewState.PENDING]
+
+    @property
+    def total_stock(self) -> int:
+        return sum(v.stock for v in self.variants)
 
     @property
     def is_public(self) -> bool:
@@ -140,6 +175,8 @@ class ProductVariant(Base, TimestampMixin):
     price_idr: Mapped[int] = mapped_column(sa.BigInteger)
     hpp_idr: Mapped[int | None] = mapped_column(sa.BigInteger)
     stock: Mapped[int] = mapped_column(default=0)
+    # At or below this the back office marks the variant as running low.
+    low_stock_threshold: Mapped[int] = mapped_column(default=2, server_default="2")
     position: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="variants")
@@ -150,7 +187,12 @@ class ProductVariant(Base, TimestampMixin):
         sa.CheckConstraint("hpp_idr IS NULL OR hpp_idr >= 0", name="hpp_not_negative"),
         sa.CheckConstraint("stock >= 0", name="stock_not_negative"),
         sa.CheckConstraint("sku <> ''", name="sku_not_empty"),
+        sa.CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_not_negative"),
     )
+
+    @property
+    def is_low_on_stock(self) -> bool:
+        return self.stock <= self.low_stock_threshold
 
     def __repr__(self) -> str:
         return f"<ProductVariant {self.sku}>"

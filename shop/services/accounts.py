@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -148,3 +153,123 @@ def _scope_kanwil(role: Role, code: str | None) -> Kanwil | None:
     if kanwil is None:
         raise UnknownScope(_l("Kanwil dengan kode '%(code)s' tidak ditemukan.", code=code))
     return kanwil
+
+
+class InvalidResetLink(AccountError):
+    pass
+
+
+class WrongPassword(AccountError):
+    pass
+
+
+RESET_LINK_MAX_AGE = 72 * 3600
+_RESET_SALT = "etalase.password-reset"
+# Compared against when the email is unknown, so a login takes as long either way.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0", method="scrypt")
+
+
+def authenticate(*, email: str, password: str, now: datetime) -> User | None:
+    """The active user with this email and password, or None; a success records the time."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not password_matches(user, password) or not user.is_active:
+        return None
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Replace the user's own password after checking the current one."""
+    if not password_matches(user, current_password):
+        raise WrongPassword(_l("Kata sandi saat ini salah."))
+    check_password_strength(new_password, email=user.email)
+    user.password_hash = hash_password(new_password)
+    audit.record(actor=user, action="user.password_change", obj=user, changes={})
+    db.session.commit()
+
+
+def set_active(*, user: User, active: bool, actor: User) -> None:
+    if user.id == actor.id and not active:
+        raise AccountError(_l("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    if user.is_active == active:
+        return
+    audit.record(
+        actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
+        changes={"is_active": [user.is_active, active]},
+    )  # fmt: skip
+    user.is_active = active
+    db.session.commit()
+
+
+def start_password_reset(*, user: User, actor: User, secret_key: str) -> str:
+    """Lock the account's password and return a token that sets a new one, usable once.
+
+    The old password stops working at once. The token is signed over the new (random) password
+    hash, so it is void as soon as a password is set with it, or the account is reset again.
+    """
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    audit.record(actor=actor, action="user.password_reset", obj=user, changes={})
+    db.session.commit()
+    return _reset_serializer(secret_key).dumps({"user": user.id, "hash": _hash_tag(user)})
+
+
+def user_for_reset_token(*, token: str, secret_key: str) -> User:
+    try:
+        payload = _reset_serializer(secret_key).loads(token, max_age=RESET_LINK_MAX_AGE)
+    except BadData:
+        raise InvalidResetLink(
+            _l("Tautan ini tidak berlaku lagi. Minta tautan baru kepada admin.")
+        ) from None
+    user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
+    if user is None or not user.is_active or payload.get("hash") != _hash_tag(user):
+        raise InvalidResetLink(_l("Tautan ini tidak berlaku lagi. Minta tautan baru kepada admin."))
+    return user
+
+
+def complete_password_reset(*, token: str, new_password: str, secret_key: str) -> User:
+    user = user_for_reset_token(token=token, secret_key=secret_key)
+    check_password_strength(new_password, email=user.email)
+    user.password_hash = hash_password(new_password)
+    audit.record(actor=user, action="user.password_set", obj=user, changes={})
+    db.session.commit()
+    return user
+
+
+def _hash_tag(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:24]
+
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=_RESET_SALT)
+
+
+def update_user(
+    *, user: User, name: str, role: Role | str, facility_slug: str | None,
+    kanwil_code: str | None, actor: User,
+) -> None:  # fmt: skip
+    """Change an account's name, role and scope (admins only; the view checks the role)."""
+    role = Role(role)
+    name = name.strip()
+    if not name:
+        raise AccountError(_l("Nama wajib diisi."))
+    facility = _scope_facility(role, facility_slug)
+    kanwil = _scope_kanwil(role, kanwil_code)
+    before = _user_fields(user)
+    user.name, user.role, user.facility, user.kanwil = name, role, facility, kanwil
+    changes = audit.diff(before, _user_fields(user))
+    if changes:
+        audit.record(actor=actor, action="user.update", obj=user, changes=changes)
+    db.session.commit()
+
+
+def _user_fields(user: User) -> dict[str, object]:
+    return {
+        "name": user.name,
+        "role": user.role.value,
+        "facility": user.facility.slug if user.facility else None,
+        "kanwil": user.kanwil.code if user.kanwil else None,
+    }

@@ -18,8 +18,11 @@ from shop.models import (
     User,
     Workshop,
 )
+from shop.models.base import utcnow
 from shop.services import audit
 from shop.services.errors import DomainError
+
+MAX_PRICE_IDR = 1_000_000_000
 
 
 class CatalogueError(DomainError):
@@ -69,6 +72,8 @@ def create_product(
         slug=unique_slug(f"{data.name} {facility.city}"),
         description=data.description.strip(),
         status=status,
+        published_at=utcnow() if status is ProductStatus.PUBLISHED else None,
+        submitted_at=utcnow() if status is ProductStatus.PENDING_REVIEW else None,
         made_to_order=data.made_to_order,
         lead_time_days=data.lead_time_days if data.made_to_order else None,
         weight_grams=data.weight_grams,
@@ -116,15 +121,13 @@ def unique_slug(text: str) -> str:
     return f"{base}-{n}"
 
 
+def check_new_product(facility: Facility, data: ProductInput) -> None:
+    """Every rule a new product must meet, without writing anything."""
+    _check_product(facility, data)
+
+
 def _check_product(facility: Facility, data: ProductInput) -> None:
-    if not data.name.strip():
-        raise CatalogueError(_l("Nama produk wajib diisi."))
-    if data.weight_grams <= 0:
-        raise CatalogueError(_l("Berat harus lebih dari 0 gram."))
-    if data.made_to_order and not (data.lead_time_days and data.lead_time_days > 0):
-        raise CatalogueError(_l("Produk pesanan membutuhkan lama pengerjaan dalam hari."))
-    if data.workshop is not None and data.workshop.facility_id != facility.id:
-        raise CatalogueError(_l("Bengkel kerja itu bukan milik UPT ini."))
+    check_product_fields(facility, data)
     if not data.variants:
         raise CatalogueError(_l("Produk membutuhkan minimal satu varian."))
     if len(data.variants) > 1 and any(not v.option_label.strip() for v in data.variants):
@@ -138,12 +141,32 @@ def _check_product(facility: Facility, data: ProductInput) -> None:
     if taken:
         raise CatalogueError(_l("SKU sudah dipakai: %(skus)s", skus=", ".join(taken)))
     for v in data.variants:
-        if v.price_idr <= 0:
-            raise CatalogueError(_l("Harga harus lebih dari Rp0."))
-        if v.stock < 0:
-            raise CatalogueError(_l("Stok tidak boleh negatif."))
-        if v.hpp_idr is not None and v.hpp_idr < 0:
-            raise CatalogueError(_l("HPP tidak boleh negatif."))
+        check_variant_numbers(v.price_idr, v.stock, v.hpp_idr)
+
+
+def check_product_fields(facility: Facility, data: ProductInput) -> None:
+    """The rules of a product's own fields, shared by creating and editing."""
+    if not data.name.strip():
+        raise CatalogueError(_l("Nama produk wajib diisi."))
+    if data.weight_grams <= 0:
+        raise CatalogueError(_l("Berat harus lebih dari 0 gram."))
+    if data.made_to_order and not (data.lead_time_days and data.lead_time_days > 0):
+        raise CatalogueError(_l("Produk pesanan membutuhkan lama pengerjaan dalam hari."))
+    if data.workshop is not None and data.workshop.facility_id != facility.id:
+        raise CatalogueError(_l("Bengkel kerja itu bukan milik UPT ini."))
+    if data.shelf_life_days is not None and data.shelf_life_days <= 0:
+        raise CatalogueError(_l("Masa simpan harus lebih dari 0 hari."))
+
+
+def check_variant_numbers(price_idr: int, stock: int, hpp_idr: int | None) -> None:
+    if price_idr <= 0:
+        raise CatalogueError(_l("Harga harus lebih dari Rp0."))
+    if price_idr >= MAX_PRICE_IDR:
+        raise CatalogueError(_l("Harga harus di bawah Rp1.000.000.000."))
+    if stock < 0:
+        raise CatalogueError(_l("Stok tidak boleh negatif."))
+    if hpp_idr is not None and hpp_idr < 0:
+        raise CatalogueError(_l("HPP tidak boleh negatif."))
 
 
 @dataclass(frozen=True)

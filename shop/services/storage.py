@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class StorageError(Exception):
@@ -61,6 +63,94 @@ class LocalStorage:
         return f"{self.base_url}/{key}"
 
 
-def storage_from_config(config: dict[str, object]) -> Storage:
-    """The storage the configuration names: a local folder under UPLOAD_DIR for now."""
+class S3Storage:
+    """Files in an S3-compatible bucket, served from `public_url` (a CDN or the bucket itself).
+
+    Keys are content hashes, so every object is stored with a one-year immutable cache header.
+    """
+
+    CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        public_url: str = "",
+        client: Any = None,
+    ) -> None:
+        import boto3
+
+        self.bucket = bucket
+        self.client = client or boto3.client(
+            "s3", endpoint_url=endpoint_url or None, region_name=region or None
+        )
+        base = public_url or (
+            f"{endpoint_url.rstrip('/')}/{bucket}"
+            if endpoint_url
+            else f"https://{bucket}.s3.amazonaws.com"
+        )
+        self.base_url = base.rstrip("/")
+
+    def save(self, key: str, data: bytes, content_type: str) -> None:
+        _check_key(key)
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=data, ContentType=content_type,
+                CacheControl=self.CACHE_CONTROL,
+            )  # fmt: skip
+        except Exception as error:
+            raise StorageError(f"could not store {key!r}: {error}") from error
+
+    def read(self, key: str) -> bytes:
+        _check_key(key)
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+        except Exception as error:
+            raise StorageError(f"no stored file {key!r}") from error
+        return response["Body"].read()
+
+    def exists(self, key: str) -> bool:
+        _check_key(key)
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise StorageError(f"could not check {key!r}: {error}") from error
+        return True
+
+    def delete(self, key: str) -> None:
+        _check_key(key)
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def url(self, key: str) -> str:
+        return f"{self.base_url}/{key}"
+
+
+def _check_key(key: str) -> None:
+    parts = key.split("/")
+    if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise StorageError(f"invalid storage key: {key!r}")
+
+
+def storage_from_config(config: Mapping[str, Any]) -> Storage:
+    """The storage the configuration names: an S3 bucket when S3_BUCKET is set, else UPLOAD_DIR."""
+    bucket = str(config.get("S3_BUCKET") or "")
+    if bucket:
+        return _s3_storage(
+            bucket,
+            str(config.get("S3_ENDPOINT_URL") or ""),
+            str(config.get("S3_REGION") or ""),
+            str(config.get("S3_PUBLIC_URL") or ""),
+        )
     return LocalStorage(str(config["UPLOAD_DIR"]))
+
+
+@functools.lru_cache(maxsize=8)
+def _s3_storage(bucket: str, endpoint_url: str, region: str, public_url: str) -> S3Storage:
+    """One client per configuration: boto3 clients are slow to make and safe to share."""
+    return S3Storage(bucket=bucket, endpoint_url=endpoint_url, region=region, public_url=public_url)

@@ -1,0 +1,27 @@
+"""The audit trail, filtered: who changed what, before and after."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+
+from admin import bp
+from admin.forms import AuditFilterForm
+from admin.helpers import page_number
+from shop.services import audit_log
+
+PER_PAGE = 50
+
+
+@bp.get("/audit", endpoint="audit_log")
+def audit_log_view() -> ResponseReturnValue:
+    form = AuditFilterForm(formdata=request.args)
+    page = page_number()
+    events, total = audit_log.search(
+        action=form.action.data or "", actor=form.actor.data or "",
+        object_type=form.object_type.data or "", object_id=form.object_id.data or "",
+        page=page, per_page=PER_PAGE,
+    )  # fmt: skip
+    return render_template(
+        "admin/audit.html", form=form, events=events, total=total, page=page, per_page=PER_PAGE
+    )

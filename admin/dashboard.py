@@ -1,0 +1,15 @@
+"""The back office's start page: what needs attention in the user's scope."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from admin import bp
+from admin.helpers import me
+from shop.services import dashboard as figures
+
+
+@bp.get("/")
+def dashboard() -> ResponseReturnValue:
+    return render_template("admin/dashboard.html", summary=figures.summary(user=me()))

@@ -1,0 +1,83 @@
+"""Admins manage facilities (UPT) and regional offices (Kanwil)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from admin import bp
+from admin.forms import WEEKDAY_LABELS, FacilityForm, KanwilForm, options
+from admin.helpers import me
+from admin.profile import profile_from
+from shop.database import db
+from shop.models import Facility, Kanwil
+from shop.services import facility_profile, scoping
+from shop.services.errors import DomainError
+
+
+@bp.get("/facilities")
+def facility_list() -> ResponseReturnValue:
+    return render_template(
+        "admin/facilities/list.html",
+        facilities=db.session.scalars(scoping.facilities(me())).all(),
+        kanwil=facility_profile.all_kanwil(),
+        kanwil_form=KanwilForm(),
+    )
+
+
+@bp.route("/facilities/new", methods=["GET", "POST"], defaults={"facility_id": None})
+@bp.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])
+def facility_edit(facility_id: int | None) -> ResponseReturnValue:
+    facility = scoping.get_in_scope(me(), Facility, facility_id) if facility_id else None
+    form = FacilityForm(obj=facility if request.method == "GET" else None)
+    form.kanwil_id.choices = options((k.id, k.name) for k in facility_profile.all_kanwil())
+    if request.method == "GET" and facility is not None:
+        form.kind.data = facility.kind.value
+        form.facility_class.data = facility.facility_class.value
+        for entry, text in zip(form.hours, facility_profile.hours_as_text(facility), strict=True):
+            entry.data = text
+    if form.validate_on_submit():
+        kanwil = db.session.get(Kanwil, form.kanwil_id.data)
+        try:
+            if kanwil is None:
+                raise facility_profile.FacilityError(_l("Pilih Kanwil."))
+            saved = facility_profile.save_facility(
+                facility=facility,
+                data=facility_profile.FacilityData(
+                    name=form.name.data, kanwil=kanwil, kind=form.kind.data,
+                    facility_class=form.facility_class.data, city=form.city.data,
+                    is_active=form.is_active.data, profile=profile_from(form),
+                ),
+                actor=me(),
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_l("UPT %(name)s disimpan.", name=saved.name), "success")
+            return redirect(url_for("admin.facility_list"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/facilities/form.html", form=form, facility=facility,
+        weekdays=list(WEEKDAY_LABELS.values()),
+    ), status  # fmt: skip
+
+
+@bp.post("/kanwil")
+def kanwil_create() -> ResponseReturnValue:
+    form = KanwilForm()
+    if form.validate_on_submit():
+        try:
+            facility_profile.create_kanwil(
+                code=form.code.data, name=form.name.data, province=form.province.data,
+                timezone=form.timezone.data, actor=me(),
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_l("Kanwil ditambahkan."), "success")
+    else:
+        flash(_l("Kode, nama dan provinsi Kanwil wajib diisi."), "error")
+    return redirect(url_for("admin.facility_list"))

@@ -1,0 +1,246 @@
+"""The back office's forms. Field errors are shown next to their field (inline)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import Optional as OptionalValidator
+
+from shop.models import WEEKDAYS, FacilityClass, FacilityKind, Role, StockReason, TimeZone
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class RupiahField(IntegerField):
+    """An integer of rupiah that also accepts what people type: `Rp150.000`, `150 000`."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str):
+            cleaned = re.sub(r"(?i)^\s*rp\.?|[\s.]", "", valuelist[0])
+            valuelist = [cleaned]
+        super().process_formdata(valuelist)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("Kata sandi baru"), validators=[DataRequired(), Length(min=10, max=200)]
+    )
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("Kedua isian tidak sama."))],
+    )
+
+
+class PasswordSetForm(FlaskForm):
+    new_password = PasswordField(
+        _l("Kata sandi baru"), validators=[DataRequired(), Length(min=10, max=200)]
+    )
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("Kedua isian tidak sama."))],
+    )
+
+
+class VariantForm(Form):
+    variant_id = HiddenField()
+    sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=64)])
+    option_label = StringField(_l("Pilihan (ukuran, warna)"), validators=[Length(max=80)])
+    price_idr = RupiahField(
+        _l("Harga (Rp)"), validators=[InputRequired(), NumberRange(min=1, max=999_999_999)]
+    )
+    hpp_idr = RupiahField(
+        _l("HPP / biaya produksi (Rp)"), validators=[OptionalValidator(), NumberRange(min=0)]
+    )
+    stock = IntegerField(
+        _l("Stok awal"),
+        default=0,
+        validators=[OptionalValidator(), NumberRange(min=0, max=100_000)],
+    )
+    low_stock_threshold = IntegerField(
+        _l("Tandai menipis pada stok"), default=2,
+        validators=[OptionalValidator(), NumberRange(min=0, max=100_000)],
+    )  # fmt: skip
+
+
+class ProductForm(FlaskForm):
+    facility_id = SelectField(_l("UPT"), coerce=int, validators=[OptionalValidator()])
+    name = StringField(_l("Nama produk"), validators=[DataRequired(), Length(max=160)])
+    category_id = SelectField(_l("Kategori"), coerce=int, validators=[DataRequired()])
+    workshop_id = SelectField(_l("Bengkel kerja"), coerce=int, validators=[OptionalValidator()])
+    description = TextAreaField(_l("Deskripsi"), validators=[Length(max=5000)])
+    weight_grams = IntegerField(
+        _l("Berat kirim (gram)"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)]
+    )
+    made_to_order = BooleanField(_l("Dibuat sesuai pesanan"))
+    lead_time_days = IntegerField(
+        _l("Lama pengerjaan (hari)"), validators=[OptionalValidator(), NumberRange(min=1, max=365)]
+    )
+    pirt_number = StringField(_l("Nomor PIRT (pangan)"), validators=[Length(max=40)])
+    halal_certificate = StringField(_l("Sertifikat halal (pangan)"), validators=[Length(max=60)])
+    shelf_life_days = IntegerField(
+        _l("Masa simpan (hari, pangan)"),
+        validators=[OptionalValidator(), NumberRange(min=1, max=3650)],
+    )
+    is_flagship = BooleanField(_l("Produk unggulan"))
+    variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=20)
+    add_variant = SubmitField(_l("Tambah varian"))
+    save = SubmitField(_l("Simpan"))
+
+    def validate_lead_time_days(self, field: Field) -> None:
+        if self.made_to_order.data and not field.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("Isi lama pengerjaan untuk produk pesanan."))
+
+
+class PhotoUploadForm(FlaskForm):
+    photos = MultipleFileField(_l("Foto (JPEG, PNG atau WebP)"))
+    alt_text = StringField(
+        _l("Teks alternatif (apa yang tampak di foto)"),
+        validators=[DataRequired(message=_l("Teks alternatif wajib diisi.")), Length(max=300)],
+    )
+
+
+class AltTextForm(FlaskForm):
+    alt_text = StringField(
+        _l("Teks alternatif"),
+        validators=[DataRequired(message=_l("Teks alternatif wajib diisi.")), Length(max=300)],
+    )
+
+
+class SubmitForReviewForm(FlaskForm):
+    no_faces = BooleanField(_l("Tidak ada wajah warga binaan yang terlihat."))
+    no_names = BooleanField(_l("Tidak ada nama warga binaan, di foto maupun di teks."))
+    no_identifying_details = BooleanField(
+        _l("Tidak ada nomor register, perkara atau ciri lain yang mengenali seseorang.")
+    )
+    photos_where_allowed = BooleanField(_l("Foto diambil di tempat yang diizinkan."))
+    no_people = BooleanField(_l("LPKA: tidak ada orang sama sekali di foto (UU 11/2012)."))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Alasan penolakan (dibaca staf UPT)"), validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+class StockAdjustForm(FlaskForm):
+    reason = SelectField(_l("Alasan"), validators=[DataRequired()])
+    quantity = IntegerField(
+        _l("Jumlah (+ menambah, - mengurangi)"),
+        validators=[InputRequired(), NumberRange(min=-100_000, max=100_000)],
+    )
+    note = StringField(_l("Catatan"), validators=[Length(max=300)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason.choices = options(
+            (r.value, label) for r, label in stock_reason_labels().items()
+        )
+
+
+def stock_reason_labels() -> dict[StockReason, Any]:
+    return {
+        StockReason.PRODUCED: _l("Produksi baru"),
+        StockReason.SOLD_SHOWROOM: _l("Terjual di showroom"),
+        StockReason.SOLD_FAIR: _l("Terjual di pameran"),
+        StockReason.DAMAGED: _l("Rusak"),
+        StockReason.CORRECTION: _l("Koreksi (hitung ulang)"),
+    }
+
+
+class FacilityProfileForm(FlaskForm):
+    description = TextAreaField(_l("Deskripsi untuk publik"), validators=[Length(max=5000)])
+    address = TextAreaField(_l("Alamat showroom"), validators=[Length(max=500)])
+    phone = StringField(_l("Telepon"), validators=[Length(max=32)])
+    email = EmailField(
+        _l("Email kontak"), validators=[OptionalValidator(), Email(), Length(max=254)]
+    )
+    hours = FieldList(StringField(), min_entries=7, max_entries=7)
+
+
+class FacilityForm(FacilityProfileForm):
+    name = StringField(_l("Nama UPT"), validators=[DataRequired(), Length(max=160)])
+    kanwil_id = SelectField(_l("Kanwil"), coerce=int, validators=[DataRequired()])
+    kind = SelectField(_l("Jenis"), choices=options((k.value, k.label) for k in FacilityKind))
+    facility_class = SelectField(
+        _l("Kelas"), choices=options((c.value, c.value) for c in FacilityClass)
+    )
+    city = StringField(_l("Kota"), validators=[DataRequired(), Length(max=80)])
+    is_active = BooleanField(_l("Aktif (tampil di toko)"), default=True)
+
+
+class KanwilForm(FlaskForm):
+    code = StringField(_l("Kode"), validators=[DataRequired(), Length(max=16)])
+    name = StringField(_l("Nama"), validators=[DataRequired(), Length(max=120)])
+    province = StringField(_l("Provinsi"), validators=[DataRequired(), Length(max=80)])
+    timezone = SelectField(
+        _l("Zona waktu"),
+        choices=options((t.value, f"{t.abbreviation} ({t.value})") for t in TimeZone),
+    )
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Nama"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Peran"), choices=options((r.value, r.value) for r in Role))
+    facility_slug = SelectField(_l("UPT (untuk staff)"), validators=[OptionalValidator()])
+    kanwil_code = SelectField(_l("Kanwil (untuk kanwil)"), validators=[OptionalValidator()])
+
+
+class ImportForm(FlaskForm):
+    facility_id = SelectField(_l("UPT"), coerce=int, validators=[OptionalValidator()])
+    csv_file = FileField(_l("Berkas CSV"))
+    photos_zip = FileField(_l("ZIP foto (opsional)"))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Aksi"))
+    actor = StringField(_l("Pelaku (email)"))
+    object_type = StringField(_l("Jenis objek"))
+    object_id = StringField(_l("ID objek"))
+
+
+WEEKDAY_LABELS = dict(
+    zip(
+        WEEKDAYS,
+        (_l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"),
+         _l("Minggu")),
+        strict=True,
+    )
+)  # fmt: skip

@@ -1,0 +1,30 @@
+"""Small things every back-office view needs: the signed-in user, storage, the clock, paging."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, request
+from flask_login import current_user
+
+from shop.models import User
+from shop.models.base import utcnow
+from shop.services.storage import Storage, storage_from_config
+
+
+def me() -> User:
+    """The signed-in user (the guard has made sure there is one)."""
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def storage() -> Storage:
+    return storage_from_config(current_app.config)
+
+
+def now() -> datetime:
+    return utcnow()
+
+
+def page_number() -> int:
+    value = request.args.get("page", "1")
+    return max(int(value), 1) if value.isdigit() else 1

@@ -1,0 +1,78 @@
+"""A product's photos: upload several at once, alt text, order, delete."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from admin import bp
+from admin.forms import AltTextForm, PhotoUploadForm, SubmitForReviewForm
+from admin.helpers import me, storage
+from shop.database import db
+from shop.models import Product, ProductImage, ProductStatus
+from shop.services import photos, review, scoping
+from shop.services.errors import DomainError
+
+
+@bp.post("/products/<int:product_id>/photos")
+def photo_upload(product_id: int) -> ResponseReturnValue:
+    product = scoping.get_in_scope(me(), Product, product_id)
+    form = PhotoUploadForm()
+    uploads = [
+        photos.Upload(filename=f.filename or "", data=f.read())
+        for f in (form.photos.data or [])
+        if f and f.filename
+    ]
+    if product.status is ProductStatus.ARCHIVED:
+        form.photos.errors = [_l("Produk yang diarsipkan tidak dapat diberi foto.")]
+    elif form.validate_on_submit():
+        try:
+            added = photos.add_photos(
+                product=product, uploads=uploads, alt_text=form.alt_text.data, actor=me(),
+                storage=storage(), max_bytes=current_app.config["MAX_IMAGE_BYTES"],
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            form.photos.errors = [str(error)]
+        else:
+            flash(_l("%(n)s foto ditambahkan.", n=len(added)), "success")
+            return redirect(url_for("admin.product_detail", product_id=product.id) + "#photos")
+    return render_template(
+        "admin/products/detail.html", product=product, upload_form=form,
+        submit_form=SubmitForReviewForm(), submission=review.latest_submission(product),
+        storage=storage(),
+    ), 422  # fmt: skip
+
+
+@bp.post("/photos/<int:image_id>/alt")
+def photo_alt_text(image_id: int) -> ResponseReturnValue:
+    image = scoping.get_in_scope(me(), ProductImage, image_id)
+    form = AltTextForm()
+    if form.validate_on_submit():
+        photos.set_alt_text(image=image, alt_text=form.alt_text.data, actor=me())
+        flash(_l("Teks alternatif disimpan."), "success")
+    else:
+        flash(_l("Teks alternatif wajib diisi."), "error")
+    return redirect(url_for("admin.product_detail", product_id=image.product_id) + "#photos")
+
+
+@bp.post("/photos/<int:image_id>/move/<direction>")
+def photo_move(image_id: int, direction: str) -> ResponseReturnValue:
+    image = scoping.get_in_scope(me(), ProductImage, image_id)
+    photos.move(image=image, direction=-1 if direction == "up" else 1, actor=me())
+    return redirect(url_for("admin.product_detail", product_id=image.product_id) + "#photos")
+
+
+@bp.post("/photos/<int:image_id>/delete")
+def photo_delete(image_id: int) -> ResponseReturnValue:
+    image = scoping.get_in_scope(me(), ProductImage, image_id)
+    product_id = image.product_id
+    try:
+        photos.delete(image=image, actor=me(), storage=storage())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_l("Foto dihapus."), "success")
+    return redirect(url_for("admin.product_detail", product_id=product_id) + "#photos")

@@ -1,0 +1,49 @@
+"""Staff edit their own facility's public profile: description, showroom, hours, contact."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from admin import bp
+from admin.forms import WEEKDAY_LABELS, FacilityProfileForm
+from admin.helpers import me
+from shop.database import db
+from shop.services import facility_profile
+from shop.services.errors import DomainError
+
+
+def profile_from(form: FacilityProfileForm) -> facility_profile.Profile:
+    return facility_profile.Profile(
+        description=form.description.data or "", address=form.address.data or "",
+        phone=form.phone.data or "", email=form.email.data or "",
+        hours=tuple(entry.data or "" for entry in form.hours),
+    )  # fmt: skip
+
+
+@bp.route("/facility", methods=["GET", "POST"], endpoint="facility_profile")
+def facility_profile_edit() -> ResponseReturnValue:
+    facility = me().facility
+    form = FacilityProfileForm(obj=facility if request.method == "GET" else None)
+    if request.method == "GET":
+        for entry, text in zip(form.hours, facility_profile.hours_as_text(facility), strict=True):
+            entry.data = text
+    if form.validate_on_submit():
+        try:
+            facility_profile.update_profile(
+                facility=facility, profile=profile_from(form), actor=me()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.hours.errors = [str(error)]
+        else:
+            flash(_l("Profil UPT disimpan."), "success")
+            return redirect(url_for("admin.facility_profile"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/facilities/profile.html",
+        form=form,
+        facility=facility,
+        weekdays=list(WEEKDAY_LABELS.values()),
+    ), status

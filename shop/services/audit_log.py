@@ -1,0 +1,40 @@
+"""Reading the audit trail with filters, for central and admin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from shop.database import db
+from shop.models import AuditEvent
+
+
+def search(
+    *,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since: datetime | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[AuditEvent], int]:
+    query = select(AuditEvent)
+    if action.strip():
+        query = query.where(AuditEvent.action.like(f"{action.strip()}%"))
+    if actor.strip():
+        query = query.where(func.lower(AuditEvent.actor_label).like(f"%{actor.strip().lower()}%"))
+    if object_type.strip():
+        query = query.where(AuditEvent.object_type == object_type.strip())
+    if object_id.strip():
+        query = query.where(AuditEvent.object_id == object_id.strip())
+    if since is not None:
+        query = query.where(AuditEvent.created_at >= since)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
+    return list(rows), total
