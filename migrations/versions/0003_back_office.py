@@ -1,7 +1,7 @@
 """back office: stock movements, review submissions, review fields on products
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01 08:52:15.846889
 
 """
