@@ -25,6 +25,13 @@ def test_every_message_has_an_english_translation() -> None:
     assert fuzzy == []
 
 
+def test_translations_keep_the_placeholders_of_their_source() -> None:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle)
+    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
+    assert problems == []
+
+
 def test_catalogue_holds_every_text_of_the_code(tmp_path: Path) -> None:
     pot = tmp_path / "messages.pot"
     subprocess.run(

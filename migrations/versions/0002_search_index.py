@@ -7,7 +7,7 @@ office, the seed, a raw SQL fix). The text is lower-cased and accent-free on bot
 never stemmed: Indonesian words stay whole, and prefix queries ("bati*") match as typed.
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0003
 Create Date: 2026-12-01 09:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0002"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

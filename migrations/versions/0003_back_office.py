@@ -1,7 +1,7 @@
 """back office: stock movements, review submissions, review fields on products
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0001
 Create Date: 2026-12-01 08:52:15.846889
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003"
-down_revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 

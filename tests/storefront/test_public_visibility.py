@@ -27,8 +27,8 @@ def mixed(db):
             facility=open_facility,
             category=category,
             is_flagship=True,
+            status=status,
         )
-        hidden.status = status
         photo(hidden, name=f"foto-{status.value}")
     db.session.commit()
     closed_product = ProductFactory(
