@@ -80,7 +80,8 @@ class Product(Base, TimestampMixin):
     pirt_number: Mapped[str | None] = mapped_column(sa.String(40))
     halal_certificate: Mapped[str | None] = mapped_column(sa.String(60))
     shelf_life_days: Mapped[int | None]
-    published_at: Mapped[datetime | None]
+    # Indexed: the catalogue's default order is newest first.
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
 
     facility: Mapped[Facility] = relationship(back_populates="products")
     workshop: Mapped[Workshop | None] = relationship(
