@@ -1,4 +1,4 @@
-"""search index: full-text over products, kept current by database triggers
+"""search index: full-text over products, kept current by database triggers; product.published_at index
 
 SQLite gets an FTS5 table whose rowid is the product id; PostgreSQL a table of tsvectors with a
 GIN index. On both, triggers on product, product_variant, category, facility and workshop rewrite
@@ -152,6 +152,9 @@ POSTGRES_TRIGGERS = {
 
 
 def upgrade():
+    # The catalogue's default order (newest first) walks this index instead of sorting.
+    with op.batch_alter_table("product", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_product_published_at"), ["published_at"], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE product_search USING fts5("
@@ -174,6 +177,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("product", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_product_published_at"))
     if op.get_bind().dialect.name == "sqlite":
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")

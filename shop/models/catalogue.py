@@ -81,7 +81,8 @@ class Product(Base, TimestampMixin):
     pirt_number: Mapped[str | None] = mapped_column(sa.String(40))
     halal_certificate: Mapped[str | None] = mapped_column(sa.String(60))
     shelf_life_days: Mapped[int | None]
-    published_at: Mapped[datetime | None]
+    # Indexed: the catalogue's default order is newest first.
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
     # Review: the last submission and the last decision; the queue holds products whose
     # submission is newer than their decision. A rejection's reason is shown to the staff.
     submitted_at: Mapped[datetime | None]

@@ -110,8 +110,18 @@ def browse(query: CatalogueQuery) -> CataloguePage:
     A slug or code that matches nothing is reported in `unknown_filters` and ignored, so a
     stale link still shows products.
     """
-    stats = _variant_stats()
-    statement = public_products_query().join(stats, stats.c.product_id == Product.id)
+    statement = public_products_query()
+    sort = query.effective_sort
+    # Aggregating the variants costs a pass over all of them: only when prices or stock matter.
+    stats = None
+    if (
+        query.min_price is not None
+        or query.max_price is not None
+        or query.in_stock
+        or sort in (Sort.PRICE_ASC, Sort.PRICE_DESC)
+    ):
+        stats = _variant_stats()
+        statement = statement.join(stats, stats.c.product_id == Product.id)
     unknown: list[str] = []
     category = facility = kanwil = None
     if query.category:
@@ -134,29 +144,35 @@ def browse(query: CatalogueQuery) -> CataloguePage:
             unknown.append("kanwil")
         else:
             statement = statement.where(Facility.kanwil_id == kanwil.id)
-    if query.min_price is not None:
+    if stats is not None and query.min_price is not None:
         statement = statement.where(stats.c.min_price >= query.min_price)
-    if query.max_price is not None:
+    if stats is not None and query.max_price is not None:
         statement = statement.where(stats.c.min_price <= query.max_price)
-    if query.in_stock:
+    if stats is not None and query.in_stock:
         statement = statement.where(sa.or_(stats.c.stock > 0, Product.made_to_order))
     matched = search.matches(query.q) if query.q else None
     if matched is not None:
         statement = statement.join(matched, matched.c.product_id == Product.id)
 
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+    total = (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(
+                statement.with_only_columns(Product.id).subquery()
+            )
+        )
+        or 0
+    )
     pages = max(1, math.ceil(total / query.per_page))
     page = min(max(1, query.page), pages)
-    order = {
-        Sort.NEWEST: [Product.published_at.desc(), Product.id.desc()],
-        Sort.PRICE_ASC: [stats.c.min_price.asc(), Product.id.desc()],
-        Sort.PRICE_DESC: [stats.c.min_price.desc(), Product.id.desc()],
-        Sort.RELEVANCE: (
-            [matched.c.rank.asc(), Product.id.desc()]
-            if matched is not None
-            else [Product.is_flagship.desc(), Product.published_at.desc(), Product.id.desc()]
-        ),
-    }[query.effective_sort]
+    newest = [Product.published_at.desc(), Product.id.desc()]
+    if sort is Sort.PRICE_ASC and stats is not None:
+        order = [stats.c.min_price.asc(), Product.id.desc()]
+    elif sort is Sort.PRICE_DESC and stats is not None:
+        order = [stats.c.min_price.desc(), Product.id.desc()]
+    elif sort is Sort.RELEVANCE and matched is not None:
+        order = [matched.c.rank.asc(), *newest]
+    else:
+        order = newest
     products = list(
         db.session.scalars(
             statement.options(*CARD_LOADING)
@@ -315,14 +331,14 @@ def kanwils_with_facilities() -> list[Kanwil]:
 
 def selling_facilities() -> list[Facility]:
     """Active facilities with at least one public product: the catalogue's facility filter."""
+    selling = (
+        sa.select(Product.id)
+        .where(Product.facility_id == Facility.id, Product.status == ProductStatus.PUBLISHED)
+        .exists()
+    )
     return list(
         db.session.scalars(
-            sa.select(Facility)
-            .where(
-                Facility.is_active,
-                Facility.id.in_(public_products_query().with_only_columns(Product.facility_id)),
-            )
-            .order_by(Facility.name)
+            sa.select(Facility).where(Facility.is_active, selling).order_by(Facility.name)
         )
     )
 

@@ -45,10 +45,13 @@ def matches(text: str) -> Subquery | None:
 def _sqlite_matches(terms: list[str]) -> Subquery:
     # Each term quoted (so FTS5 operators typed by a visitor are plain words), then `*`.
     expression = " AND ".join(f'"{term}"*' for term in terms)
+    # `LIMIT -1` (no limit) keeps SQLite from flattening the subquery into the outer join,
+    # which would run the MATCH once per product row instead of once (180 ms against 0.4 ms
+    # on 2,000 products).
     return (
         sa.text(
             "SELECT rowid AS product_id, bm25(product_search, 10.0, 4.0, 1.0) AS rank "
-            "FROM product_search WHERE product_search MATCH :expression"
+            "FROM product_search WHERE product_search MATCH :expression LIMIT -1"
         )
         .bindparams(expression=expression)
         .columns(sa.column("product_id", sa.Integer), sa.column("rank", sa.Float))
