@@ -126,7 +126,7 @@ class ProductForm(FlaskForm):
 
 
 class PhotoUploadForm(FlaskForm):
-    photos = MultipleFileField(_l("Foto (JPEG, PNG atau WebP)"))
+    photos = MultipleFileField(_l("Foto (JPEG, PNG, WebP atau HEIC)"))
     alt_text = StringField(
         _l("Teks alternatif (apa yang tampak di foto)"),
         validators=[DataRequired(message=_l("Teks alternatif wajib diisi.")), Length(max=300)],

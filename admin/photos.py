@@ -15,6 +15,10 @@ from shop.services import photos, review, scoping
 from shop.services.errors import DomainError
 
 
+def _back_to_photos(product_id: int) -> ResponseReturnValue:
+    return redirect(url_for("admin.product_detail", product_id=product_id) + "#photo-section")
+
+
 @bp.post("/products/<int:product_id>/photos")
 def photo_upload(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
@@ -37,7 +41,7 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
             form.photos.errors = [str(error)]
         else:
             flash(_l("%(n)s foto ditambahkan.", n=len(added)), "success")
-            return redirect(url_for("admin.product_detail", product_id=product.id) + "#photos")
+            return _back_to_photos(product.id)
     return render_template(
         "admin/products/detail.html", product=product, upload_form=form,
         submit_form=SubmitForReviewForm(), submission=review.latest_submission(product),
@@ -54,14 +58,14 @@ def photo_alt_text(image_id: int) -> ResponseReturnValue:
         flash(_l("Teks alternatif disimpan."), "success")
     else:
         flash(_l("Teks alternatif wajib diisi."), "error")
-    return redirect(url_for("admin.product_detail", product_id=image.product_id) + "#photos")
+    return _back_to_photos(image.product_id)
 
 
 @bp.post("/photos/<int:image_id>/move/<direction>")
 def photo_move(image_id: int, direction: str) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     photos.move(image=image, direction=-1 if direction == "up" else 1, actor=me())
-    return redirect(url_for("admin.product_detail", product_id=image.product_id) + "#photos")
+    return _back_to_photos(image.product_id)
 
 
 @bp.post("/photos/<int:image_id>/delete")
@@ -75,4 +79,4 @@ def photo_delete(image_id: int) -> ResponseReturnValue:
         flash(str(error), "error")
     else:
         flash(_l("Foto dihapus."), "success")
-    return redirect(url_for("admin.product_detail", product_id=product_id) + "#photos")
+    return _back_to_photos(product_id)

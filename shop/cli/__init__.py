@@ -81,15 +81,20 @@ def create_user_command(
 
 
 @shop_cli.command("rebuild-images")
-def rebuild_images_command() -> None:
+@click.option("--widths", help="Comma-separated widths; default: images.RENDITION_WIDTHS.")
+def rebuild_images_command(widths: str | None) -> None:
     """Make every photo's renditions again from its master, after the sizes changed."""
+    try:
+        sizes = tuple(int(w) for w in widths.split(",")) if widths else images.RENDITION_WIDTHS
+    except ValueError:
+        raise click.BadParameter("widths: numbers separated by commas, e.g. 320,640") from None
     storage = storage_from_config(current_app.config)
     ids = list(db.session.scalars(select(ProductImage.id).order_by(ProductImage.id)))
     failed = 0
     for image_id in tqdm(ids, desc="Foto", unit="foto"):
         image = db.session.get(ProductImage, image_id)
         try:
-            renditions = images.rebuild_renditions(storage.read(image.master_key))
+            renditions = images.rebuild_renditions(storage.read(image.master_key), widths=sizes)
         except Exception as error:  # one broken file must not stop the others
             failed += 1
             tqdm.write(f"Foto {image_id}: {error}")

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import pillow_heif
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -25,10 +27,13 @@ RENDITION_WIDTHS: tuple[int, ...] = (320, 640, 1024, 1600)
 RENDITION_FORMATS: tuple[str, ...] = ("webp", "jpeg")
 MASTER_MAX_SIDE = 2000
 MAX_PIXELS = 50_000_000
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+# HEIF is the iPhone's own format, read through the pillow-heif plugin. Pillow's JPEG opener
+# also reads MPO, how many phones save a JPEG with a second picture (depth, preview) inside.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 CONTENT_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg"}
 _SRGB = ImageCms.createProfile("sRGB")
+pillow_heif.register_heif_opener()
 
 
 class ImageRejected(DomainError):
@@ -59,7 +64,7 @@ def prepare_image(
 ) -> PreparedImage:
     """Check, clean and resize an upload. Raises `ImageRejected` with a reason for the user."""
     if not data:
-        raise ImageRejected(_l("Berkas kosong. Pilih foto JPEG, PNG atau WebP."))
+        raise ImageRejected(_l("Berkas kosong. Pilih foto JPEG, PNG, WebP atau HEIC."))
     if len(data) > max_bytes:
         raise ImageRejected(
             _l(
@@ -130,10 +135,12 @@ def _clean_master(data: bytes) -> Image.Image:
                             mp=MAX_PIXELS // 1_000_000,
                         )
                     )
-                if image.format == "JPEG":
+                if image.format in ("JPEG", "MPO"):
                     scale = MASTER_MAX_SIDE / max(width, height)
                     if scale < 1:
-                        image.draft("RGB", (int(width * scale) + 1, int(height * scale) + 1))
+                        # The smallest size the decoder may give that still covers the master:
+                        # a 4000x3000 photo decodes at 2000x1500, a quarter of the pixels.
+                        image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
                 image.load()
                 icc_profile = image.info.get("icc_profile")
                 upright = ImageOps.exif_transpose(image)
@@ -145,7 +152,9 @@ def _clean_master(data: bytes) -> Image.Image:
             _l("Foto terlalu besar. Batasnya %(mp)s megapiksel.", mp=MAX_PIXELS // 1_000_000)
         ) from None
     except UnidentifiedImageError:
-        raise ImageRejected(_l("Berkas ini bukan foto JPEG, PNG atau WebP yang utuh.")) from None
+        raise ImageRejected(
+            _l("Berkas ini bukan foto JPEG, PNG, WebP atau HEIC yang utuh.")
+        ) from None
     except (OSError, SyntaxError, ValueError) as error:
         raise ImageRejected(
             _l("Foto tidak dapat dibaca (rusak atau terpotong). Coba unggah ulang.")

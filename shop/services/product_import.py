@@ -11,7 +11,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,7 @@ def import_products(
     try:
         for product in products:
             created = catalogue.create_product(
-                facility=facility, data=_product_input(product), actor=actor,
+                facility=facility, data=_product_input(product, with_stock=False), actor=actor,
                 actor_label=actor_label,
             )  # fmt: skip
             for variant, wanted in zip(created.variants, product.variants, strict=True):
@@ -258,8 +258,10 @@ def _parse(facility: Facility, csv_bytes: bytes, errors: list[RowError]) -> list
     return list(products.values())
 
 
-def _product_input(product: _Product) -> ProductInput:
-    return ProductInput(**product.data, variants=product.variants)
+def _product_input(product: _Product, *, with_stock: bool = True) -> ProductInput:
+    """The product as the catalogue takes it; without stock, which arrives as movements."""
+    variants = product.variants if with_stock else [replace(v, stock=0) for v in product.variants]
+    return ProductInput(**product.data, variants=variants)
 
 
 def _int(text: str, label: Any, problems: list[str], *, required: bool = False) -> int | None:

@@ -127,3 +127,10 @@ class TestCsrf:
         assert client.post(f"/admin/products/{product.id}/archive").status_code == 400
         db.session.refresh(product)
         assert product.status.value == "published"
+
+
+def test_the_back_office_speaks_english_too(client, db) -> None:
+    client.get("/lang/en?next=/admin/login")
+    page = client.get("/admin/login").get_data(as_text=True)
+    assert "Sign in to the Etalase back office" in page
+    assert "Masuk ke kantor" not in page

@@ -119,3 +119,69 @@ def test_storage_keys_cannot_escape_the_folder(tmp_path) -> None:
     with pytest.raises(StorageError):
         storage.save("../outside.txt", b"x", "text/plain")
     assert not (tmp_path / "outside.txt").exists()
+
+
+def test_metadata_of_png_and_webp_is_dropped_too() -> None:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "Blok C, kamar 12")
+    info.add_text("XML:com.adobe.xmp", "<x:xmpmeta>GPS 6.1S</x:xmpmeta>")
+    png = io.BytesIO()
+    Image.new("RGB", (700, 500), (10, 20, 30)).save(png, "PNG", pnginfo=info)
+    webp = _photo(fmt="WEBP", exif=_gps_exif())
+    for source in (png.getvalue(), webp):
+        prepared = images.prepare_image(source, max_bytes=LIMIT)
+        for blob in [prepared.master] + [r.data for r in prepared.renditions]:
+            assert b"kamar 12" not in blob and b"xmpmeta" not in blob
+            assert b"PhoneModel" not in blob
+            assert len(_open(blob).getexif()) == 0
+
+
+def test_an_iphone_heic_photo_is_accepted_and_cleaned() -> None:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (1200, 900), (90, 140, 60))
+    image.save(buffer, "HEIF", quality=80, exif=_gps_exif().tobytes())
+    prepared = images.prepare_image(buffer.getvalue(), max_bytes=LIMIT)
+    assert (prepared.width, prepared.height) == (1200, 900)
+    for blob in [prepared.master] + [r.data for r in prepared.renditions]:
+        assert b"PhoneModel" not in blob
+        assert _open(blob).format in {"JPEG", "WEBP"}
+
+
+def test_a_phone_jpeg_with_a_second_picture_inside_mpo_is_accepted() -> None:
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (800, 600), (200, 0, 0)), Image.new("RGB", (80, 60))
+    first.save(buffer, "MPO", save_all=True, append_images=[second], exif=_gps_exif())
+    assert _open(buffer.getvalue()).format == "MPO"
+    prepared = images.prepare_image(buffer.getvalue(), max_bytes=LIMIT)
+    assert (prepared.width, prepared.height) == (800, 600)
+    assert len(_open(prepared.master).getexif()) == 0
+
+
+def test_a_cmyk_jpeg_comes_out_as_rgb() -> None:
+    buffer = io.BytesIO()
+    Image.new("CMYK", (640, 480), (0, 80, 160, 10)).save(buffer, "JPEG")
+    prepared = images.prepare_image(buffer.getvalue(), max_bytes=LIMIT)
+    assert all(_open(r.data).mode == "RGB" for r in prepared.renditions)
+
+
+def test_a_12_megapixel_jpeg_is_decoded_reduced_and_gives_every_width() -> None:
+    prepared = images.prepare_image(_photo(size=(4000, 3000)), max_bytes=LIMIT)
+    assert sorted({r.width for r in prepared.renditions}) == list(images.RENDITION_WIDTHS)
+    assert all(r.width <= 1600 for r in prepared.renditions)
+
+
+def test_a_12_megapixel_jpeg_is_never_decoded_at_full_size(monkeypatch) -> None:
+    from PIL import JpegImagePlugin
+
+    decoded_sizes = []
+    original_load = JpegImagePlugin.JpegImageFile.load
+
+    def recording_load(self):
+        decoded_sizes.append(self.size)
+        return original_load(self)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", recording_load)
+    images.prepare_image(_photo(size=(4000, 3000)), max_bytes=LIMIT)
+    assert decoded_sizes and max(decoded_sizes) == (2000, 1500)
