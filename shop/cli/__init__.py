@@ -77,3 +77,17 @@ def create_user_command(
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     click.echo(f"Akun {user.email} ({user.role.value}) dibuat.")
+
+
+@shop_cli.command("release-expired")
+def release_expired_command() -> None:
+    """Give back the stock of unpaid orders whose payment session expired without an event."""
+    from shop.models.base import utcnow
+    from shop.services.payments import expiry
+
+    report = expiry.release_expired(now=utcnow())
+    click.echo(
+        f"Dilepas: {len(report.released_orders)} pesanan"
+        + (f" ({', '.join(report.released_orders)})" if report.released_orders else "")
+        + f"; dilewati: {len(report.skipped_orders)}."
+    )

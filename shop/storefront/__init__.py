@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("shop", __name__)
 
-from shop.storefront import views  # noqa: E402,F401
+from shop.storefront import (  # noqa: E402,F401
+    cart,
+    checkout,
+    orders,
+    payments,
+    views,
+    webhooks,
+)
