@@ -147,8 +147,8 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
             _change_stock(refund_line.order_line.variant_id, refund_line.quantity)
     part.refunded_idr += refund.amount_idr
     ledger.record_refund(refund=refund, occurred_at=now)
-    if part.refunded_idr == part.total_idr:
-        orders.move_part(part, FacilityOrderStatus.REFUNDED, actor_label=order.gateway)
+    if refund.status is RefundStatus.SUCCEEDED:
+        close_if_fully_refunded(part, actor_label=order.gateway)
     audit.record(
         actor=None,
         actor_label=order.gateway,
@@ -161,6 +161,18 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
     )
     db.session.commit()
     return refund
+
+
+def close_if_fully_refunded(part: FacilityOrder, *, actor_label: str) -> None:
+    """A part whose every rupiah went back (and arrived) is refunded."""
+    if part.refunded_idr == part.total_idr:
+        orders.move_part(part, FacilityOrderStatus.REFUNDED, actor_label=actor_label)
+
+
+def confirm_refund(*, refund: Refund) -> None:
+    """The gateway says a pending refund was paid out."""
+    refund.status = RefundStatus.SUCCEEDED
+    close_if_fully_refunded(refund.facility_order, actor_label="gateway")
 
 
 def undo_failed_refund(*, refund: Refund, occurred_at: datetime) -> None:

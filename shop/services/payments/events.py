@@ -222,7 +222,7 @@ def _apply_refund_updates(event: GatewayEvent) -> str:
             outcomes.append(f"{update.refund_id} unmatched")
             continue
         if update.status == "succeeded" and refund.status is RefundStatus.PENDING:
-            refund.status = RefundStatus.SUCCEEDED
+            refunds.confirm_refund(refund=refund)
             outcomes.append(f"{update.refund_id} succeeded")
         elif update.status in {"failed", "canceled"} and refund.status is not RefundStatus.FAILED:
             refunds.undo_failed_refund(refund=refund, occurred_at=event.occurred_at)
