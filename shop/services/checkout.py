@@ -154,8 +154,10 @@ def place_order(
             _l("Harga atau ongkos kirim berubah. Periksa ringkasan baru lalu pesan lagi.")
         )
     try:
+        # Stock first: concurrent buyers meet at the variant rows, before anything else.
+        _take_stock(offer)
         order = _build_order(offer, details, gateway=gateway, locale=locale, now=now)
-        _reserve_stock(order, now=now)
+        _record_reservations(order)
         carts.empty(cart)
         audit.record(
             actor=None,
@@ -248,14 +250,16 @@ def _build_order(
     return order
 
 
-def _reserve_stock(order: Order, *, now: datetime) -> None:
+def _take_stock(offer: CheckoutQuote) -> None:
+    """Take every line's units off its variant, or raise OutOfStock (the caller rolls back)."""
     lines = sorted(
-        (line for part in order.parts for line in part.lines), key=lambda line: line.variant_id or 0
+        (line for part in offer.parts for line in part.group.lines),
+        key=lambda cart_line: cart_line.variant.id,
     )
     for line in lines:
         taken = db.session.execute(
             update(ProductVariant)
-            .where(ProductVariant.id == line.variant_id, ProductVariant.stock >= line.quantity)
+            .where(ProductVariant.id == line.variant.id, ProductVariant.stock >= line.quantity)
             .values(stock=ProductVariant.stock - line.quantity)
             .execution_options(synchronize_session=False)
         )
@@ -263,17 +267,22 @@ def _reserve_stock(order: Order, *, now: datetime) -> None:
             raise OutOfStock(
                 _l(
                     "Maaf, stok %(name)s tidak cukup lagi. Ubah jumlahnya di keranjang.",
-                    name=line.product_name,
+                    name=line.variant.product.name,
                 )
             )
-        db.session.add(
-            StockReservation(
-                order_line=line,
-                variant_id=line.variant_id,
-                quantity=line.quantity,
-                expires_at=order.expires_at,
+
+
+def _record_reservations(order: Order) -> None:
+    for part in order.parts:
+        for line in part.lines:
+            db.session.add(
+                StockReservation(
+                    order_line=line,
+                    variant_id=line.variant_id,
+                    quantity=line.quantity,
+                    expires_at=order.expires_at,
+                )
             )
-        )
     db.session.flush()
 
 
