@@ -73,6 +73,7 @@ def advance(
     The buyer is mailed when the part ships or is ready for pickup.
     """
     part = facility_order
+    orders.check_may_handle(actor, part)
     if to in COURIER_ONLY and part.delivery_method is not DeliveryMethod.COURIER:
         raise FulfilmentError(_l("Pesanan ini diambil sendiri, bukan dikirim kurir."))
     if to in PICKUP_ONLY and part.delivery_method is not DeliveryMethod.PICKUP:

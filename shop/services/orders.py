@@ -20,9 +20,11 @@ from shop.models import (
     Order,
     OrderNumberCounter,
     OrderStatus,
+    Role,
     User,
 )
 from shop.services import audit
+from shop.services.errors import DomainError
 
 log = logging.getLogger("etalase.orders")
 
@@ -66,6 +68,22 @@ PART_STATUS_LABELS = {
     F.CANCELLED: _l("Dibatalkan"),
     F.REFUNDED: _l("Dana dikembalikan"),
 }
+
+
+class NotYourFacility(DomainError):
+    """A user acted on another facility's part."""
+
+
+def check_may_handle(actor: User | None, part: FacilityOrder) -> None:
+    """Staff handle their own facility's parts; central and admin any; kanwil users none.
+
+    The back office guards its screens too; this keeps the rule true for every caller.
+    """
+    if actor is None or actor.role in (Role.CENTRAL, Role.ADMIN):
+        return
+    if actor.role is Role.STAFF and actor.facility_id == part.facility_id:
+        return
+    raise NotYourFacility(_l("Anda hanya dapat mengurus pesanan UPT Anda sendiri."))
 
 
 def next_order_number(*, now: datetime) -> str:

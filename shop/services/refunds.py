@@ -53,6 +53,7 @@ def refund_facility_order(
         if existing.status is RefundStatus.PENDING and existing.gateway_refund_id is None:
             return _send(existing, now=now)
         return existing
+    orders.check_may_handle(actor, facility_order)
     part = _locked_part(facility_order.id)
     if part.status not in orders.REFUNDABLE_STATUSES:
         raise RefundError(_l("Bagian pesanan ini belum dibayar atau sudah dikembalikan."))

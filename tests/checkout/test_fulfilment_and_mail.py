@@ -16,7 +16,7 @@ from shop.models.base import utcnow
 from shop.services import fulfilment, mail, orders, payments
 from shop.services.payments import events
 from tests.checkout.helpers import place, two_facilities
-from tests.factories import StaffFactory
+from tests.factories import KanwilUserFactory, StaffFactory
 
 
 class Inbox:
@@ -99,6 +99,12 @@ def test_courier_part_moves_packed_shipped_delivered_and_mails_the_buyer(db, inb
     part = next(p for p in order.parts if p.facility_id == shop.batik_lapas.id)
     staff = StaffFactory(facility=shop.batik_lapas)
     inbox.messages.clear()
+    for outsider in (StaffFactory(facility=shop.coffee_rutan), KanwilUserFactory()):
+        with pytest.raises(orders.NotYourFacility):
+            fulfilment.advance(
+                facility_order=part, to=FacilityOrderStatus.PACKED, actor=outsider, now=utcnow()
+            )
+    assert part.status is FacilityOrderStatus.PAID
     with pytest.raises(fulfilment.FulfilmentError, match="tidak dapat diubah"):
         fulfilment.advance(
             facility_order=part,

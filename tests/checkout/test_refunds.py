@@ -16,10 +16,10 @@ from shop.models import (
     RefundStatus,
 )
 from shop.models.base import utcnow
-from shop.services import payments, refunds
+from shop.services import orders, payments, refunds
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import place, two_facilities
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 
 TOTAL_IDR = 765_000
 
@@ -190,6 +190,17 @@ def test_a_repeated_refund_request_refunds_once(db, paid, rsps) -> None:
 def test_too_many_units_are_refused_and_nothing_changes(db, paid, rsps) -> None:
     shop, order = paid
     part = next(p for p in order.parts if p.facility_id == shop.coffee_rutan.id)
+    with pytest.raises(orders.NotYourFacility):
+        refunds.refund_facility_order(
+            facility_order=part,
+            quantities=None,
+            include_shipping=True,
+            restock=False,
+            reason="",
+            idempotency_key="other-staff",
+            now=utcnow(),
+            actor=StaffFactory(facility=shop.batik_lapas),
+        )
     with pytest.raises(refunds.RefundError, match="melebihi"):
         refunds.refund_facility_order(
             facility_order=part,

@@ -93,3 +93,14 @@ class TestWithCsrf:
         response = client.post("/webhooks/stripe", data="{}", headers={"Stripe-Signature": "x"})
         assert response.status_code == 400
         assert response.get_json() == {"error": "invalid signature"}
+
+
+def test_cart_and_checkout_speak_english_when_chosen(client, db) -> None:
+    shop = two_facilities()
+    client.set_cookie("lang", "en")
+    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
+    assert "Continue to checkout" in client.get("/cart").get_data(as_text=True)
+    page = client.get("/checkout").get_data(as_text=True)
+    assert "Pick up at the showroom (free)" in page
+    assert "Mon 08:00\u201315:00" in page
+    assert "Rp85.000" in page
