@@ -282,3 +282,30 @@ def test_events_out_of_order_never_undo_a_payment(db, client, rsps) -> None:
 def test_unknown_event_types_are_recorded_and_ignored(db, client) -> None:
     body = sf.event("customer.created", {"id": "cus_1", "object": "customer"}, event_id="evt_u")
     assert sf.post_event(client, body).get_json()["outcome"] == "ignored"
+
+
+def test_stripe_down_while_confirming_is_a_503_so_stripe_sends_it_again(db, client, rsps) -> None:
+    shop = two_facilities()
+    order, _attempt, session = _started(shop, rsps)
+    rsps.add(
+        responses.GET,
+        f"{sf.API}/payment_intents/pi_3QeTestEtalase0001",
+        status=503,
+        json={"error": {"message": "Service unavailable", "type": "api_error"}},
+    )
+    body = _paid_event(order, session)
+    assert sf.post_event(client, body).status_code == 503
+    assert db.session.query(WebhookEvent).count() == 0
+    rsps.replace(
+        responses.GET,
+        f"{sf.API}/payment_intents/pi_3QeTestEtalase0001",
+        json=sf.payment_intent(order_number=order.number, amount=TOTAL_IDR * 100, fee=FEE_MINOR),
+    )
+    assert sf.post_event(client, body).get_json()["outcome"] == "paid"
+
+
+def test_the_demo_page_does_not_exist_for_stripe_sessions(db, client, rsps) -> None:
+    shop = two_facilities()
+    _order, attempt, _session = _started(shop, rsps)
+    assert client.get(f"/demo-pay/{attempt.idempotency_key}").status_code == 404
+    assert client.post(f"/demo-pay/{attempt.idempotency_key}", data={"pay": "1"}).status_code == 404
