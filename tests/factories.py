@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from shop.extensions import db
 from shop.models import (
     AuditEvent,
+    Cart,
+    CartItem,
     Category,
+    DeliveryRateTable,
     Facility,
     FacilityClass,
     FacilityKind,
@@ -18,8 +23,10 @@ from shop.models import (
     ProductImage,
     ProductStatus,
     ProductVariant,
+    RevenueSplitRule,
     ReviewSubmission,
     Role,
+    SplitBasis,
     StockMovement,
     StockReason,
     TimeZone,
@@ -189,3 +196,48 @@ class ReviewSubmissionFactory(BaseFactory):
     no_identifying_details = True
     photos_where_allowed = True
     no_people = None
+
+
+# --- Cart, orders, payments and the ledger (checkout issue) -------------------------------
+
+
+class DeliveryRateTableFactory(BaseFactory):
+    class Meta:
+        model = DeliveryRateTable
+
+    facility = factory.SubFactory(FacilityFactory)
+    pickup_enabled = True
+    courier_enabled = True
+    same_city_per_kg_idr = 8_000
+    same_province_per_kg_idr = 15_000
+    other_province_per_kg_idr = 40_000
+    minimum_charge_idr = 10_000
+
+
+class RevenueSplitRuleFactory(BaseFactory):
+    class Meta:
+        model = RevenueSplitRule
+
+    facility = factory.SubFactory(FacilityFactory)
+    valid_from = factory.LazyFunction(lambda: datetime(2020, 1, 1, tzinfo=UTC))
+    basis = SplitBasis.SALES
+    pnbp_bp = 5000
+    premi_bp = 3500
+    capital_bp = 1500
+    source = "Laporan Lapas Kelas IIB Bangli: 50% PNBP, 35% premi, 15% biaya dari penjualan"
+
+
+class CartFactory(BaseFactory):
+    class Meta:
+        model = Cart
+
+    token = factory.Sequence(lambda n: f"cart-token-{n:040d}")
+
+
+class CartItemFactory(BaseFactory):
+    class Meta:
+        model = CartItem
+
+    cart = factory.SubFactory(CartFactory)
+    variant = factory.SubFactory(ProductVariantFactory)
+    quantity = 1

@@ -153,3 +153,17 @@ def import_products_command(csv_file: str, images_dir: str | None, facility_slug
         f"Diimpor ke {facility.name}: {report.products} produk, {report.variants} varian, "
         f"{report.photos} foto (draf, menunggu pengajuan)."
     )
+
+
+@shop_cli.command("release-expired")
+def release_expired_command() -> None:
+    """Give back the stock of unpaid orders whose payment session expired without an event."""
+    from shop.models.base import utcnow
+    from shop.services.payments import expiry
+
+    report = expiry.release_expired(now=utcnow())
+    click.echo(
+        f"Dilepas: {len(report.released_orders)} pesanan"
+        + (f" ({', '.join(report.released_orders)})" if report.released_orders else "")
+        + f"; dilewati: {len(report.skipped_orders)}."
+    )

@@ -3,6 +3,7 @@
 from shop.models.accounts import Role, User
 from shop.models.audit import AuditEvent
 from shop.models.base import Base
+from shop.models.cart import Cart, CartItem
 from shop.models.catalogue import (
     Category,
     ImageReviewState,
@@ -11,6 +12,7 @@ from shop.models.catalogue import (
     ProductStatus,
     ProductVariant,
 )
+from shop.models.delivery import DeliveryMethod, DeliveryRateTable, DeliveryZone
 from shop.models.facilities import (
     WEEKDAYS,
     Facility,
@@ -22,30 +24,79 @@ from shop.models.facilities import (
     Workshop,
     WorkshopKind,
 )
+from shop.models.ledger import (
+    LedgerEntry,
+    LedgerEntryKind,
+    LedgerIsAppendOnly,
+    RevenueSplitRule,
+    SplitBasis,
+)
+from shop.models.orders import (
+    FacilityOrder,
+    FacilityOrderStatus,
+    Order,
+    OrderLine,
+    OrderNumberCounter,
+    OrderStatus,
+    ReservationState,
+    StockReservation,
+)
+from shop.models.payments import (
+    AttemptStatus,
+    PaymentAttempt,
+    Refund,
+    RefundLine,
+    RefundStatus,
+    WebhookEvent,
+)
 from shop.models.review import ReviewSubmission
 from shop.models.stock import StockMovement, StockReason
 
 __all__ = [
     "WEEKDAYS",
+    "AttemptStatus",
     "AuditEvent",
     "Base",
+    "Cart",
+    "CartItem",
     "Category",
+    "DeliveryMethod",
+    "DeliveryRateTable",
+    "DeliveryZone",
     "Facility",
     "FacilityClass",
     "FacilityKind",
+    "FacilityOrder",
+    "FacilityOrderStatus",
     "ImageReviewState",
     "Kanwil",
     "LapasSpecialty",
+    "LedgerEntry",
+    "LedgerEntryKind",
+    "LedgerIsAppendOnly",
+    "Order",
+    "OrderLine",
+    "OrderNumberCounter",
+    "OrderStatus",
+    "PaymentAttempt",
     "Product",
     "ProductImage",
     "ProductStatus",
     "ProductVariant",
+    "Refund",
+    "RefundLine",
+    "RefundStatus",
+    "ReservationState",
+    "RevenueSplitRule",
     "ReviewSubmission",
     "Role",
+    "SplitBasis",
     "StockMovement",
     "StockReason",
+    "StockReservation",
     "TimeZone",
     "User",
+    "WebhookEvent",
     "Workshop",
     "WorkshopKind",
 ]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from shop.database import db
 from shop.models import (
     Category,
+    DeliveryRateTable,
     Facility,
     FacilityKind,
     ImageReviewState,
@@ -108,6 +109,7 @@ def seed_demo(
     template_turns: dict[WorkshopKind, int] = defaultdict(int)
     for number, row in enumerate(FACILITIES):
         facility = _seed_facility(row, kanwil, report, number)
+        _seed_delivery_rates(facility, number)
         for workshop, templates in _workshop_plan(facility, template_turns):
             for template in templates:
                 _seed_product(
@@ -152,6 +154,25 @@ def _seed_categories(report: SeedReport) -> dict[str, Category]:
             db.session.add(existing[slug])
             report.categories += 1
     return existing
+
+
+def _seed_delivery_rates(facility: Facility, number: int) -> None:
+    """Courier rates for most demo facilities; every fourth offers showroom pickup only."""
+    if number % 4 == 3 or db.session.scalar(
+        select(DeliveryRateTable.id).where(DeliveryRateTable.facility_id == facility.id)
+    ):
+        return
+    db.session.add(
+        DeliveryRateTable(
+            facility=facility,
+            pickup_enabled=True,
+            courier_enabled=True,
+            same_city_per_kg_idr=8_000 + 1_000 * (number % 3),
+            same_province_per_kg_idr=15_000 + 1_000 * (number % 4),
+            other_province_per_kg_idr=35_000 + 5_000 * (number % 3),
+            minimum_charge_idr=10_000,
+        )
+    )
 
 
 def _seed_facility(

@@ -1,0 +1,135 @@
+"""The revenue ledger and the rules that split each rupiah into PNBP, premi and capital."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.models.base import Base, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from shop.models.facilities import Facility
+
+
+class SplitBasis(enum.StrEnum):
+    SALES = "sales"  # the shares are taken from the whole sale price
+    MARGIN = "margin"  # from price minus production cost (HPP); the HPP returns to capital
+
+
+class LedgerEntryKind(enum.StrEnum):
+    SALE = "sale"
+    SHIPPING = "shipping"
+    STRIPE_FEE = "stripe_fee"
+    REFUND = "refund"
+    REVERSAL = "reversal"
+
+
+class RevenueSplitRule(Base):
+    """A version of a split rule: for one facility, or the national default (no facility).
+
+    Rules are never edited: a change is a new row with a later `valid_from`. The rule in force
+    at the moment of sale is the newest whose `valid_from` is not after it.
+    """
+
+    __tablename__ = "revenue_split_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facility.id"), index=True)
+    valid_from: Mapped[datetime]
+    basis: Mapped[SplitBasis] = mapped_column(enum_column(SplitBasis, "split_basis"))
+    # Shares in basis points (1/100 of a percent), adding up to 10000.
+    pnbp_bp: Mapped[int]
+    premi_bp: Mapped[int]
+    capital_bp: Mapped[int]
+    source: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    facility: Mapped[Facility | None] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("facility_id", "valid_from"),
+        sa.CheckConstraint("pnbp_bp + premi_bp + capital_bp = 10000", name="shares_whole"),
+        sa.CheckConstraint(
+            "pnbp_bp >= 0 AND premi_bp >= 0 AND capital_bp >= 0", name="shares_not_negative"
+        ),
+        sa.CheckConstraint("source <> ''", name="source_required"),
+    )
+
+
+class LedgerEntry(Base):
+    """One movement of money for one facility. Append-only: corrections are new entries.
+
+    `amount_idr = cost_idr + pnbp_idr + premi_idr + capital_idr` always holds; `cost_idr` is
+    what is not shared out (the HPP under a margin rule, shipping passed on to the courier).
+    """
+
+    __tablename__ = "ledger_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[LedgerEntryKind] = mapped_column(enum_column(LedgerEntryKind, "ledger_kind"))
+    occurred_at: Mapped[datetime]
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"))
+    kanwil_id: Mapped[int] = mapped_column(sa.ForeignKey("kanwil.id"))
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("shop_order.id"), index=True)
+    facility_order_id: Mapped[int] = mapped_column(sa.ForeignKey("facility_order.id"), index=True)
+    order_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_line.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("product.id", ondelete="SET NULL"), index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("category.id", ondelete="SET NULL"), index=True
+    )
+    refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refund.id"), index=True)
+    reverses_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entry.id"))
+    quantity: Mapped[int] = mapped_column(default=0)
+    amount_idr: Mapped[int] = mapped_column(sa.BigInteger)
+    cost_idr: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    pnbp_idr: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    premi_idr: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    capital_idr: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # The rule applied, and its shares copied, so an entry explains itself forever.
+    split_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("revenue_split_rule.id"))
+    split_basis: Mapped[SplitBasis] = mapped_column(enum_column(SplitBasis, "split_basis"))
+    pnbp_bp: Mapped[int]
+    premi_bp: Mapped[int]
+    capital_bp: Mapped[int]
+    gateway: Mapped[str] = mapped_column(sa.String(20))
+    payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    charge_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    balance_transaction_id: Mapped[str | None] = mapped_column(sa.String(255))
+    gateway_refund_id: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "amount_idr = cost_idr + pnbp_idr + premi_idr + capital_idr", name="split_adds_up"
+        ),
+        sa.Index("ix_ledger_entry_facility_occurred", "facility_id", "occurred_at"),
+        sa.Index("ix_ledger_entry_kanwil_occurred", "kanwil_id", "occurred_at"),
+        sa.Index("ix_ledger_entry_kind_occurred", "kind", "occurred_at"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<LedgerEntry {self.kind} {self.amount_idr} facility={self.facility_id}>"
+
+
+class LedgerIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete a ledger entry."""
+
+
+@event.listens_for(LedgerEntry, "before_update")
+def _refuse_update(_mapper: Any, _connection: Any, target: LedgerEntry) -> None:
+    raise LedgerIsAppendOnly(f"ledger entry {target.id} cannot be changed; add a new entry")
+
+
+@event.listens_for(LedgerEntry, "before_delete")
+def _refuse_delete(_mapper: Any, _connection: Any, target: LedgerEntry) -> None:
+    raise LedgerIsAppendOnly(f"ledger entry {target.id} cannot be deleted; add a reversal")

@@ -1,0 +1,320 @@
+"""Turning a cart into an order: prices re-read, stock reserved, one part per facility."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from shop.database import db
+from shop.models import (
+    Cart,
+    DeliveryMethod,
+    Facility,
+    FacilityOrder,
+    FacilityOrderStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ProductVariant,
+    ReservationState,
+    StockReservation,
+)
+from shop.services import audit, contact, orders
+from shop.services import cart as carts
+from shop.services.delivery import DeliveryOption, options_for
+from shop.services.errors import DomainError
+from shop.services.regions import PROVINCES
+
+log = logging.getLogger("etalase.checkout")
+
+# Stripe lets a Checkout Session live 30 minutes at least; stock is held exactly that long.
+RESERVATION_MINUTES = 30
+
+
+class CheckoutError(DomainError):
+    """The order cannot be placed as asked."""
+
+
+class OutOfStock(CheckoutError):
+    """Raised when a line asks for more than is left."""
+
+
+class PricesChanged(CheckoutError):
+    """The total differs from the one the buyer confirmed."""
+
+
+@dataclass(frozen=True)
+class BuyerDetails:
+    name: str
+    email: str
+    phone: str
+    address_line: str
+    city: str
+    province: str
+    postal_code: str = ""
+
+
+@dataclass
+class PartQuote:
+    group: carts.CartGroup
+    options: list[DeliveryOption]
+    chosen: DeliveryOption | None
+
+    @property
+    def facility(self) -> Facility:
+        return self.group.facility
+
+    @property
+    def shipping_idr(self) -> int:
+        return self.chosen.price_idr if self.chosen is not None else 0
+
+    @property
+    def total_idr(self) -> int:
+        return self.group.subtotal_idr + self.shipping_idr
+
+
+@dataclass
+class CheckoutQuote:
+    parts: list[PartQuote] = field(default_factory=list)
+
+    @property
+    def subtotal_idr(self) -> int:
+        return sum(p.group.subtotal_idr for p in self.parts)
+
+    @property
+    def shipping_idr(self) -> int:
+        return sum(p.shipping_idr for p in self.parts)
+
+    @property
+    def total_idr(self) -> int:
+        return self.subtotal_idr + self.shipping_idr
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.parts) and all(p.chosen is not None for p in self.parts)
+
+
+def quote(
+    *, cart: Cart | None, city: str, province: str, deliveries: dict[int, DeliveryMethod]
+) -> CheckoutQuote:
+    """Today's prices and each facility's delivery options for this address."""
+    summary = carts.summarise(cart)
+    result = CheckoutQuote()
+    for group in summary.groups:
+        options = options_for(
+            facility=group.facility, weight_grams=group.weight_grams, city=city, province=province
+        )
+        wanted = deliveries.get(group.facility.id)
+        chosen = next((o for o in options if o.method == wanted), None)
+        if chosen is None and len(options) == 1:
+            chosen = options[0]
+        result.parts.append(PartQuote(group=group, options=options, chosen=chosen))
+    return result
+
+
+def place_order(
+    *,
+    cart: Cart,
+    buyer: BuyerDetails,
+    deliveries: dict[int, DeliveryMethod],
+    expected_total_idr: int | None,
+    gateway: str,
+    locale: str,
+    now: datetime,
+) -> Order:
+    """Create the order, its parts and lines, and reserve their stock, in one transaction.
+
+    Nothing is written when a check fails. The reservation is a conditional UPDATE
+    (`stock = stock - n WHERE stock >= n`): PostgreSQL re-checks the condition under the row
+    lock, SQLite runs writers one at a time, so no two checkouts can take the same units.
+    """
+    details = _checked_buyer(buyer)
+    offer = quote(cart=cart, city=details.city, province=details.province, deliveries=deliveries)
+    if not offer.parts:
+        raise CheckoutError(_l("Keranjang Anda kosong."))
+    for part in offer.parts:
+        if part.chosen is None:
+            raise CheckoutError(
+                _l("Pilih cara pengiriman untuk %(facility)s.", facility=part.facility.name)
+            )
+        for line in part.group.lines:
+            if not carts.is_for_sale(line.variant):
+                raise CheckoutError(
+                    _l(
+                        "%(name)s tidak dijual lagi; hapus dari keranjang.",
+                        name=line.variant.product.name,
+                    )
+                )
+    if expected_total_idr is not None and expected_total_idr != offer.total_idr:
+        raise PricesChanged(
+            _l("Harga atau ongkos kirim berubah. Periksa ringkasan baru lalu pesan lagi.")
+        )
+    try:
+        # Stock first: concurrent buyers meet at the variant rows, before anything else.
+        _take_stock(offer)
+        order = _build_order(offer, details, gateway=gateway, locale=locale, now=now)
+        _record_reservations(order)
+        carts.empty(cart)
+        audit.record(
+            actor=None,
+            actor_label=details.email,
+            action="order.place",
+            obj=order,
+            changes={"number": [None, order.number], "total_idr": [None, order.total_idr]},
+        )
+        db.session.commit()
+    except DomainError:
+        db.session.rollback()
+        raise
+    return order
+
+
+def _checked_buyer(buyer: BuyerDetails) -> BuyerDetails:
+    name, address, city = buyer.name.strip(), buyer.address_line.strip(), buyer.city.strip()
+    if not name:
+        raise CheckoutError(_l("Nama wajib diisi."))
+    if not address or not city:
+        raise CheckoutError(_l("Alamat dan kota wajib diisi."))
+    if buyer.province not in PROVINCES:
+        raise CheckoutError(_l("Pilih provinsi dari daftar."))
+    postal = buyer.postal_code.strip()
+    if postal and not (postal.isdigit() and len(postal) == 5):
+        raise CheckoutError(_l("Kode pos terdiri dari 5 angka."))
+    return BuyerDetails(
+        name=name,
+        email=contact.normalise_buyer_email(buyer.email),
+        phone=contact.normalise_phone(buyer.phone),
+        address_line=address,
+        city=city,
+        province=buyer.province,
+        postal_code=postal,
+    )
+
+
+def _build_order(
+    offer: CheckoutQuote, buyer: BuyerDetails, *, gateway: str, locale: str, now: datetime
+) -> Order:
+    order = Order(
+        number=orders.next_order_number(now=now),
+        status=OrderStatus.PENDING_PAYMENT,
+        buyer_name=buyer.name,
+        buyer_email=buyer.email,
+        buyer_phone=buyer.phone,
+        address_line=buyer.address_line,
+        city=buyer.city,
+        province=buyer.province,
+        postal_code=buyer.postal_code,
+        locale=locale,
+        gateway=gateway,
+        subtotal_idr=offer.subtotal_idr,
+        shipping_idr=offer.shipping_idr,
+        total_idr=offer.total_idr,
+        placed_at=now,
+        expires_at=now + timedelta(minutes=RESERVATION_MINUTES),
+    )
+    for part in offer.parts:
+        chosen = part.chosen
+        assert chosen is not None
+        facility_order = FacilityOrder(
+            facility=part.facility,
+            status=FacilityOrderStatus.PENDING_PAYMENT,
+            delivery_method=chosen.method,
+            delivery_zone=chosen.zone if chosen.method is DeliveryMethod.COURIER else None,
+            weight_grams=part.group.weight_grams,
+            subtotal_idr=part.group.subtotal_idr,
+            shipping_idr=chosen.price_idr,
+        )
+        for cart_line in part.group.lines:
+            variant = cart_line.variant
+            facility_order.lines.append(
+                OrderLine(
+                    variant=variant,
+                    product_id=variant.product_id,
+                    category_id=variant.product.category_id,
+                    product_name=variant.product.name,
+                    sku=variant.sku,
+                    option_label=variant.option_label,
+                    unit_price_idr=variant.price_idr,
+                    unit_hpp_idr=variant.hpp_idr,
+                    unit_weight_grams=variant.product.weight_grams,
+                    quantity=cart_line.quantity,
+                )
+            )
+        order.parts.append(facility_order)
+    db.session.add(order)
+    db.session.flush()
+    return order
+
+
+def _take_stock(offer: CheckoutQuote) -> None:
+    """Take every line's units off its variant, or raise OutOfStock (the caller rolls back)."""
+    lines = sorted(
+        (line for part in offer.parts for line in part.group.lines),
+        key=lambda cart_line: cart_line.variant.id,
+    )
+    for line in lines:
+        taken = db.session.execute(
+            update(ProductVariant)
+            .where(ProductVariant.id == line.variant.id, ProductVariant.stock >= line.quantity)
+            .values(stock=ProductVariant.stock - line.quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:
+            raise OutOfStock(
+                _l(
+                    "Maaf, stok %(name)s tidak cukup lagi. Ubah jumlahnya di keranjang.",
+                    name=line.variant.product.name,
+                )
+            )
+
+
+def _record_reservations(order: Order) -> None:
+    for part in order.parts:
+        for line in part.lines:
+            db.session.add(
+                StockReservation(
+                    order_line=line,
+                    variant_id=line.variant_id,
+                    quantity=line.quantity,
+                    expires_at=order.expires_at,
+                )
+            )
+    db.session.flush()
+
+
+def commit_reservations(order: Order) -> None:
+    """Payment came in: the held stock is sold for good. The caller commits."""
+    for reservation in _reservations(order, ReservationState.HELD):
+        reservation.state = ReservationState.COMMITTED
+
+
+def release_reservations(order: Order, *, now: datetime) -> int:
+    """Give held stock back to the variants; returns how many units. The caller commits."""
+    released = 0
+    for reservation in _reservations(order, ReservationState.HELD):
+        if reservation.variant_id is not None:
+            db.session.execute(
+                update(ProductVariant)
+                .where(ProductVariant.id == reservation.variant_id)
+                .values(stock=ProductVariant.stock + reservation.quantity)
+                .execution_options(synchronize_session=False)
+            )
+        reservation.state = ReservationState.RELEASED
+        reservation.released_at = now
+        released += reservation.quantity
+    return released
+
+
+def _reservations(order: Order, state: ReservationState) -> list[StockReservation]:
+    line_ids = [line.id for part in order.parts for line in part.lines]
+    return list(
+        db.session.scalars(
+            select(StockReservation).where(
+                StockReservation.order_line_id.in_(line_ids), StockReservation.state == state
+            )
+        )
+    )

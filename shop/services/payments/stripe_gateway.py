@@ -1,0 +1,228 @@
+"""Stripe Checkout. Rupiah become Stripe's minor units (x 100) here and nowhere else."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+from flask_babel import lazy_gettext as _l
+
+from shop.models import Order, PaymentAttempt
+from shop.services.ledger import PaymentDetails
+from shop.services.payments.gateway import (
+    GatewayEvent,
+    InvalidSignature,
+    PaymentError,
+    PaymentUnavailable,
+    RefundResult,
+    RefundUpdate,
+    Session,
+)
+
+log = logging.getLogger("etalase.stripe")
+
+HANDLED_EVENTS = frozenset(
+    {
+        "checkout.session.completed",
+        "checkout.session.async_payment_succeeded",
+        "checkout.session.async_payment_failed",
+        "checkout.session.expired",
+        "charge.refunded",
+        "refund.updated",
+    }
+)
+
+
+def to_minor(amount_idr: int) -> int:
+    """Stripe treats IDR as a two-decimal currency: Rp150.000 is 15000000."""
+    return amount_idr * 100
+
+
+def from_minor(amount: int) -> int:
+    """Back to whole rupiah, rounding half up (Stripe's IDR amounts are whole in practice)."""
+    return (amount + 50) // 100
+
+
+class StripeGateway:
+    name = "stripe"
+
+    def __init__(self, *, secret_key: str, webhook_secret: str = "") -> None:
+        self.client = stripe.StripeClient(secret_key, max_network_retries=0)
+        self.webhook_secret = webhook_secret
+
+    def create_session(
+        self, *, order: Order, attempt: PaymentAttempt, success_url: str, cancel_url: str
+    ) -> Session:
+        line_items: list[dict[str, Any]] = []
+        for part in order.parts:
+            for line in part.lines:
+                name = (
+                    f"{line.product_name} ({line.option_label})"
+                    if line.option_label
+                    else (line.product_name)
+                )
+                line_items.append(
+                    {
+                        "quantity": line.quantity,
+                        "price_data": {
+                            "currency": "idr",
+                            "unit_amount": to_minor(line.unit_price_idr),
+                            "product_data": {
+                                "name": name,
+                                "metadata": {"sku": line.sku, "facility": part.facility.slug},
+                            },
+                        },
+                    }
+                )
+            if part.shipping_idr:
+                line_items.append(
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": "idr",
+                            "unit_amount": to_minor(part.shipping_idr),
+                            "product_data": {"name": f"Ongkos kirim {part.facility.name}"},
+                        },
+                    }
+                )
+        metadata = {"order_number": order.number}
+        params: dict[str, Any] = {
+            "mode": "payment",
+            "line_items": line_items,
+            "client_reference_id": order.number,
+            "customer_email": order.buyer_email,
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},
+            "expires_at": int(attempt.expires_at.timestamp()),
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "locale": "en" if order.locale == "en" else "id",
+        }
+        try:
+            session = self.client.v1.checkout.sessions.create(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": attempt.idempotency_key},
+            )
+        except stripe.StripeError as error:
+            log.error("Stripe refused a Checkout Session for %s: %s", order.number, error)
+            raise PaymentUnavailable() from error
+        return Session(session_id=session.id, url=session.url or "")
+
+    def session_status(self, *, session_id: str) -> str:
+        """`open`, `complete` or `expired`."""
+        try:
+            session = self.client.v1.checkout.sessions.retrieve(session_id)
+        except stripe.StripeError as error:
+            raise PaymentUnavailable() from error
+        return session.status or "open"
+
+    def expire_session(self, *, session_id: str) -> None:
+        try:
+            self.client.v1.checkout.sessions.expire(session_id)
+        except stripe.InvalidRequestError as error:
+            # Already complete or expired: the webhook tells which; nothing to undo here.
+            raise PaymentError(_l("Sesi pembayaran tidak dapat diakhiri.")) from error
+        except stripe.StripeError as error:
+            raise PaymentUnavailable() from error
+
+    def payment_details(self, *, payment_intent_id: str, amount_idr: int) -> PaymentDetails:
+        """The charge and its balance transaction, for the fee Stripe actually took."""
+        try:
+            intent = self.client.v1.payment_intents.retrieve(
+                payment_intent_id, params={"expand": ["latest_charge.balance_transaction"]}
+            )
+        except stripe.StripeError as error:
+            raise PaymentUnavailable() from error
+        charge = intent.latest_charge
+        if isinstance(charge, str) or charge is None:
+            log.error("PaymentIntent %s came without its charge", payment_intent_id)
+            return PaymentDetails(payment_intent_id, None, None, amount_idr, 0)
+        balance = charge.balance_transaction
+        if isinstance(balance, str) or balance is None:
+            log.warning("charge %s has no balance transaction yet; fee unknown", charge.id)
+            return PaymentDetails(payment_intent_id, charge.id, None, from_minor(charge.amount), 0)
+        return PaymentDetails(
+            payment_intent_id=payment_intent_id,
+            charge_id=charge.id,
+            balance_transaction_id=balance.id,
+            amount_idr=from_minor(charge.amount),
+            fee_idr=from_minor(balance.fee),
+        )
+
+    def refund(
+        self, *, payment_intent_id: str, amount_idr: int, idempotency_key: str, order_number: str
+    ) -> RefundResult:
+        try:
+            refund = self.client.v1.refunds.create(
+                params={
+                    "payment_intent": payment_intent_id,
+                    "amount": to_minor(amount_idr),
+                    "metadata": {"order_number": order_number},
+                },
+                options={"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as error:
+            log.error("Stripe refused a refund for %s: %s", order_number, error)
+            raise PaymentError(
+                _l(
+                    "Stripe menolak pengembalian dana: %(reason)s",
+                    reason=getattr(error, "user_message", None) or str(error),
+                )
+            ) from error
+        return RefundResult(refund_id=refund.id, status=refund.status or "pending")
+
+    def parse_webhook(self, *, payload: bytes, signature: str | None) -> GatewayEvent:
+        """Verify the signature and read what we need; any doubt is an InvalidSignature."""
+        if not self.webhook_secret or not signature:
+            raise InvalidSignature(_l("Tanda tangan webhook tidak ada."))
+        try:
+            event = stripe.Webhook.construct_event(payload, signature, self.webhook_secret)
+        except (stripe.SignatureVerificationError, ValueError) as error:
+            raise InvalidSignature(_l("Tanda tangan webhook tidak sah.")) from error
+        return gateway_event(event.to_dict())
+
+
+def gateway_event(event: dict[str, Any]) -> GatewayEvent:
+    obj = event["data"]["object"]
+    occurred_at = datetime.fromtimestamp(event["created"], UTC)
+    base = {
+        "gateway": "stripe",
+        "event_id": event["id"],
+        "type": event["type"],
+        "occurred_at": occurred_at,
+        "payload": event,
+    }
+    if event["type"].startswith("checkout.session."):
+        metadata = obj.get("metadata") or {}
+        amount_total = obj.get("amount_total")
+        return GatewayEvent(
+            **base,
+            session_id=obj.get("id"),
+            order_number=metadata.get("order_number") or obj.get("client_reference_id"),
+            payment_status=obj.get("payment_status"),
+            payment_intent_id=_id_of(obj.get("payment_intent")),
+            amount_total_idr=from_minor(amount_total) if amount_total is not None else None,
+        )
+    if event["type"] == "charge.refunded":
+        refunds = (obj.get("refunds") or {}).get("data") or []
+        return GatewayEvent(
+            **base,
+            payment_intent_id=_id_of(obj.get("payment_intent")),
+            order_number=(obj.get("metadata") or {}).get("order_number"),
+            refunds=[RefundUpdate(r["id"], r.get("status") or "pending") for r in refunds],
+        )
+    if event["type"] == "refund.updated":
+        return GatewayEvent(
+            **base,
+            payment_intent_id=_id_of(obj.get("payment_intent")),
+            refunds=[RefundUpdate(obj["id"], obj.get("status") or "pending")],
+        )
+    return GatewayEvent(**base)
+
+
+def _id_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("id")
+    return value

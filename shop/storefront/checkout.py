@@ -1,0 +1,99 @@
+"""Checkout: contact, address, a delivery choice per facility, then payment."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from shop.formatting import current_locale_code
+from shop.models import DeliveryMethod
+from shop.models.base import utcnow
+from shop.services import checkout, orders, payments
+from shop.services.errors import DomainError
+from shop.services.regions import PROVINCES
+from shop.storefront import bp
+from shop.storefront.cart import current_cart
+
+
+class CheckoutForm(FlaskForm):
+    name = StringField(validators=[DataRequired(), Length(max=120)])
+    email = StringField(validators=[DataRequired(), Email(), Length(max=254)])
+    phone = StringField(validators=[DataRequired(), Length(max=32)])
+    address_line = TextAreaField(validators=[DataRequired(), Length(max=500)])
+    city = StringField(validators=[DataRequired(), Length(max=80)])
+    province = SelectField(choices=[SelectChoice("", ""), *(SelectChoice(p, p) for p in PROVINCES)])
+    postal_code = StringField(validators=[Optional(), Length(max=10)])
+    quoted_total_idr = HiddenField()
+
+
+def _deliveries() -> dict[int, DeliveryMethod]:
+    chosen: dict[int, DeliveryMethod] = {}
+    for key, value in request.form.items():
+        if (
+            key.startswith("delivery-")
+            and key[9:].isdigit()
+            and value in {m.value for m in DeliveryMethod}
+        ):
+            chosen[int(key[9:])] = DeliveryMethod(value)
+    return chosen
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+def checkout_page() -> ResponseReturnValue:
+    cart = current_cart()
+    form = CheckoutForm()
+    deliveries = _deliveries()
+    offer = checkout.quote(
+        cart=cart,
+        city=form.city.data or "",
+        province=form.province.data or "",
+        deliveries=deliveries,
+    )
+    if not offer.parts:
+        flash(_("Keranjang Anda kosong."), "error")
+        return redirect(url_for("shop.cart"))
+    status = 200
+    if request.method == "POST" and request.form.get("action") == "place":
+        if form.validate_on_submit() and cart is not None:
+            quoted = form.quoted_total_idr.data
+            try:
+                order = checkout.place_order(
+                    cart=cart,
+                    buyer=checkout.BuyerDetails(
+                        name=form.name.data or "",
+                        email=form.email.data or "",
+                        phone=form.phone.data or "",
+                        address_line=form.address_line.data or "",
+                        city=form.city.data or "",
+                        province=form.province.data or "",
+                        postal_code=form.postal_code.data or "",
+                    ),
+                    deliveries=deliveries,
+                    expected_total_idr=int(quoted) if quoted and quoted.isdigit() else -1,
+                    gateway=payments.configured_gateway_name(),
+                    locale=current_locale_code(),
+                    now=utcnow(),
+                )
+            except DomainError as error:
+                flash(str(error), "error")
+                status = 422
+            else:
+                return _pay(order)
+        else:
+            status = 422
+    form.quoted_total_idr.data = str(offer.total_idr)
+    return render_template("shop/checkout.html", form=form, offer=offer), status
+
+
+def _pay(order) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
+    try:
+        attempt = payments.start_payment(order=order, now=utcnow())
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(orders.order_url(order))
+    return redirect(attempt.url)

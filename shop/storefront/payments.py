@@ -1,0 +1,60 @@
+"""The demo gateway's payment page: a clearly marked simulation of Stripe Checkout."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
+
+from shop.models import PaymentAttempt
+from shop.models.base import utcnow
+from shop.services import orders, payments
+from shop.services.errors import DomainError
+from shop.services.payments import events
+from shop.storefront import bp
+
+
+class DemoPaymentForm(FlaskForm):
+    pay = SubmitField()
+    fail = SubmitField()
+    cancel = SubmitField()
+
+
+def _demo_attempt(key: str) -> PaymentAttempt:
+    attempt = payments.find_attempt(idempotency_key=key)
+    if (
+        attempt is None
+        or attempt.gateway != "demo"
+        or current_app.config["ETALASE_ENV"] == "production"
+    ):
+        abort(404)
+    return attempt
+
+
+@bp.get("/demo-pay/<key>")
+def demo_payment(key: str) -> ResponseReturnValue:
+    attempt = _demo_attempt(key)
+    return render_template(
+        "shop/demo_pay.html",
+        attempt=attempt,
+        order=attempt.order,
+        form=DemoPaymentForm(),
+        order_link=orders.order_url(attempt.order),
+    )
+
+
+@bp.post("/demo-pay/<key>")
+def demo_payment_outcome(key: str) -> ResponseReturnValue:
+    attempt = _demo_attempt(key)
+    form = DemoPaymentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcome = "pay" if form.pay.data else "fail" if form.fail.data else "cancel"
+    order = attempt.order
+    try:
+        events.simulate_demo_payment(attempt=attempt, outcome=outcome, now=utcnow())
+    except DomainError as error:
+        flash(str(error), "error")
+    link = orders.order_url(order)
+    return redirect(f"{link}&paid=1" if outcome == "pay" else link)

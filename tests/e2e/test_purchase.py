@@ -1,0 +1,65 @@
+"""A whole purchase in Chromium with the demo gateway: two facilities, one payment."""
+
+from __future__ import annotations
+
+from itsdangerous import URLSafeSerializer
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+
+from shop.models import LedgerEntry, Order, OrderStatus
+from shop.services import cart as carts
+from tests.checkout.helpers import two_facilities
+
+
+def test_buyer_pays_two_facilities_at_once_with_the_demo_gateway(
+    app, db, live_server: str, page: Page, screenshot
+) -> None:
+    shop = two_facilities()
+    # The product page is another branch's: the first item is arranged in-process and its
+    # signed cart cookie handed to the browser, the second goes through POST /cart/items.
+    cart = carts.new_cart()
+    carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=3)
+    signed = URLSafeSerializer(app.config["SECRET_KEY"], salt="cart").dumps(cart.token)
+    page.context.add_cookies([{"name": "etalase_cart", "value": signed, "url": live_server}])
+
+    page.goto(f"{live_server}/cart")
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    added = page.request.post(
+        f"{live_server}/cart/items",
+        form={"variant_id": str(shop.batik.id), "quantity": "2", "csrf_token": token or ""},
+    )
+    assert added.ok
+    page.goto(f"{live_server}/cart")
+    expect(page.get_by_role("heading", name="Lapas Kelas I Medan")).to_be_visible()
+    expect(page.get_by_role("heading", name="Rutan Kelas IIA Kupang")).to_be_visible()
+    screenshot("cart")
+
+    page.get_by_role("link", name="Lanjut ke pembayaran").click()
+    page.get_by_label("Nama lengkap").fill("Siti Aminah")
+    page.get_by_label("Email").fill("siti.aminah@contoh.id")
+    page.get_by_label("Nomor HP").fill("0812 3456 7890")
+    page.get_by_label("Alamat (jalan, nomor, RT/RW, kelurahan)").fill("Jl. Merdeka No. 10")
+    page.get_by_label("Kota atau kabupaten").fill("Medan")
+    page.get_by_label("Provinsi").select_option("Sumatera Utara")
+    page.get_by_label("Kode pos").fill("20112")
+    page.get_by_role("button", name="Perbarui ringkasan").click()
+    page.locator(f'input[name="delivery-{shop.batik_lapas.id}"][value="courier"]').check()
+    page.get_by_role("button", name="Perbarui ringkasan").click()
+    expect(page.locator(".checkout-summary .total")).to_have_text("Rp765.000")
+    screenshot("checkout")
+
+    page.get_by_role("button", name="Buat pesanan dan bayar").click()
+    expect(page.get_by_role("note")).to_contain_text("Ini bukan pembayaran sungguhan")
+    screenshot("demo-payment")
+    page.get_by_role("button", name="Bayar (simulasi berhasil)").click()
+
+    expect(page.locator(".order-status")).to_contain_text("Dibayar")
+    expect(page.get_by_role("heading", name="Lapas Kelas I Medan")).to_be_visible()
+    expect(page.get_by_role("heading", name="Rutan Kelas IIA Kupang")).to_be_visible()
+    expect(page.locator(".part-status")).to_have_text(["Dibayar, menunggu dikemas"] * 2)
+    screenshot("order-paid")
+
+    db.session.expire_all()
+    order = db.session.scalars(select(Order)).one()
+    assert order.status is OrderStatus.PAID
+    assert db.session.scalar(select(func.sum(LedgerEntry.amount_idr))) == 765_000

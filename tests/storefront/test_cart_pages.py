@@ -1,0 +1,106 @@
+"""The cart and checkout pages as a buyer uses them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from itsdangerous import URLSafeSerializer
+
+from shop.models import Order
+from shop.services import cart as carts
+from shop.services import orders
+from tests.checkout.helpers import place, two_facilities
+
+
+def test_cart_survives_in_a_signed_cookie_and_a_forged_one_is_ignored(client, db) -> None:
+    shop = two_facilities()
+    response = client.post("/cart/items", data={"variant_id": shop.batik.id, "quantity": 2})
+    assert response.headers["Location"] == "/cart"
+    cookie = client.get_cookie("etalase_cart")
+    assert cookie is not None and "HttpOnly" in response.headers["Set-Cookie"]
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Kemeja Batik Tulis" in page and "Rp500.000" in page
+    other = client.application.test_client()
+    other.set_cookie("etalase_cart", cookie.value[:-2] + "xx")
+    assert "Keranjang Anda masih kosong" in other.get("/cart").get_data(as_text=True)
+
+
+def test_quantity_change_beyond_stock_shows_the_reason(client, db) -> None:
+    shop = two_facilities()
+    client.post("/cart/items", data={"variant_id": shop.batik.id, "quantity": 1})
+    client.post(f"/cart/items/{shop.batik.id}", data={"quantity": 9})
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Stok Kemeja Batik Tulis tinggal 5" in page
+    assert 'value="1"' in page
+    client.post(f"/cart/items/{shop.batik.id}/remove")
+    assert "Keranjang Anda masih kosong" in client.get("/cart").get_data(as_text=True)
+
+
+def test_checkout_with_bad_phone_keeps_the_form_and_says_why(client, db) -> None:
+    shop = two_facilities()
+    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
+    form = {
+        "name": "Budi",
+        "email": "budi@contoh.id",
+        "phone": "12",
+        "address_line": "Jl. A 1",
+        "city": "Kupang",
+        "province": "Nusa Tenggara Timur",
+        "action": "place",
+        "quoted_total_idr": "85000",
+    }
+    response = client.post("/checkout", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Nomor telepon tidak valid" in page
+    assert 'value="Budi"' in page
+    assert client.application.extensions["sqlalchemy"].session.query(Order).count() == 0
+
+
+def test_the_order_page_needs_the_signed_link(client, db) -> None:
+    order = place(two_facilities())
+    assert client.get(f"/orders/{order.number}").status_code == 404
+    assert client.get(f"/orders/{order.number}?t=forged").status_code == 404
+    token = orders.access_token(order)
+    page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)
+    assert "Menunggu pembayaran" in page
+    assert "Lapas Kelas I Medan" in page and "Rutan Kelas IIA Kupang" in page
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def config_overrides(self) -> dict[str, object]:
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_add_to_cart_needs_the_csrf_token(self, client, db) -> None:
+        shop = two_facilities()
+        refused = client.post("/cart/items", data={"variant_id": shop.batik.id, "quantity": 1})
+        assert refused.status_code == 400
+        # A visitor who already has a cart sees forms carrying the token.
+        cart = carts.new_cart()
+        carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
+        signed = URLSafeSerializer(client.application.secret_key, salt="cart").dumps(cart.token)
+        client.set_cookie("etalase_cart", signed)
+        page = client.get("/cart").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        client.post(
+            "/cart/items", data={"variant_id": shop.batik.id, "quantity": 1, "csrf_token": token}
+        )
+        assert "Kemeja Batik Tulis" in client.get("/cart").get_data(as_text=True)
+
+    def test_the_webhook_needs_no_csrf_token_but_a_signature(self, client, db) -> None:
+        response = client.post("/webhooks/stripe", data="{}", headers={"Stripe-Signature": "x"})
+        assert response.status_code == 400
+        assert response.get_json() == {"error": "invalid signature"}
+
+
+def test_cart_and_checkout_speak_english_when_chosen(client, db) -> None:
+    shop = two_facilities()
+    client.set_cookie("lang", "en")
+    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
+    assert "Continue to checkout" in client.get("/cart").get_data(as_text=True)
+    page = client.get("/checkout").get_data(as_text=True)
+    assert "Pick up at the showroom (free)" in page
+    assert "Mon 08:00\u201315:00" in page
+    assert "Rp85.000" in page
