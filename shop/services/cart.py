@@ -46,8 +46,12 @@ class CartLine:
         return self.variant.product.weight_grams * self.quantity
 
     @property
+    def for_sale(self) -> bool:
+        return is_for_sale(self.variant)
+
+    @property
     def available(self) -> bool:
-        return is_for_sale(self.variant) and self.variant.stock >= self.quantity
+        return self.for_sale and self.variant.stock >= self.quantity
 
 
 @dataclass

@@ -7,7 +7,7 @@ import re
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from shop.models import Order
+from shop.models import Order, ProductStatus
 from shop.services import cart as carts
 from shop.services import orders
 from tests.checkout.helpers import place, two_facilities
@@ -104,3 +104,11 @@ def test_cart_and_checkout_speak_english_when_chosen(client, db) -> None:
     assert "Pick up at the showroom (free)" in page
     assert "Mon 08:00\u201315:00" in page
     assert "Rp85.000" in page
+
+
+def test_a_product_withdrawn_after_adding_is_flagged_in_the_cart(client, db) -> None:
+    shop = two_facilities()
+    client.post("/cart/items", data={"variant_id": shop.batik.id, "quantity": 1})
+    shop.batik.product.status = ProductStatus.ARCHIVED
+    db.session.commit()
+    assert "tidak dijual lagi" in client.get("/cart").get_data(as_text=True)
