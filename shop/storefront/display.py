@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from shop.formatting import media_url, rupiah
+from shop.formatting import rupiah
 from shop.models import Product, ProductImage, ProductVariant
 from shop.services.public_catalogue import Availability, price_range, stock_state
+from shop.services.storage import storage_from_config
 from shop.storefront import bp
 
 
@@ -44,8 +46,9 @@ def price_text(product: Product) -> str:
 
 @bp.app_template_global()
 def srcset(image: ProductImage, image_format: str) -> str:
+    storage = storage_from_config(current_app.config)
     return ", ".join(
-        f"{media_url(r['key'])} {r['width']}w" for r in image.renditions_of(image_format)
+        f"{storage.url(r['key'])} {r['width']}w" for r in image.renditions_of(image_format)
     )
 
 

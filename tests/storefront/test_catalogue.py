@@ -139,3 +139,10 @@ def test_category_page_is_the_filtered_catalogue(client, catalogue) -> None:
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/products?category=furnitur")
     assert client.get("/categories/tidak-ada").status_code == 404
+
+
+def test_catalogue_canonical_keeps_filters_not_sorting(client, catalogue) -> None:
+    page = _get(client, "/products?category=furnitur&sort=price_desc&page=1")
+    assert '<link rel="canonical" href="http://localhost/products?category=furnitur">' in page
+    search = _get(client, "/products?q=kursi")
+    assert '<meta name="robots" content="noindex, follow">' in search

@@ -91,3 +91,23 @@ def test_search_never_shows_what_is_not_public(db) -> None:
 def test_empty_queries_list_everything(db, typed: str) -> None:
     ProductFactory(name="Sambal Roa")
     assert _names(typed) == ["Sambal Roa"]
+
+
+def test_products_made_by_the_catalogue_service_are_found(db) -> None:
+    from shop.services.catalogue import ProductInput, VariantInput, create_product
+
+    facility = FacilityFactory(city="Lahat")
+    create_product(
+        facility=facility,
+        actor_label="test",
+        status=ProductStatus.PUBLISHED,
+        data=ProductInput(
+            name="Gula Semut Jahe Merah",
+            category=CategoryFactory(),
+            weight_grams=250,
+            variants=[VariantInput(sku="lht-1", price_idr=29_500, stock=4, option_label="250 g")],
+        ),
+    )
+    db.session.commit()
+    assert _names("gula jahe") == ["Gula Semut Jahe Merah"]
+    assert _names("lht") == ["Gula Semut Jahe Merah"]
