@@ -12,6 +12,6 @@ def test_home_page_in_the_browser_and_language_switch(live_server: str, page: Pa
     page.goto(live_server + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Karya tangan")
     expect(page.get_by_text("Kursi Jati Binjai")).to_be_visible()
-    page.get_by_role("link", name="EN").click()
+    page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Handmade")
