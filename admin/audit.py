@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
@@ -16,11 +19,17 @@ PER_PAGE = 50
 @bp.get("/audit", endpoint="audit_log")
 def audit_log_view() -> ResponseReturnValue:
     form = AuditFilterForm(formdata=request.args)
+    form.validate()
+    since = (
+        datetime.combine(form.since.data, time.min, tzinfo=ZoneInfo("Asia/Jakarta"))
+        if form.since.data and not form.since.errors
+        else None
+    )
     page = page_number()
     events, total = audit_log.search(
         action=form.action.data or "", actor=form.actor.data or "",
         object_type=form.object_type.data or "", object_id=form.object_id.data or "",
-        page=page, per_page=PER_PAGE,
+        since=since, page=page, per_page=PER_PAGE,
     )  # fmt: skip
     return render_template(
         "admin/audit.html", form=form, events=events, total=total, page=page, per_page=PER_PAGE

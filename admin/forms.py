@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     Field,
     FieldList,
@@ -234,6 +235,7 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("Pelaku (email)"))
     object_type = StringField(_l("Jenis objek"))
     object_id = StringField(_l("ID objek"))
+    since = DateField(_l("Sejak tanggal"), validators=[OptionalValidator()])
 
 
 WEEKDAY_LABELS = dict(

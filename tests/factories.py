@@ -106,8 +106,9 @@ class ProductFactory(BaseFactory):
     status = ProductStatus.PUBLISHED
     weight_grams = 5000
     published_at = factory.LazyFunction(utcnow)
+    # The database refuses a product pending review that was never submitted.
     submitted_at = factory.LazyAttribute(
-        lambda o: utcnow() if o.status is ProductStatus.PENDING_REVIEW else None
+        lambda o: utcnow() if o.status == ProductStatus.PENDING_REVIEW else None
     )
     variants = factory.RelatedFactoryList(
         "tests.factories.ProductVariantFactory", factory_related_name="product", size=1

@@ -87,6 +87,8 @@ def adjust_stock(
         raise StockError(_l("Alasan perubahan stok tidak dikenal."))
     if reason is StockReason.CORRECTION and not note.strip():
         raise StockError(_l("Koreksi stok membutuhkan catatan alasannya."))
+    # Two adjustments at once must not both start from the same stock (PostgreSQL row lock).
+    db.session.refresh(variant, with_for_update=True)
     movement = record_movement(
         variant=variant, quantity=quantity, reason=reason, actor=actor, now=now, note=note
     )

@@ -162,3 +162,16 @@ def test_the_audit_log_filters_by_action(client, db, login_as) -> None:
     page = client.get("/admin/audit?action=product.archive").get_data(as_text=True)
     assert "product.archive" in page and "archived" in page
     assert "user.create" not in client.get("/admin/audit?action=product.").get_data(as_text=True)
+
+
+def test_the_audit_log_filters_by_date(client, db, login_as) -> None:
+    from datetime import UTC, datetime
+
+    from tests.factories import AuditEventFactory
+
+    AuditEventFactory(action="product.old", created_at=datetime(2025, 1, 5, tzinfo=UTC))
+    AuditEventFactory(action="product.recent", created_at=datetime(2026, 6, 1, tzinfo=UTC))
+    login_as("admin")
+    page = client.get("/admin/audit?since=2026-01-01").get_data(as_text=True)
+    assert "product.recent" in page and "product.old" not in page
+    assert client.get("/admin/audit?since=kemarin").status_code == 200
