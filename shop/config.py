@@ -48,6 +48,9 @@ class Config:
     MAIL_OUTBOX_DIR: str = str(INSTANCE_DIR / "outbox")
     RATELIMIT_STORAGE_URI: str = "memory://"
     # Failed logins allowed per account and per address (Flask-Limiter notation).
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). The
+    # per-address login limit and Secure cookies need the real client address and scheme.
+    PROXY_HOPS: int = 0
     LOGIN_RATE_LIMIT_ACCOUNT: str = "5 per 15 minutes"
     LOGIN_RATE_LIMIT_ADDRESS: str = "20 per 15 minutes"
     # Photos in S3-compatible object storage when S3_BUCKET is set; a local folder otherwise.
@@ -102,6 +105,7 @@ class Config:
             MAIL_OUTBOX_DIR=env.get("MAIL_OUTBOX_DIR") or cls.MAIL_OUTBOX_DIR,
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
             MAX_IMAGE_BYTES=_int(env.get("MAX_IMAGE_BYTES"), cls.MAX_IMAGE_BYTES),
+            PROXY_HOPS=_int(env.get("PROXY_HOPS"), 0),
             LOGIN_RATE_LIMIT_ACCOUNT=env.get("LOGIN_RATE_LIMIT_ACCOUNT")
             or cls.LOGIN_RATE_LIMIT_ACCOUNT,
             LOGIN_RATE_LIMIT_ADDRESS=env.get("LOGIN_RATE_LIMIT_ADDRESS")

@@ -71,3 +71,21 @@ def test_the_instance_folder_is_made_for_the_embedded_defaults(monkeypatch, tmp_
     (tmp_path / "static").mkdir()
     create_app(Config.from_env({"DATABASE_URL": "sqlite://"}))
     assert (tmp_path / "instance").is_dir()
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for() -> None:
+    from flask import request
+
+    for hops, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = create_app(Config.from_env({"DATABASE_URL": "sqlite://", "PROXY_HOPS": str(hops)}))
+
+        @app.get("/whoami")
+        def whoami() -> str:
+            return request.remote_addr or ""
+
+        response = app.test_client().get(
+            "/whoami",
+            headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        assert response.get_data(as_text=True) == expected
