@@ -28,6 +28,9 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     "admin.imports": EVERYONE,
     "admin.reviews": REVIEWERS,
     "admin.profile": frozenset({Role.STAFF}),
+    "admin.delivery": frozenset({Role.STAFF}),
+    # Kanwil users do not handle orders (`orders.check_may_handle`), so they do not see them.
+    "admin.fulfilment": frozenset({Role.STAFF, Role.CENTRAL, Role.ADMIN}),
     "admin.trust": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.audit": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.facilities": frozenset({Role.ADMIN}),

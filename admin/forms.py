@@ -246,3 +246,38 @@ WEEKDAY_LABELS = dict(
         strict=True,
     )
 )  # fmt: skip
+
+
+class PartMoveForm(FlaskForm):
+    """One fulfilment step; shipping also asks for the courier and the tracking number."""
+
+    to = HiddenField(validators=[DataRequired()])
+    courier = StringField(_l("Kurir"), validators=[Length(max=60)])
+    tracking_number = StringField(_l("Nomor resi"), validators=[Length(max=80)])
+
+
+class RefundForm(FlaskForm):
+    """Refund a part; `idempotency_key` is made when the form is shown, so a repeat refunds once."""
+
+    idempotency_key = HiddenField(validators=[DataRequired(), Length(max=80)])
+    whole = BooleanField(_l("Kembalikan seluruh bagian pesanan ini (semua baris dan ongkos kirim)"))
+    include_shipping = BooleanField(_l("Termasuk ongkos kirim"))
+    restock = BooleanField(_l("Kembalikan barang ke stok"))
+    reason = TextAreaField(_l("Alasan"), validators=[Length(max=500)])
+
+
+class RateTableForm(FlaskForm):
+    pickup_enabled = BooleanField(_l("Ambil sendiri di showroom"))
+    courier_enabled = BooleanField(_l("Kirim dengan kurir"))
+    same_city_per_kg_idr = RupiahField(
+        _l("Satu kota (Rp per kg)"), validators=[InputRequired(), NumberRange(min=0)]
+    )
+    same_province_per_kg_idr = RupiahField(
+        _l("Satu provinsi (Rp per kg)"), validators=[InputRequired(), NumberRange(min=0)]
+    )
+    other_province_per_kg_idr = RupiahField(
+        _l("Provinsi lain (Rp per kg)"), validators=[InputRequired(), NumberRange(min=0)]
+    )
+    minimum_charge_idr = RupiahField(
+        _l("Ongkos minimum (Rp)"), validators=[InputRequired(), NumberRange(min=0)]
+    )

@@ -13,12 +13,18 @@ from shop.models import (
     Cart,
     CartItem,
     Category,
+    DeliveryMethod,
     DeliveryRateTable,
     Facility,
     FacilityClass,
     FacilityKind,
+    FacilityOrder,
+    FacilityOrderStatus,
     ImageReviewState,
     Kanwil,
+    Order,
+    OrderLine,
+    OrderStatus,
     Product,
     ProductImage,
     ProductStatus,
@@ -242,3 +248,53 @@ class CartItemFactory(BaseFactory):
     cart = factory.SubFactory(CartFactory)
     variant = factory.SubFactory(ProductVariantFactory)
     quantity = 1
+
+
+# --- Fulfilment in the back office ---------------------------------------------------------
+
+
+class OrderFactory(BaseFactory):
+    """A paid order (by the demo gateway) with no parts; add `FacilityOrderFactory` rows."""
+
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"ETL-2026-{n + 900000:06d}")
+    status = OrderStatus.PAID
+    buyer_name = "Siti Aminah"
+    buyer_email = "siti.aminah@contoh.id"
+    buyer_phone = "+6281234567890"
+    address_line = "Jl. Merdeka No. 10"
+    city = "Kota Medan"
+    province = "Sumatera Utara"
+    postal_code = "20112"
+    gateway = "demo"
+    subtotal_idr = 250_000
+    shipping_idr = 10_000
+    total_idr = 260_000
+    placed_at = factory.LazyFunction(utcnow)
+    expires_at = factory.LazyFunction(utcnow)
+    paid_at = factory.LazyFunction(utcnow)
+
+
+class FacilityOrderFactory(BaseFactory):
+    """A facility's paid part, sent by courier, with one line of its own product."""
+
+    class Meta:
+        model = FacilityOrder
+
+    order = factory.SubFactory(OrderFactory)
+    facility = factory.SubFactory(FacilityFactory)
+    status = FacilityOrderStatus.PAID
+    delivery_method = DeliveryMethod.COURIER
+    weight_grams = 400
+    subtotal_idr = 250_000
+    shipping_idr = 10_000
+    lines = factory.LazyAttribute(
+        lambda part: [
+            OrderLine(
+                product_name="Kemeja Batik Tulis", sku="BTK-L", option_label="L",
+                unit_price_idr=250_000, unit_hpp_idr=140_000, unit_weight_grams=400, quantity=1,
+            )
+        ]
+    )  # fmt: skip

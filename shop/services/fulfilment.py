@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from shop.database import db
 from shop.models import (
@@ -45,18 +45,30 @@ def parts_of_facility(
     *, facility_id: int, statuses: list[FacilityOrderStatus] | None = None
 ) -> Select[tuple[FacilityOrder]]:
     """A facility's paid parts (never another facility's), newest first."""
+    return parts_where(scope=FacilityOrder.facility_id == facility_id, statuses=statuses)
+
+
+def parts_where(
+    *, scope: ColumnElement[bool], statuses: list[FacilityOrderStatus] | None = None
+) -> Select[tuple[FacilityOrder]]:
+    """Paid parts matching `scope` (the back office passes its scoping filter), newest first."""
     query = (
         select(FacilityOrder)
         .join(FacilityOrder.order)
-        .where(
-            FacilityOrder.facility_id == facility_id,
-            FacilityOrder.status.not_in([S.PENDING_PAYMENT, S.CANCELLED]),
-        )
-        .order_by(Order.placed_at.desc())
+        .where(scope, FacilityOrder.status.not_in([S.PENDING_PAYMENT, S.CANCELLED]))
+        .order_by(Order.placed_at.desc(), FacilityOrder.id.desc())
     )
     if statuses:
         query = query.where(FacilityOrder.status.in_(statuses))
     return query
+
+
+def next_moves(part: FacilityOrder) -> list[FacilityOrderStatus]:
+    """The fulfilment steps open to this part now (refunds are made elsewhere)."""
+    wrong_way = PICKUP_ONLY if part.delivery_method is DeliveryMethod.COURIER else COURIER_ONLY
+    return [
+        to for to in TIMESTAMP_OF if to in orders.PART_MOVES[part.status] and to not in wrong_way
+    ]
 
 
 def advance(

@@ -13,6 +13,7 @@ from shop.database import db
 from shop.models import (
     Category,
     Facility,
+    OrderLine,
     Product,
     ProductStatus,
     ProductVariant,
@@ -175,6 +176,10 @@ def delete(*, product: Product, actor: User, storage: Any) -> None:
 
     if product.was_published:
         raise CatalogueError(_l("Produk yang pernah tayang tidak dapat dihapus, hanya diarsipkan."))
+    if _was_ordered(product):
+        raise CatalogueError(
+            _l("Produk yang pernah dipesan tidak dapat dihapus, hanya diarsipkan.")
+        )
     audit.record(
         actor=actor, action="product.delete", obj=product,
         changes={"name": [product.name, None], "status": [product.status.value, None]},
@@ -183,6 +188,17 @@ def delete(*, product: Product, actor: User, storage: Any) -> None:
         photos.forget_files(storage, image)
     db.session.delete(product)
     db.session.commit()
+
+
+def _was_ordered(product: Product) -> bool:
+    """Any order line of the product or of one of its variants (the lines keep their history)."""
+    variant_ids = select(ProductVariant.id).where(ProductVariant.product_id == product.id)
+    found = db.session.scalar(
+        select(OrderLine.id)
+        .where(or_(OrderLine.product_id == product.id, OrderLine.variant_id.in_(variant_ids)))
+        .limit(1)
+    )
+    return found is not None
 
 
 def list_products(

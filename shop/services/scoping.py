@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from shop.database import db
-from shop.models import Facility, Product, ProductImage, ProductVariant, Role, User
+from shop.models import Facility, FacilityOrder, Product, ProductImage, ProductVariant, Role, User
 from shop.services.errors import DomainError
 
 T = TypeVar("T")
@@ -51,6 +51,7 @@ def products(user: User) -> sa.Select[tuple[Product]]:
 # How each scoped model reaches its facility.
 _FACILITY_OF: dict[type, tuple[Any, ...]] = {
     Facility: (Facility.id,),
+    FacilityOrder: (FacilityOrder.facility_id,),
     Product: (Product.facility_id,),
     ProductVariant: (Product.facility_id, ProductVariant.product),
     ProductImage: (Product.facility_id, ProductImage.product),

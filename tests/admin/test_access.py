@@ -15,6 +15,7 @@ import pytest
 from shop.models import Role
 from tests.factories import (
     FacilityFactory,
+    FacilityOrderFactory,
     KanwilFactory,
     ProductFactory,
     ProductImageFactory,
@@ -25,6 +26,7 @@ ALL = {"staff", "kanwil", "central", "admin"}
 REVIEWERS = {"kanwil", "central", "admin"}
 CENTRAL = {"central", "admin"}
 ADMIN = {"admin"}
+FULFILMENT = {"staff", "central", "admin"}  # kanwil users do not handle orders
 # Who may use each endpoint. A new endpoint fails the test until it is listed here.
 ALLOWED: dict[str, set[str]] = {
     "admin.dashboard": ALL, "admin.products": ALL, "admin.product_new": ALL,
@@ -35,7 +37,10 @@ ALLOWED: dict[str, set[str]] = {
     "admin.password_change": ALL,
     "admin.review_queue": REVIEWERS, "admin.review_detail": REVIEWERS,
     "admin.review_approve": REVIEWERS, "admin.review_reject": REVIEWERS,
-    "admin.facility_profile": {"staff"},
+    "admin.facility_profile": {"staff"}, "admin.delivery_rates": {"staff"},
+    "admin.fulfilment_list": FULFILMENT, "admin.fulfilment_detail": FULFILMENT,
+    "admin.fulfilment_slip": FULFILMENT, "admin.fulfilment_move": FULFILMENT,
+    "admin.fulfilment_refund": FULFILMENT,
     "admin.review_settings": CENTRAL, "admin.review_exempt_set": CENTRAL,
     "admin.audit_log": CENTRAL,
     "admin.facility_list": ADMIN, "admin.facility_edit": ADMIN, "admin.kanwil_create": ADMIN,
@@ -46,7 +51,7 @@ PUBLIC = {"admin.login", "admin.reset_password"}
 # Signing out is tested on its own (it would end the session of the walk).
 SKIPPED = {"admin.logout"}
 # Parameters naming an object of facility A: users who cannot see A get a 404.
-SCOPED_PARAMS = {"product_id", "image_id", "variant_id"}
+SCOPED_PARAMS = {"product_id", "image_id", "variant_id", "facility_order_id"}
 
 
 def _admin_rules(app):
@@ -62,10 +67,12 @@ def test_every_admin_endpoint_is_classified(app) -> None:
 def _url(rule, facility_a) -> str:
     image = ProductImageFactory(product=ProductFactory(facility=facility_a))
     target_user = StaffFactory(facility=facility_a)
+    part = FacilityOrderFactory(facility=facility_a)
     values = {
         "product_id": image.product_id, "image_id": image.id,
         "variant_id": image.product.variants[0].id, "facility_id": facility_a.id,
         "user_id": target_user.id, "token": "not-a-token", "direction": "up", "state": "on",
+        "facility_order_id": part.id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

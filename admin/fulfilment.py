@@ -1,0 +1,151 @@
+"""Facility orders to fulfil: the list, a part's detail, its packing slip, its moves and refunds.
+
+Thin views over `shop.services.fulfilment` and `shop.services.refunds`: the services check
+who may handle a part (`orders.check_may_handle`), move it, mail the buyer and write the ledger.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from admin import bp
+from admin.forms import PartMoveForm, RefundForm
+from admin.helpers import me, now, page_number
+from shop.database import db
+from shop.formatting import rupiah
+from shop.models import FacilityOrder, FacilityOrderStatus, RefundStatus
+from shop.services import fulfilment, orders, refunds, scoping
+from shop.services.errors import DomainError
+from shop.services.scoping import OutOfScope
+
+PER_PAGE = 30
+MOVE_LABELS = {
+    FacilityOrderStatus.PACKED: _l("Tandai sudah dikemas"),
+    FacilityOrderStatus.SHIPPED: _l("Tandai sudah dikirim"),
+    FacilityOrderStatus.DELIVERED: _l("Tandai sudah diterima"),
+    FacilityOrderStatus.READY_FOR_PICKUP: _l("Tandai siap diambil"),
+    FacilityOrderStatus.PICKED_UP: _l("Tandai sudah diambil"),
+}
+
+
+def _part(facility_order_id: int) -> FacilityOrder:
+    """A paid part in the user's scope; unpaid or cancelled parts are nobody's work."""
+    part = scoping.get_in_scope(me(), FacilityOrder, facility_order_id)
+    if part.status in (FacilityOrderStatus.PENDING_PAYMENT, FacilityOrderStatus.CANCELLED):
+        raise OutOfScope()
+    return part
+
+
+def _statuses_filter() -> tuple[str, list[FacilityOrderStatus]]:
+    value = request.args.get("status", "")
+    try:
+        return value, [FacilityOrderStatus(value)] if value else []
+    except ValueError:
+        return "", []
+
+
+@bp.get("/orders")
+def fulfilment_list() -> ResponseReturnValue:
+    status, statuses = _statuses_filter()
+    page = page_number()
+    query = fulfilment.parts_where(
+        scope=scoping.facility_filter(me(), FacilityOrder.facility_id), statuses=statuses
+    )
+    total = db.session.scalar(query.with_only_columns(db.func.count()).order_by(None)) or 0
+    parts = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return render_template(
+        "admin/orders/list.html", parts=parts, total=total, page=page, per_page=PER_PAGE,
+        status=status, labels=orders.PART_STATUS_LABELS,
+        statuses=[s for s in FacilityOrderStatus
+                  if s not in (FacilityOrderStatus.PENDING_PAYMENT, FacilityOrderStatus.CANCELLED)],
+    )  # fmt: skip
+
+
+@bp.get("/orders/<int:facility_order_id>")
+def fulfilment_detail(facility_order_id: int) -> ResponseReturnValue:
+    part = _part(facility_order_id)
+    refund_form = RefundForm(idempotency_key=secrets.token_urlsafe(24))
+    return render_template(
+        "admin/orders/detail.html", part=part, order=part.order,
+        labels=orders.PART_STATUS_LABELS, moves=fulfilment.next_moves(part),
+        move_labels=MOVE_LABELS, move_form=PartMoveForm(), refund_form=refund_form,
+        refundable=part.status in orders.REFUNDABLE_STATUSES,
+    )  # fmt: skip
+
+
+@bp.get("/orders/<int:facility_order_id>/slip")
+def fulfilment_slip(facility_order_id: int) -> ResponseReturnValue:
+    part = _part(facility_order_id)
+    return render_template("admin/orders/slip.html", slip=fulfilment.packing_slip(part))
+
+
+@bp.post("/orders/<int:facility_order_id>/move")
+def fulfilment_move(facility_order_id: int) -> ResponseReturnValue:
+    part = _part(facility_order_id)
+    form = PartMoveForm()
+    if not form.validate_on_submit():
+        flash(_l("Formulir tidak sah atau kedaluwarsa. Muat ulang halaman dan coba lagi."), "error")
+        return redirect(url_for("admin.fulfilment_detail", facility_order_id=part.id)), 303
+    try:
+        target = FacilityOrderStatus(form.to.data)
+        fulfilment.advance(
+            facility_order=part, to=target, actor=me(), now=now(),
+            courier=form.courier.data or "", tracking_number=form.tracking_number.data or "",
+        )  # fmt: skip
+    except ValueError:
+        flash(_l("Status tujuan tidak dikenal."), "error")
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_l("Status kini: %(status)s.", status=orders.PART_STATUS_LABELS[target]), "success")
+    return redirect(url_for("admin.fulfilment_detail", facility_order_id=part.id)), 303
+
+
+def _quantities(part: FacilityOrder) -> dict[int, int]:
+    """Units per line from the `qty-<line id>` fields; blank means none."""
+    quantities = {}
+    for line in part.lines:
+        raw = request.form.get(f"qty-{line.id}", "").strip() or "0"
+        if not raw.isdigit():
+            raise refunds.RefundError(_l("Isi jumlah dengan bilangan bulat 0 atau lebih."))
+        quantities[line.id] = int(raw)
+    return quantities
+
+
+@bp.post("/orders/<int:facility_order_id>/refund")
+def fulfilment_refund(facility_order_id: int) -> ResponseReturnValue:
+    part = _part(facility_order_id)
+    form = RefundForm()
+    if not form.validate_on_submit():
+        flash(_l("Formulir tidak sah atau kedaluwarsa. Muat ulang halaman dan coba lagi."), "error")
+        return redirect(url_for("admin.fulfilment_detail", facility_order_id=part.id)), 303
+    try:
+        refund = refunds.refund_facility_order(
+            facility_order=part, quantities=None if form.whole.data else _quantities(part),
+            include_shipping=bool(form.include_shipping.data), restock=bool(form.restock.data),
+            reason=form.reason.data or "", idempotency_key=form.idempotency_key.data,
+            actor=me(), now=now(),
+        )  # fmt: skip
+    except DomainError as error:
+        db.session.rollback()
+        flash(_l("Dana tidak dikembalikan: %(error)s", error=str(error)), "error")
+    else:
+        amount = rupiah(refund.amount_idr)
+        if refund.status is RefundStatus.FAILED:
+            flash(
+                _l("Pengembalian dana %(amount)s ditolak layanan pembayaran.", amount=amount),
+                "error",
+            )
+        elif refund.status is RefundStatus.PENDING:
+            flash(
+                _l("Pengembalian dana %(amount)s dikirim, menunggu konfirmasi.", amount=amount),
+                "success",
+            )
+        else:
+            flash(_l("Dana %(amount)s telah dikembalikan.", amount=amount), "success")
+    return redirect(url_for("admin.fulfilment_detail", facility_order_id=part.id)), 303
