@@ -11,6 +11,7 @@ import secrets
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from admin import bp
 from admin.forms import PartMoveForm, RefundForm
@@ -56,7 +57,12 @@ def fulfilment_list() -> ResponseReturnValue:
         scope=scoping.facility_filter(me(), FacilityOrder.facility_id), statuses=statuses
     )
     total = db.session.scalar(query.with_only_columns(db.func.count()).order_by(None)) or 0
-    parts = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    page_query = query.options(
+        contains_eager(FacilityOrder.order),
+        joinedload(FacilityOrder.facility),
+        selectinload(FacilityOrder.lines),
+    )
+    parts = db.session.scalars(page_query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return render_template(
         "admin/orders/list.html", parts=parts, total=total, page=page, per_page=PER_PAGE,
         status=status, labels=orders.PART_STATUS_LABELS,
