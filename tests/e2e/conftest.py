@@ -138,7 +138,12 @@ def screenshot(page, request: pytest.FixtureRequest, viewport_name: str):
 
 
 def copy_to_docs(path: Path, name: str) -> None:
-    """Keep a screenshot for the README (docs/screenshots/)."""
+    """Refresh a README screenshot (docs/screenshots/) when UPDATE_SCREENSHOTS=1.
+
+    Only on request, so that an ordinary test run leaves the committed pictures alone.
+    """
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        return
     target = ROOT / "docs" / "screenshots"
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, target / name)
