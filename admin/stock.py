@@ -19,6 +19,9 @@ def _labels() -> dict[str, object]:
     labels: dict[str, object] = {r.value: label for r, label in stock_reason_labels().items()}
     labels[StockReason.INITIAL.value] = _l("Stok awal")
     labels[StockReason.IMPORTED.value] = _l("Impor CSV")
+    labels[StockReason.SOLD_ONLINE.value] = _l("Terjual online")
+    labels[StockReason.RELEASED.value] = _l("Pesanan tak dibayar, stok kembali")
+    labels[StockReason.REFUND.value] = _l("Pengembalian dana")
     return labels
 
 

@@ -24,6 +24,10 @@ class StockReason(enum.StrEnum):
     DAMAGED = "damaged"
     CORRECTION = "correction"
     IMPORTED = "imported"
+    # Written by the shop itself, never chosen in the back office:
+    SOLD_ONLINE = "sold_online"  # held for an order at checkout
+    RELEASED = "released"  # an unpaid order's hold given back
+    REFUND = "refund"  # restocked with a refund (or taken again when the refund failed)
 
 
 class StockMovement(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from shop.database import db
 from shop.models import (
@@ -19,11 +19,12 @@ from shop.models import (
     Order,
     OrderLine,
     OrderStatus,
-    ProductVariant,
     ReservationState,
+    StockMovement,
+    StockReason,
     StockReservation,
 )
-from shop.services import audit, contact, orders
+from shop.services import audit, contact, orders, stock
 from shop.services import cart as carts
 from shop.services.delivery import DeliveryOption, options_for
 from shop.services.errors import DomainError
@@ -155,8 +156,10 @@ def place_order(
         )
     try:
         # Stock first: concurrent buyers meet at the variant rows, before anything else.
-        _take_stock(offer)
+        movements = _take_stock(offer, now=now)
         order = _build_order(offer, details, gateway=gateway, locale=locale, now=now)
+        for movement in movements:
+            movement.note = order.number
         _record_reservations(order)
         carts.empty(cart)
         audit.record(
@@ -250,26 +253,30 @@ def _build_order(
     return order
 
 
-def _take_stock(offer: CheckoutQuote) -> None:
+def _take_stock(offer: CheckoutQuote, *, now: datetime) -> list[StockMovement]:
     """Take every line's units off its variant, or raise OutOfStock (the caller rolls back)."""
     lines = sorted(
         (line for part in offer.parts for line in part.group.lines),
         key=lambda cart_line: cart_line.variant.id,
     )
+    movements = []
     for line in lines:
-        taken = db.session.execute(
-            update(ProductVariant)
-            .where(ProductVariant.id == line.variant.id, ProductVariant.stock >= line.quantity)
-            .values(stock=ProductVariant.stock - line.quantity)
-            .execution_options(synchronize_session=False)
+        movement = stock.apply_shop_change(
+            variant_id=line.variant.id,
+            quantity=-line.quantity,
+            reason=StockReason.SOLD_ONLINE,
+            now=now,
+            actor_label="checkout",
         )
-        if taken.rowcount != 1:
+        if movement is None:
             raise OutOfStock(
                 _l(
                     "Maaf, stok %(name)s tidak cukup lagi. Ubah jumlahnya di keranjang.",
                     name=line.variant.product.name,
                 )
             )
+        movements.append(movement)
+    return movements
 
 
 def _record_reservations(order: Order) -> None:
@@ -297,11 +304,13 @@ def release_reservations(order: Order, *, now: datetime) -> int:
     released = 0
     for reservation in _reservations(order, ReservationState.HELD):
         if reservation.variant_id is not None:
-            db.session.execute(
-                update(ProductVariant)
-                .where(ProductVariant.id == reservation.variant_id)
-                .values(stock=ProductVariant.stock + reservation.quantity)
-                .execution_options(synchronize_session=False)
+            stock.apply_shop_change(
+                variant_id=reservation.variant_id,
+                quantity=reservation.quantity,
+                reason=StockReason.RELEASED,
+                now=now,
+                actor_label="checkout",
+                note=order.number,
             )
         reservation.state = ReservationState.RELEASED
         reservation.released_at = now

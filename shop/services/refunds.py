@@ -6,20 +6,20 @@ import logging
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from shop.database import db
 from shop.models import (
     AttemptStatus,
     FacilityOrder,
     FacilityOrderStatus,
-    ProductVariant,
     Refund,
     RefundLine,
     RefundStatus,
+    StockReason,
     User,
 )
-from shop.services import audit, ledger, orders
+from shop.services import audit, ledger, orders, stock
 from shop.services.errors import DomainError
 from shop.services.payments import gateway_named
 from shop.services.payments.gateway import PaymentError
@@ -145,7 +145,7 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
     for refund_line in refund.lines:
         refund_line.order_line.refunded_quantity += refund_line.quantity
         if refund.restock and refund_line.order_line.variant_id is not None:
-            _change_stock(refund_line.order_line.variant_id, refund_line.quantity)
+            _change_stock(refund, refund_line.order_line.variant_id, refund_line.quantity, now)
     part.refunded_idr += refund.amount_idr
     ledger.record_refund(refund=refund, occurred_at=now)
     if refund.status is RefundStatus.SUCCEEDED:
@@ -186,7 +186,9 @@ def undo_failed_refund(*, refund: Refund, occurred_at: datetime) -> None:
     for refund_line in refund.lines:
         refund_line.order_line.refunded_quantity -= refund_line.quantity
         if refund.restock and refund_line.order_line.variant_id is not None:
-            _change_stock(refund_line.order_line.variant_id, -refund_line.quantity)
+            _change_stock(
+                refund, refund_line.order_line.variant_id, -refund_line.quantity, occurred_at
+            )
     part.refunded_idr -= refund.amount_idr
     ledger.reverse_refund(refund=refund, occurred_at=occurred_at)
     log.error("refund %s failed at the gateway; ledger entries reversed", refund.gateway_refund_id)
@@ -221,10 +223,17 @@ def _shipping_already_refunded(part: FacilityOrder) -> bool:
     )
 
 
-def _change_stock(variant_id: int, delta: int) -> None:
-    db.session.execute(
-        update(ProductVariant)
-        .where(ProductVariant.id == variant_id)
-        .values(stock=ProductVariant.stock + delta)
-        .execution_options(synchronize_session=False)
-    )
+def _change_stock(refund: Refund, variant_id: int, delta: int, now: datetime) -> None:
+    """Restock with a refund, or take the units again when the refund failed."""
+    note = refund.facility_order.order.number
+    moved = stock.apply_shop_change(
+        variant_id=variant_id, quantity=delta, reason=StockReason.REFUND, now=now,
+        actor_label="refund", note=note,
+    )  # fmt: skip
+    if moved is None:
+        log.warning(
+            "refund of %s: variant %s has fewer than %s units to take back",
+            note,
+            variant_id,
+            -delta,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shop.database import db
 from shop.models import ProductVariant, StockMovement, StockReason, User
@@ -16,6 +16,14 @@ from shop.services.errors import DomainError
 _OUTGOING = {StockReason.SOLD_SHOWROOM, StockReason.SOLD_FAIR, StockReason.DAMAGED}
 _INCOMING = {StockReason.PRODUCED, StockReason.INITIAL, StockReason.IMPORTED}
 MAX_STOCK = 1_000_000
+# Reasons only the shop itself writes; the back office cannot choose them.
+SHOP_REASONS = {
+    StockReason.INITIAL,
+    StockReason.IMPORTED,
+    StockReason.SOLD_ONLINE,
+    StockReason.RELEASED,
+    StockReason.REFUND,
+}
 
 
 class StockError(DomainError):
@@ -69,6 +77,44 @@ def record_movement(
     return movement
 
 
+def apply_shop_change(
+    *,
+    variant_id: int,
+    quantity: int,
+    reason: StockReason,
+    now: datetime,
+    actor_label: str,
+    note: str = "",
+) -> StockMovement | None:
+    """Change a variant's stock in one conditional UPDATE and record the movement.
+
+    The shop's own changes (checkout, released holds, refunds) run where concurrent buyers meet,
+    so the stock is changed in the database, never below zero, and the stock after it is read
+    back from the same statement. Returns None, changing nothing, when too little is left.
+    """
+    statement = update(ProductVariant).where(ProductVariant.id == variant_id)
+    if quantity < 0:
+        statement = statement.where(ProductVariant.stock >= -quantity)
+    after = db.session.execute(
+        statement.values(stock=ProductVariant.stock + quantity)
+        .returning(ProductVariant.stock)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if after is None:
+        return None
+    movement = StockMovement(
+        variant_id=variant_id,
+        quantity=quantity,
+        stock_after=after,
+        reason=reason,
+        note=note[:300],
+        actor_label=actor_label,
+        created_at=now,
+    )
+    db.session.add(movement)
+    return movement
+
+
 def adjust_stock(
     *,
     variant: ProductVariant,
@@ -83,7 +129,7 @@ def adjust_stock(
         reason = StockReason(reason)
     except ValueError:
         raise StockError(_l("Alasan perubahan stok tidak dikenal.")) from None
-    if reason in (StockReason.INITIAL, StockReason.IMPORTED):
+    if reason in SHOP_REASONS:
         raise StockError(_l("Alasan perubahan stok tidak dikenal."))
     if reason is StockReason.CORRECTION and not note.strip():
         raise StockError(_l("Koreksi stok membutuhkan catatan alasannya."))

@@ -14,6 +14,8 @@ from shop.models import (
     LedgerEntryKind,
     ProductVariant,
     RefundStatus,
+    StockMovement,
+    StockReason,
 )
 from shop.models.base import utcnow
 from shop.services import orders, payments, refunds
@@ -115,6 +117,12 @@ def test_full_refund_of_one_facility_reverses_only_its_entries(db, paid, rsps) -
     assert _facility_sums(db, shop.batik_lapas.id) == (0, 0, 0, 0, 0)
     assert _facility_sums(db, shop.coffee_rutan.id) == rutan_before
     assert db.session.get(ProductVariant, shop.batik.id).stock == 5  # restocked
+    restocked = db.session.scalars(
+        select(StockMovement).where(
+            StockMovement.variant_id == shop.batik.id, StockMovement.reason == StockReason.REFUND
+        )
+    ).one()
+    assert (restocked.quantity, restocked.stock_after, restocked.note) == (2, 5, order.number)
     # The Stripe fee is not returned by Stripe on refunds, so its entry stays.
     fee = db.session.scalar(
         select(func.sum(LedgerEntry.amount_idr)).where(

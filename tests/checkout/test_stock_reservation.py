@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.extensions import db as _db
-from shop.models import Cart, DeliveryMethod, Order, ProductVariant
+from shop.models import Cart, DeliveryMethod, Order, ProductVariant, StockMovement, StockReason
 from shop.models.base import utcnow
 from shop.services import cart as carts
 from shop.services import checkout
@@ -55,6 +55,26 @@ def test_buyers_one_after_another_get_only_the_units_left(db) -> None:
     db.session.expire_all()
     assert db.session.get(ProductVariant, variant.id).stock == 0
     assert db.session.scalar(select(func.count()).select_from(Order)) == 3
+
+
+def test_online_sales_and_released_holds_explain_the_stock(db) -> None:
+    """Each unit taken at checkout and given back on expiry is a stock movement line."""
+    variant = _last_units(3)
+    [cart_id] = _carts_for(variant, 1)
+    assert _buy(variant.id, variant.product.facility_id, cart_id) == "ordered"
+    order = db.session.scalars(select(Order)).one()
+    checkout.release_reservations(order, now=utcnow())
+    db.session.commit()
+    lines = db.session.scalars(
+        select(StockMovement)
+        .where(StockMovement.variant_id == variant.id)
+        .order_by(StockMovement.id)
+    ).all()
+    assert [(m.reason, m.quantity, m.stock_after, m.note) for m in lines] == [
+        (StockReason.SOLD_ONLINE, -1, 2, order.number),
+        (StockReason.RELEASED, 1, 3, order.number),
+    ]
+    assert db.session.get(ProductVariant, variant.id).stock == 3
 
 
 @pytest.mark.postgres_only
