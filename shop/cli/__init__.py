@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import click
@@ -30,6 +31,8 @@ def seed_demo_command(if_empty: bool) -> None:
         _print_demo_logins()
         return
     storage = storage_from_config(current_app.config)
+    # Hundreds of audit lines would bury the progress bar; the events are still written.
+    logging.getLogger("etalase.audit").setLevel(logging.WARNING)
     with tqdm(total=seed.planned_product_count(), desc="Produk demo", unit="produk") as bar:
         report = seed.seed_demo(
             storage=storage,
