@@ -10,12 +10,7 @@ import responses
 from sqlalchemy import func, select
 
 from shop.models import FacilityOrderStatus, ProductVariant, Refund
-from shop.models.base import utcnow
-from shop.services import payments
 from tests.checkout import stripe_fixtures as sf
-from tests.checkout.helpers import place, two_facilities
-
-TOTAL_IDR = 765_000
 
 
 @pytest.fixture
@@ -32,21 +27,7 @@ def rsps():
 @pytest.fixture
 def paid(db, client, rsps):
     """Batik (2 x Rp250.000 + Rp10.000 shipping) and coffee, paid through Stripe's webhook."""
-    shop = two_facilities()
-    order = place(shop, gateway="stripe")
-    session = sf.checkout_session(order_number=order.number, amount_total=TOTAL_IDR * 100)
-    sf.mock_session_create(rsps, session)
-    payments.start_payment(order=order, now=utcnow())
-    sf.mock_payment_intent(
-        rsps, sf.payment_intent(order_number=order.number, amount=TOTAL_IDR * 100, fee=2_601_100)
-    )
-    completed = {
-        **session,
-        "status": "complete",
-        "payment_status": "paid",
-        "payment_intent": "pi_3QeTestEtalase0001",
-    }
-    sf.post_event(client, sf.event("checkout.session.completed", completed, event_id="evt_paid"))
+    shop, order = sf.pay_two_facilities_through_stripe(client, rsps)
     db.session.expire_all()
     part = next(p for p in order.parts if p.facility_id == shop.batik_lapas.id)
     return shop, order, part

@@ -201,3 +201,39 @@ def mock_session_create(rsps: responses.RequestsMock, session: dict[str, Any]) -
 
 def mock_payment_intent(rsps: responses.RequestsMock, intent: dict[str, Any]) -> None:
     rsps.add(responses.GET, f"{API}/payment_intents/{intent['id']}", json=intent, status=200)
+
+
+def pay_two_facilities_through_stripe(client, rsps: responses.RequestsMock):
+    """Batik (2 x Rp250.000 + Rp10.000 shipping) and coffee (3 x Rp85.000, pickup), paid
+    through Stripe's signed `checkout.session.completed`; returns (shop, order)."""
+    from shop.models.base import utcnow
+    from shop.services import payments
+    from tests.checkout.helpers import place, two_facilities
+
+    shop = two_facilities()
+    order = place(shop, gateway="stripe")
+    session = checkout_session(
+        order_number=order.number, amount_total=TWO_FACILITIES_TOTAL_IDR * 100
+    )
+    mock_session_create(rsps, session)
+    payments.start_payment(order=order, now=utcnow())
+    mock_payment_intent(
+        rsps,
+        payment_intent(
+            order_number=order.number, amount=TWO_FACILITIES_TOTAL_IDR * 100, fee=2_601_100
+        ),
+    )
+    completed = {
+        **session,
+        "status": "complete",
+        "payment_status": "paid",
+        "payment_intent": "pi_3QeTestEtalase0001",
+    }
+    outcome = post_event(
+        client, event("checkout.session.completed", completed, event_id="evt_paid")
+    )
+    assert outcome.get_json()["outcome"] == "paid"
+    return shop, order
+
+
+TWO_FACILITIES_TOTAL_IDR = 765_000

@@ -18,12 +18,9 @@ from shop.models import (
     StockReason,
 )
 from shop.models.base import utcnow
-from shop.services import orders, payments, refunds
+from shop.services import orders, refunds
 from tests.checkout import stripe_fixtures as sf
-from tests.checkout.helpers import place, two_facilities
 from tests.factories import StaffFactory, UserFactory
-
-TOTAL_IDR = 765_000
 
 
 @pytest.fixture
@@ -39,26 +36,7 @@ def rsps():
 
 @pytest.fixture
 def paid(db, client, rsps):
-    shop = two_facilities()
-    order = place(shop, gateway="stripe")
-    session = sf.checkout_session(order_number=order.number, amount_total=TOTAL_IDR * 100)
-    sf.mock_session_create(rsps, session)
-    payments.start_payment(order=order, now=utcnow())
-    sf.mock_payment_intent(
-        rsps, sf.payment_intent(order_number=order.number, amount=TOTAL_IDR * 100, fee=2_601_100)
-    )
-    completed = {
-        **session,
-        "status": "complete",
-        "payment_status": "paid",
-        "payment_intent": "pi_3QeTestEtalase0001",
-    }
-    assert (
-        sf.post_event(
-            client, sf.event("checkout.session.completed", completed, event_id="evt_paid")
-        ).get_json()["outcome"]
-        == "paid"
-    )
+    shop, order = sf.pay_two_facilities_through_stripe(client, rsps)
     db.session.expire_all()
     return shop, order
 
