@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -76,6 +76,9 @@ class LedgerEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[LedgerEntryKind] = mapped_column(enum_column(LedgerEntryKind, "ledger_kind"))
     occurred_at: Mapped[datetime]
+    # The day of `occurred_at` in the facility's own time zone: reports choose periods by it,
+    # so a sale at 23:30 WITA on the 31st counts for that month in Makassar.
+    local_date: Mapped[date]
     facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"))
     kanwil_id: Mapped[int] = mapped_column(sa.ForeignKey("kanwil.id"))
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("shop_order.id"), index=True)
@@ -115,6 +118,9 @@ class LedgerEntry(Base):
         sa.Index("ix_ledger_entry_facility_occurred", "facility_id", "occurred_at"),
         sa.Index("ix_ledger_entry_kanwil_occurred", "kanwil_id", "occurred_at"),
         sa.Index("ix_ledger_entry_kind_occurred", "kind", "occurred_at"),
+        sa.Index("ix_ledger_entry_local_date", "local_date"),
+        sa.Index("ix_ledger_entry_facility_local_date", "facility_id", "local_date"),
+        sa.Index("ix_ledger_entry_kanwil_local_date", "kanwil_id", "local_date"),
     )
 
     def __repr__(self) -> str:

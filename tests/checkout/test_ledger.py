@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from shop.models import LedgerEntry, LedgerEntryKind, LedgerIsAppendOnly, SplitBasis
+from shop.models import LedgerEntry, LedgerEntryKind, LedgerIsAppendOnly, SplitBasis, TimeZone
 from shop.models.base import utcnow
 from shop.services import ledger, payments
 from shop.services.allocation import allocate
@@ -159,3 +159,17 @@ def test_ledger_entries_cannot_be_changed_or_deleted(db) -> None:
     with pytest.raises(LedgerIsAppendOnly):
         db.session.commit()
     db.session.rollback()
+
+
+def test_each_entry_is_dated_by_the_day_where_its_facility_is(db) -> None:
+    shop = two_facilities()
+    shop.coffee_rutan.kanwil.timezone = TimeZone.WITA
+    db.session.commit()
+    # 16:30 UTC on 30 November is 23:30 that day in Medan (WIB) but 00:30 on 1 December in
+    # Kupang (WITA): each facility's sale counts for its own local day.
+    moment = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
+    order = place(shop, now=moment)
+    attempt = payments.start_payment(order=order, now=moment)
+    assert events.simulate_demo_payment(attempt=attempt, outcome="pay", now=moment) == "paid"
+    assert _sale(db, shop.batik_lapas.id).local_date == date(2026, 11, 30)
+    assert _sale(db, shop.coffee_rutan.id).local_date == date(2026, 12, 1)
