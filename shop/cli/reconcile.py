@@ -64,11 +64,10 @@ def summary_lines(result: Reconciliation) -> list[str]:
     ):
         lines.append(f"{label:<22}" + "".join(f"{rupiah(value(t)):>18}" for t in sides))
     lines.append(f"{'Jumlah transaksi':<22}" + "".join(f"{t.count:>18}" for t in sides))
-    if result.demo_entries_excluded:
-        lines.append(
-            f"{result.demo_entries_excluded} entri buku besar gateway demo tidak dihitung "
-            "(tidak melalui Stripe)."
-        )
+    lines.append(
+        f"Entri buku besar gateway demo tidak dihitung (tidak melalui Stripe): "
+        f"{result.demo_entries_excluded}."
+    )
     if result.ok:
         lines += ["", "Semua transaksi cocok."]
         return lines

@@ -537,9 +537,7 @@ def differences_table(result: Reconciliation) -> ReportTable:
                 item.order_number or "",
                 ", ".join(ref.facility_name for ref in item.facility_orders),
                 item.source_id or "",
-                line.transaction_id
-                if line
-                else (group.balance_transaction_id or "" if group else ""),
+                _transaction_id(item) or "",
                 line.amount_idr if line else None,
                 group.amount_idr if group else None,
                 line.fee_idr if line else None,
@@ -561,3 +559,9 @@ def differences_table(result: Reconciliation) -> ReportTable:
             ),
         ),
     )
+
+
+def _transaction_id(item: Item) -> str | None:
+    if item.stripe is not None:
+        return item.stripe.transaction_id
+    return item.ledger.balance_transaction_id if item.ledger is not None else None

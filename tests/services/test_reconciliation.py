@@ -84,6 +84,36 @@ def test_everything_matching_over_two_pages(db, paid, rsps) -> None:
     assert any("Cocok: 2" in line for line in table.caption)
 
 
+def test_a_refund_that_failed_matches_its_reversal(db, client, paid, rsps) -> None:
+    shop, order = paid
+    lapas_part = sb.part_of(order, shop.batik_lapas.id)
+    sb.refund_through_stripe(rsps, lapas_part, refund_id="re_3QeTestFails", actor=UserFactory())
+    failed = {
+        **sf.refund_object(amount=510_000 * 100, order_number=order.number, status="failed"),
+        "id": "re_3QeTestFails",
+    }
+    outcome = sf.post_event(client, sf.event("refund.updated", failed, event_id="evt_fails"))
+    assert outcome.status_code == 200
+    refund, failure = (
+        sb.refund_transaction(
+            txn_id=txn_id, refund_id="re_3QeTestFails", order_number=order.number,
+            amount=amount, kind=kind,
+        )
+        for txn_id, amount, kind in (
+            ("txn_3QeTestRefund", -510_000 * 100, "refund"),
+            ("txn_3QeTestRefundFailure", 510_000 * 100, "refund_failure"),
+        )
+    )  # fmt: skip
+    sb.mock_balance(rsps, [[failure, refund, _charge(order)]])
+
+    result = reconciliation.reconcile(first_day=_today(), last_day=_today())
+
+    assert result.ok, result.differences
+    assert result.matched == 3
+    assert result.matched_totals.refunds_idr == 0
+    assert {item.category for item in result.items} == set(Category)
+
+
 def test_a_dashboard_refund_is_missing_in_the_ledger_on_its_facility_order(db, paid, rsps) -> None:
     shop, order = paid
     coffee_part = sb.part_of(order, shop.coffee_rutan.id)
