@@ -561,6 +561,33 @@ def differences_table(result: Reconciliation) -> ReportTable:
     )
 
 
+def summary_table(result: Reconciliation) -> ReportTable:
+    """The totals of Stripe, of the ledger and of what matched: one row each."""
+    sides = (
+        (_("Stripe"), result.stripe_totals),
+        (_("Buku besar"), result.ledger_totals),
+        (_("Cocok"), result.matched_totals),
+    )
+    first, last = result.period.first_day.isoformat(), result.period.last_day.isoformat()
+    return ReportTable(
+        name=f"rekonsiliasi-stripe-ringkasan-{first}-{last}",
+        title=_("Rekonsiliasi Stripe"),
+        columns=[
+            Column("side", _("Sumber")),
+            Column("payments", _("Pembayaran"), ColumnKind.IDR),
+            Column("fees", _("Biaya Stripe"), ColumnKind.IDR),
+            Column("refunds", _("Pengembalian dana"), ColumnKind.IDR),
+            Column("net", _("Neto"), ColumnKind.IDR),
+            Column("count", _("Jumlah transaksi"), ColumnKind.COUNT),
+        ],
+        rows=[
+            (label, t.payments_idr, t.fees_idr, t.refunds_idr, t.net_idr, t.count)
+            for label, t in sides
+        ],
+        caption=(_("Periode %(first)s s.d. %(last)s (WIB)", first=first, last=last),),
+    )
+
+
 def _transaction_id(item: Item) -> str | None:
     if item.stripe is not None:
         return item.stripe.transaction_id

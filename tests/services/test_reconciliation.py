@@ -82,6 +82,10 @@ def test_everything_matching_over_two_pages(db, paid, rsps) -> None:
     table = reconciliation.differences_table(result)
     assert list(table.rows) == []
     assert any("Cocok: 2" in line for line in table.caption)
+    summary = reconciliation.summary_table(result)
+    stripe_row, ledger_row, matched_row = summary.rows
+    assert stripe_row == ("Stripe", 765_000, 26_011, -510_000, 228_989, 2)
+    assert ledger_row[1:] == matched_row[1:] == stripe_row[1:]
 
 
 def test_a_refund_that_failed_matches_its_reversal(db, client, paid, rsps) -> None:
