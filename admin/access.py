@@ -33,6 +33,7 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     "admin.fulfilment": frozenset({Role.STAFF, Role.CENTRAL, Role.ADMIN}),
     "admin.trust": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.audit": frozenset({Role.CENTRAL, Role.ADMIN}),
+    "admin.reconciliation": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.facilities": frozenset({Role.ADMIN}),
     "admin.users": frozenset({Role.ADMIN}),
 }

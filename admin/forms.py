@@ -26,7 +26,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 from wtforms.validators import Optional as OptionalValidator
 
 from shop.models import WEEKDAYS, FacilityClass, FacilityKind, Role, StockReason, TimeZone
@@ -236,6 +244,20 @@ class AuditFilterForm(FlaskForm):
     object_type = StringField(_l("Jenis objek"))
     object_id = StringField(_l("ID objek"))
     since = DateField(_l("Sejak tanggal"), validators=[OptionalValidator()])
+
+
+class ReconciliationForm(FlaskForm):
+    """The period of a Stripe reconciliation: days in Asia/Jakarta, both included."""
+
+    class Meta:
+        csrf = False
+
+    first_day = DateField(_l("Dari tanggal"), validators=[InputRequired()], name="from")
+    last_day = DateField(_l("Sampai tanggal"), validators=[InputRequired()], name="to")
+
+    def validate_last_day(self, field: Field) -> None:
+        if self.first_day.data and field.data and field.data < self.first_day.data:
+            raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal awal."))
 
 
 WEEKDAY_LABELS = dict(

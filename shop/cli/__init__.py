@@ -170,3 +170,6 @@ def release_expired_command() -> None:
         + (f" ({', '.join(report.released_orders)})" if report.released_orders else "")
         + f"; dilewati: {len(report.skipped_orders)}."
     )
+
+
+from shop.cli import reconcile  # noqa: E402,F401  (registers `flask shop reconcile`)

@@ -42,7 +42,7 @@ ALLOWED: dict[str, set[str]] = {
     "admin.fulfilment_slip": FULFILMENT, "admin.fulfilment_move": FULFILMENT,
     "admin.fulfilment_refund": FULFILMENT,
     "admin.review_settings": CENTRAL, "admin.review_exempt_set": CENTRAL,
-    "admin.audit_log": CENTRAL,
+    "admin.audit_log": CENTRAL, "admin.reconciliation": CENTRAL,
     "admin.facility_list": ADMIN, "admin.facility_edit": ADMIN, "admin.kanwil_create": ADMIN,
     "admin.user_list": ADMIN, "admin.user_new": ADMIN, "admin.user_edit": ADMIN,
     "admin.user_set_active": ADMIN, "admin.user_reset": ADMIN,

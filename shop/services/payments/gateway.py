@@ -67,6 +67,22 @@ class GatewayEvent:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class BalanceLine:
+    """One of Stripe's balance transactions, its amounts already in rupiah (signed)."""
+
+    transaction_id: str
+    type: str  # Stripe's word: charge, payment, refund, payment_refund, refund_failure, payout...
+    created_at: datetime
+    amount_idr: int
+    fee_idr: int
+    net_idr: int
+    source_id: str | None  # the charge or refund behind it
+    charge_id: str | None  # the charge itself, or the refunded charge
+    payment_intent_id: str | None
+    order_number: str | None
+
+
 class PaymentGateway(Protocol):
     name: str
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from shop.models import Order, PaymentAttempt
 from shop.services.ledger import PaymentDetails
 from shop.services.payments.gateway import (
+    BalanceLine,
     GatewayEvent,
     InvalidSignature,
     PaymentError,
@@ -173,6 +174,33 @@ class StripeGateway:
             ) from error
         return RefundResult(refund_id=refund.id, status=refund.status or "pending")
 
+    def balance_transactions(
+        self, *, created_from: datetime, created_before: datetime
+    ) -> list[BalanceLine]:
+        """Every balance transaction created in [created_from, created_before), all pages.
+
+        Sources are expanded so that a refund names its charge and a charge its order.
+        """
+        params: dict[str, Any] = {
+            "created": {
+                "gte": int(created_from.timestamp()),
+                "lt": int(created_before.timestamp()),
+            },
+            "limit": 100,
+            "expand": ["data.source"],
+        }
+        try:
+            page = self.client.v1.balance_transactions.list(params=params)  # type: ignore[arg-type]
+            return [balance_line(txn.to_dict()) for txn in page.auto_paging_iter()]
+        except stripe.StripeError as error:
+            log.error("Stripe's balance transactions could not be read: %s", error)
+            raise PaymentError(
+                _l(
+                    "Transaksi saldo Stripe tidak dapat dibaca: %(reason)s",
+                    reason=getattr(error, "user_message", None) or str(error),
+                )
+            ) from error
+
     def parse_webhook(self, *, payload: bytes, signature: str | None) -> GatewayEvent:
         """Verify the signature and read what we need; any doubt is an InvalidSignature."""
         if not self.webhook_secret or not signature:
@@ -220,6 +248,33 @@ def gateway_event(event: dict[str, Any]) -> GatewayEvent:
             refunds=[RefundUpdate(obj["id"], obj.get("status") or "pending")],
         )
     return GatewayEvent(**base)
+
+
+def balance_line(txn: dict[str, Any]) -> BalanceLine:
+    """A balance transaction as Stripe sends it, its source expanded or not."""
+    source = txn.get("source")
+    charge_id = payment_intent_id = order_number = None
+    if isinstance(source, dict):
+        if source.get("object") == "refund":
+            charge_id = _id_of(source.get("charge"))
+        else:
+            charge_id = source.get("id")
+        payment_intent_id = _id_of(source.get("payment_intent"))
+        order_number = (source.get("metadata") or {}).get("order_number")
+    elif txn.get("type") in {"charge", "payment"}:
+        charge_id = source
+    return BalanceLine(
+        transaction_id=txn["id"],
+        type=txn["type"],
+        created_at=datetime.fromtimestamp(txn["created"], UTC),
+        amount_idr=from_minor(txn["amount"]),
+        fee_idr=from_minor(txn.get("fee") or 0),
+        net_idr=from_minor(txn.get("net") or 0),
+        source_id=_id_of(source),
+        charge_id=charge_id,
+        payment_intent_id=payment_intent_id,
+        order_number=order_number,
+    )
 
 
 def _id_of(value: Any) -> str | None:
