@@ -30,7 +30,7 @@ assets: install ## Fingerprint and compress static/ into static/dist/ (served wi
 messages: install ## Extract new texts into the catalogues (then translate translations/en/...)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o translations/messages.pot shop admin templates
-	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --no-fuzzy-matching --width 100 -i translations/messages.pot -d translations
 
 run: install translations assets ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/flask db upgrade
