@@ -427,6 +427,14 @@ def deposits(user: User, selection: DepositFilter) -> sa.Select[tuple[PnbpDeposi
     return query
 
 
+def kanwils(user: User) -> list[Kanwil]:
+    """The regional offices whose facilities `user` may see, for choosing a region."""
+    in_scope = sa.select(Facility.kanwil_id).where(scoping.facility_filter(user, Facility.id))
+    return list(
+        db.session.scalars(sa.select(Kanwil).where(Kanwil.id.in_(in_scope)).order_by(Kanwil.name))
+    )
+
+
 def read_proof(deposit: PnbpDeposit, storage: Storage) -> tuple[bytes, str, str]:
     """The proof's bytes, content type and a download name; the caller checked the scope."""
     if not deposit.proof_key or not deposit.proof_content_type:
