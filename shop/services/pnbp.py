@@ -268,7 +268,7 @@ def _check_proof(proof: Proof) -> _CheckedProof:
                 "proof": _l(
                     "Bukti setor terlalu besar (%(size)s MB). Batasnya %(limit)s MB.",
                     size=round(len(proof.data) / 1_048_576, 1),
-                    limit=MAX_PROOF_BYTES // 1_048_576,
+                    limit=f"{MAX_PROOF_BYTES / 1_048_576:g}",
                 )
             }
         )
