@@ -70,6 +70,9 @@ class DuplicateNtpn(InvalidDeposit):
 
 class AlreadyCorrected(DepositError):
     def __init__(self, correction_id: int | None) -> None:
+        if correction_id is None:
+            super().__init__(_l("Setoran ini baru saja dikoreksi. Koreksi yang terbaru."))
+            return
         super().__init__(
             _l(
                 "Setoran ini sudah dikoreksi oleh setoran #%(id)s. Koreksi yang terbaru.",
