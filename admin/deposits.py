@@ -53,9 +53,10 @@ def _period(form: PositionFilterForm | DepositFilterForm) -> tuple[date, date]:
 def position_view() -> ResponseReturnValue:
     user = me()
     form = PositionFilterForm(formdata=request.args)
-    form.kanwil.choices = [(0, "—")] + [(k.id, k.name) for k in pnbp.kanwils(user)]
+    form.kanwil.choices = [(0, _l("Semua Kanwil"))] + [(k.id, k.name) for k in pnbp.kanwils(user)]
     form.validate()
     date_from, date_to = _period(form)
+    form.date_from.data, form.date_to.data = date_from, date_to
     kanwil_id = (form.kanwil.data or None) if not form.kanwil.errors else None
     position = pnbp.position(user, date_from=date_from, date_to=date_to, kanwil_id=kanwil_id)
     period = {"from": date_from.isoformat(), "to": date_to.isoformat()}
@@ -78,7 +79,7 @@ def position_view() -> ResponseReturnValue:
 def deposit_list() -> ResponseReturnValue:
     user = me()
     form = DepositFilterForm(formdata=request.args)
-    form.facility.choices = [(0, "—")] + [
+    form.facility.choices = [(0, _l("Semua UPT"))] + [
         (f.id, f.name) for f in db.session.scalars(scoping.facilities(user))
     ]
     form.validate()

@@ -207,8 +207,14 @@ def test_the_ntpn_is_upper_cased_and_a_duplicate_refused(db) -> None:
     with pytest.raises(pnbp.DuplicateNtpn) as error:
         record(FacilityFactory(), ntpn="ABCD1234efgh5678")
     assert list(error.value.errors) == ["ntpn"]
-    assert db.session.scalar(select(func.count()).select_from(PnbpDeposit)) == 1
-    assert len(stored_files()) == 1
+    other = record(FacilityFactory())
+    with pytest.raises(pnbp.DuplicateNtpn):
+        pnbp.correct_deposit(
+            actor=UserFactory(), deposit=other, details=details(ntpn=first.ntpn),
+            reason="NTPN salah", storage=storage(), now=utcnow(),
+        )  # fmt: skip
+    assert db.session.scalar(select(func.count()).select_from(PnbpDeposit)) == 2
+    assert len(stored_files()) == 2
 
 
 def test_a_failure_after_storing_the_proof_leaves_no_file_behind(db, monkeypatch) -> None:
