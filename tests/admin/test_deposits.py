@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,8 @@ from tests.checkout.test_ledger import _pay_demo
 from tests.factories import FacilityFactory
 from tests.pnbp_helpers import fresh_ntpn, image_bytes, pdf_bytes, record, stored_files
 
-TODAY = utcnow().date()
+# The facilities are in WIB: their ledger entries carry the day in Jakarta.
+TODAY = utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date()
 
 
 @pytest.fixture

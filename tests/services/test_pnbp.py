@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -16,7 +17,8 @@ from tests.checkout.test_ledger import _pay_demo
 from tests.factories import FacilityFactory, KanwilUserFactory, StaffFactory, UserFactory
 from tests.pnbp_helpers import details, image_bytes, pdf_bytes, record, storage, stored_files
 
-TODAY = utcnow().date()
+# The facilities are in WIB: their ledger entries carry the day in Jakarta.
+TODAY = utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date()
 THIS_MONTH = (TODAY.replace(day=1), TODAY)
 
 
