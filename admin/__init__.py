@@ -22,6 +22,8 @@ from admin import (  # noqa: E402,F401  (the areas register their views on bp)
     auth,
     dashboard,
     delivery,
+    deposit_entry,
+    deposits,
     facilities,
     fulfilment,
     imports,

@@ -27,6 +27,9 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     "admin.stock": EVERYONE,
     "admin.imports": EVERYONE,
     "admin.reviews": REVIEWERS,
+    # Everyone sees the PNBP position and deposits of their scope; staff do not record them.
+    "admin.deposits": EVERYONE,
+    "admin.deposit_entry": REVIEWERS,
     "admin.profile": frozenset({Role.STAFF}),
     "admin.delivery": frozenset({Role.STAFF}),
     # Kanwil users do not handle orders (`orders.check_may_handle`), so they do not see them.

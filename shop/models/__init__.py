@@ -49,6 +49,7 @@ from shop.models.payments import (
     RefundStatus,
     WebhookEvent,
 )
+from shop.models.pnbp import DepositIsAppendOnly, PnbpDeposit
 from shop.models.review import ReviewSubmission
 from shop.models.stock import StockMovement, StockReason
 
@@ -63,6 +64,7 @@ __all__ = [
     "DeliveryMethod",
     "DeliveryRateTable",
     "DeliveryZone",
+    "DepositIsAppendOnly",
     "Facility",
     "FacilityClass",
     "FacilityKind",
@@ -79,6 +81,7 @@ __all__ = [
     "OrderNumberCounter",
     "OrderStatus",
     "PaymentAttempt",
+    "PnbpDeposit",
     "Product",
     "ProductImage",
     "ProductStatus",

@@ -13,6 +13,7 @@ import re
 import pytest
 
 from shop.models import Role
+from tests import pnbp_helpers
 from tests.factories import (
     FacilityFactory,
     FacilityOrderFactory,
@@ -46,12 +47,15 @@ ALLOWED: dict[str, set[str]] = {
     "admin.facility_list": ADMIN, "admin.facility_edit": ADMIN, "admin.kanwil_create": ADMIN,
     "admin.user_list": ADMIN, "admin.user_new": ADMIN, "admin.user_edit": ADMIN,
     "admin.user_set_active": ADMIN, "admin.user_reset": ADMIN,
+    "admin.pnbp_position": ALL, "admin.pnbp_deposits": ALL, "admin.pnbp_deposit": ALL,
+    "admin.pnbp_proof": ALL, "admin.pnbp_deposit_new": REVIEWERS,
+    "admin.pnbp_deposit_correct": REVIEWERS, "admin.pnbp_deposit_void": REVIEWERS,
 }  # fmt: skip
 PUBLIC = {"admin.login", "admin.reset_password"}
 # Signing out is tested on its own (it would end the session of the walk).
 SKIPPED = {"admin.logout"}
 # Parameters naming an object of facility A: users who cannot see A get a 404.
-SCOPED_PARAMS = {"product_id", "image_id", "variant_id", "facility_order_id"}
+SCOPED_PARAMS = {"product_id", "image_id", "variant_id", "facility_order_id", "deposit_id"}
 
 
 def _admin_rules(app):
@@ -68,11 +72,13 @@ def _url(rule, facility_a) -> str:
     image = ProductImageFactory(product=ProductFactory(facility=facility_a))
     target_user = StaffFactory(facility=facility_a)
     part = FacilityOrderFactory(facility=facility_a)
+    # Recording a deposit stores a file: only for the routes that need one.
+    deposit = pnbp_helpers.record(facility_a) if "deposit_id" in rule.arguments else None
     values = {
         "product_id": image.product_id, "image_id": image.id,
         "variant_id": image.product.variants[0].id, "facility_id": facility_a.id,
         "user_id": target_user.id, "token": "not-a-token", "direction": "up", "state": "on",
-        "facility_order_id": part.id,
+        "facility_order_id": part.id, "deposit_id": deposit and deposit.id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
