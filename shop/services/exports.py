@@ -141,17 +141,27 @@ def _xlsx_chunks(table: ReportTable, *, totals_label: str) -> Iterator[bytes]:
         sheet.append([_xlsx_text(sheet, line)])
     sheet.append([])
     sheet.append([_xlsx_text(sheet, column.label, font=bold) for column in table.columns])
-    for row in table.rows:
-        sheet.append(_xlsx_row(sheet, _typed_row(table.columns, row)))
-    if table.totals is not None:
-        totals = _typed_row(table.columns, table.totals, totals_label=totals_label)
-        sheet.append(_xlsx_row(sheet, totals, font=bold))
+    try:
+        for row in table.rows:
+            sheet.append(_xlsx_row(sheet, _typed_row(table.columns, row)))
+        if table.totals is not None:
+            totals = _typed_row(table.columns, table.totals, totals_label=totals_label)
+            sheet.append(_xlsx_row(sheet, totals, font=bold))
+    except BaseException:
+        _discard(sheet)
+        raise
 
     with SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES) as file:
         workbook.save(file)
         file.seek(0)
         while chunk := file.read(XLSX_CHUNK_BYTES):
             yield chunk
+
+
+def _discard(sheet: WriteOnlyWorksheet) -> None:
+    """Remove the rows written so far: openpyxl deletes its temporary file only on save."""
+    sheet.close()  # what saving does first: ends the sheet's XML and closes its file
+    sheet._writer.cleanup()
 
 
 def sheet_title(table: ReportTable) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -201,6 +202,20 @@ def test_sql_sums_as_decimal_and_iso_text_dates_are_accepted() -> None:
 def test_cells_that_do_not_fit_their_column_are_refused(row, error) -> None:
     with pytest.raises(error):
         "".join(exports.csv_stream(make_table(rows=[row], totals=None)))
+
+
+def test_a_failing_xlsx_export_leaves_no_temporary_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def rows() -> Iterator[list[CellValue]]:
+        yield from ROWS
+        yield ["Lapas", None, None, 1.5, 1]  # a float has no place in a rupiah column
+
+    with pytest.raises(TypeError):
+        b"".join(exports.xlsx_stream(make_table(rows=rows())))
+    assert list(tmp_path.iterdir()) == []
+    b"".join(exports.xlsx_stream(make_table()))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_control_characters_that_xml_cannot_carry_are_dropped_from_xlsx() -> None:
