@@ -171,7 +171,7 @@ def reports_entries() -> ResponseReturnValue:
     )
     return _page(
         "admin/reports/entries.html", query, result=result, page=page, per_page=PER_PAGE,
-        described=reports.describe_filters(query.filters),
+        described=reports.describe_filters(query.filters, me()),
         kind_labels=reports.ENTRY_KIND_LABELS, columns=reports.entry_columns(),
         entry_cells=reports.entry_cells,
         # Kanwil users do not handle orders, so they get no link to the order screen.

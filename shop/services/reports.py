@@ -113,23 +113,36 @@ def _count_columns() -> list[Column]:
     ]
 
 
-def _caption(title: str, period: Period, filters: ReportFilters) -> tuple[str, ...]:
+def _caption(title: str, period: Period, filters: ReportFilters, user: User) -> tuple[str, ...]:
     lines = [title, str(_l("Periode: %(period)s", period=period.label))]
     if filters.args():
-        names = describe_filters(filters)
+        names = describe_filters(filters, user)
         if names:
             lines.append(str(_l("Saringan: %(filters)s", filters=", ".join(names))))
     return tuple(lines)
 
 
-def describe_filters(filters: ReportFilters) -> list[str]:
-    """The filters in words, for captions and page headings (one small query per named row)."""
-    parts = []
+def describe_filters(filters: ReportFilters, user: User) -> list[str]:
+    """The filters in words, for captions and headings; a Kanwil or facility outside the
+    user's scope is not named (its numbers are empty anyway)."""
+    words = []
     if filters.kanwil_id is not None:
-        parts.append(db.session.get(Kanwil, filters.kanwil_id))
+        kanwil = db.session.scalar(
+            sa.select(Kanwil.name).where(
+                Kanwil.id == filters.kanwil_id,
+                Kanwil.id.in_(
+                    sa.select(Facility.kanwil_id).where(facility_filter(user, Facility.id))
+                ),
+            )
+        )
+        words.append(kanwil or f"#{filters.kanwil_id}")
     if filters.facility_id is not None:
-        parts.append(db.session.get(Facility, filters.facility_id))
-    words = [row.name for row in parts if row is not None]
+        facility = db.session.scalar(
+            sa.select(Facility.name).where(
+                Facility.id == filters.facility_id, facility_filter(user, Facility.id)
+            )
+        )
+        words.append(facility or f"#{filters.facility_id}")
     if filters.facility_kind is not None:
         words.append(filters.facility_kind.label)
     if filters.entry_kind is not None:
@@ -141,8 +154,12 @@ def describe_filters(filters: ReportFilters) -> list[str]:
     if filters.no_category:
         words.append(str(_l("Tanpa kategori")))
     if filters.product_id is not None:
-        product = db.session.get(Product, filters.product_id)
-        words.append(product.name if product is not None else f"#{filters.product_id}")
+        product = db.session.scalar(
+            sa.select(Product.name).where(
+                Product.id == filters.product_id, facility_filter(user, Product.facility_id)
+            )
+        )
+        words.append(product or f"#{filters.product_id}")
     return words
 
 
@@ -225,7 +242,7 @@ def by_kanwil(
             rows=rows,
             totals=_total_row(str(_l("Jumlah")), national, [counts.with_sales,
                                                              counts.without_sales]),
-            caption=_caption(title, period, filters),
+            caption=_caption(title, period, filters, user),
         ),
         row_filters,
     )  # fmt: skip
@@ -262,7 +279,7 @@ def by_facility(*, user: User, period: Period, filters: ReportFilters) -> Figure
             ],
             rows=rows,
             totals=[str(_l("Jumlah")), "", "", *figures_total.values()],
-            caption=_caption(title, period, filters),
+            caption=_caption(title, period, filters, user),
         ),
         row_filters,
     )
@@ -301,7 +318,7 @@ def by_kind(*, user: User, period: Period, filters: ReportFilters) -> FigureTabl
             totals=_total_row(str(_l("Jumlah")), totals(user=user, period=period,
                                                         filters=filters),
                               [all_counts.with_sales, all_counts.without_sales]),
-            caption=_caption(title, period, filters),
+            caption=_caption(title, period, filters, user),
         ),
         row_filters,
     )  # fmt: skip
@@ -349,7 +366,7 @@ def by_category(
             rows=rows,
             totals=_total_row(str(_l("Jumlah")),
                               totals(user=user, period=period, filters=filters)),
-            caption=_caption(title, period, filters),
+            caption=_caption(title, period, filters, user),
         ),
         row_filters,
     )  # fmt: skip
@@ -372,11 +389,12 @@ def _series_table(
     lookup: dict[Any, Figures],
     period: Period,
     filters: ReportFilters,
+    user: User,
 ) -> ReportTable:
     return ReportTable(
         name=name, title=title, columns=[first, *figure_columns_meta()],
         rows=[[shown, *lookup.get(key, Figures()).values()] for key, shown in keys],
-        caption=_caption(title, period, filters),
+        caption=_caption(title, period, filters, user),
     )  # fmt: skip
 
 
@@ -389,7 +407,7 @@ def sales_over_time(*, user: User, period: Period, filters: ReportFilters) -> Re
         days = [period.start + timedelta(days=n) for n in range(period.days)]
         return _series_table(
             "penjualan-harian", title, Column("day", str(_l("Tanggal")), ColumnKind.DATE),
-            [(day, day) for day in days], lookup, period, filters,
+            [(day, day) for day in days], lookup, period, filters, user,
         )  # fmt: skip
     return _monthly(user, period, filters, title, "penjualan-bulanan")
 
@@ -402,7 +420,7 @@ def _monthly(
     months = months_between(period.start, period.end)
     return _series_table(
         name, title, Column("month", str(_l("Bulan")), ColumnKind.MONTH),
-        [(month.strftime("%Y-%m"), month) for month in months], lookup, period, filters,
+        [(month.strftime("%Y-%m"), month) for month in months], lookup, period, filters, user,
     )  # fmt: skip
 
 
@@ -448,7 +466,7 @@ def best_sellers(*, user: User, period: Period, filters: ReportFilters) -> Figur
                 Column("refunds_idr", str(_l("Pengembalian")), ColumnKind.IDR),
             ],
             rows=rows,
-            caption=_caption(title, period, filters),
+            caption=_caption(title, period, filters, user),
         ),
         row_filters,
     )  # fmt: skip
@@ -564,5 +582,5 @@ def entries_table(*, user: User, period: Period, filters: ReportFilters) -> Repo
         rows=rows(),
         totals=[None, str(_l("Jumlah")), "", "", "", figures.items, figures.net_idr,
                 figures.pnbp_idr, figures.premi_idr, figures.capital_idr],
-        caption=_caption(title, period, filters),
+        caption=_caption(title, period, filters, user),
     )  # fmt: skip
