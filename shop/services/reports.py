@@ -580,7 +580,7 @@ def entries_table(*, user: User, period: Period, filters: ReportFilters) -> Repo
         title=title,
         columns=entry_columns(),
         rows=rows(),
-        totals=[None, str(_l("Jumlah")), "", "", "", figures.items, figures.net_idr,
+        totals=[None, "", "", "", "", figures.items, figures.net_idr,
                 figures.pnbp_idr, figures.premi_idr, figures.capital_idr],
         caption=_caption(title, period, filters, user),
     )  # fmt: skip

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
+from openpyxl import load_workbook
 
 from shop.formatting import rupiah
+from shop.services import reports
+from shop.services.report_period import ReportFilters
 from tests.checkout import stripe_fixtures as sf
 from tests.services import report_world
 
@@ -55,6 +60,8 @@ def test_central_sees_the_nation_per_kanwil_with_links_to_the_entries(client, lo
     # Gross sales of the nation: batik, coffee, bread and two weavings.
     assert rupiah(500_000 + 255_000 + 100_000 + 800_000) in body
     assert 'role="img"' in body
+    assert rupiah(592_659) in body  # SUMUT's net
+    assert rupiah(492_659) in _get(client, "/admin/reports/facilities", **_period(world))
     drill = f"kanwil={world.ntt.id}&amp;entry_kind=sale"
     assert drill in body
     entries = _get(
@@ -69,8 +76,11 @@ def test_central_sees_the_nation_per_kanwil_with_links_to_the_entries(client, lo
 
 def test_a_kanwil_user_never_sees_another_region(client, login_as, world):
     login_as("kanwil", kanwil=world.ntt)
+    # Medan's net (after its share of the Stripe fee), SUMUT's net, the nation's gross: amounts
+    # no chart axis rounds to.
+    amounts = [492_659, 592_659, 1_655_000]
     hidden = [world.medan.name, world.binjai.name, world.bapas.name, world.sumut.name,
-              "Kemeja Batik", "Roti Sobek", rupiah(500_000), rupiah(100_000)]  # fmt: skip
+              "Kemeja Batik", "Roti Sobek", *(rupiah(amount) for amount in amounts)]  # fmt: skip
     asks = [_period(world), {**_period(world), "kanwil": str(world.sumut.id)},
             {**_period(world), "facility": str(world.medan.id)}]  # fmt: skip
     for params in asks:
@@ -81,7 +91,7 @@ def test_a_kanwil_user_never_sees_another_region(client, login_as, world):
             response = client.get(f"/admin/reports/export/{report}.csv", query_string=params)
             assert response.status_code == 200
             content = response.get_data(as_text=True)
-            leaked = [w for w in [*hidden[:6], "500000", "100000"] if w in content]
+            leaked = [w for w in [*hidden[:6], *map(str, amounts)] if w in content]
             assert leaked == [], (report, params)
     assert client.get(f"/admin/reports/facilities/{world.medan.id}").status_code == 404
     own = _get(client, f"/admin/reports/facilities/{world.lpka.id}", **_period(world))
@@ -133,11 +143,38 @@ def test_the_facility_page_shows_the_trend_and_best_sellers(client, login_as, wo
     assert query["from"] == [world.period.start.isoformat()]
 
 
-def test_the_csv_export_has_the_numbers_of_the_screen(client, login_as, world):
-    login_as("central")
-    response = client.get("/admin/reports/export/facilities.csv", query_string=_period(world))
-    assert response.status_code == 200
-    assert response.mimetype.startswith("text/csv")
+def _csv_table(content: str, header: list[str]) -> list[list[str]]:
+    lines = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    start = lines.index(header) + 1
+    return lines[start:]
+
+
+def _xlsx_table(content: bytes, header: list[str]) -> list[list[object]]:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    lines = [list(row) for row in sheet.iter_rows(values_only=True)]
+    start = next(n for n, row in enumerate(lines) if row[: len(header)] == header) + 1
+    return [row[: len(header)] for row in lines[start:]]
+
+
+@pytest.mark.parametrize("report", ["facilities", "overview", "kinds", "categories"])
+def test_exports_read_back_to_the_numbers_of_the_screen(client, login_as, world, report):
+    central = login_as("central")
+    args = {"user": central, "period": world.period, "filters": ReportFilters()}
+    screen = {
+        "facilities": lambda: reports.by_facility(**args),
+        "overview": lambda: reports.by_kanwil(**args),
+        "kinds": lambda: reports.by_kind(**args),
+        "categories": lambda: reports.by_category(**args, top_level=True),
+    }[report]().table
+    header = [column.label for column in screen.columns]
+    expected = [*screen.rows, screen.totals]
+    response = client.get(f"/admin/reports/export/{report}.csv", query_string=_period(world))
+    assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    content = response.get_data(as_text=True)
-    assert world.lpka.name in content and "800000" in content and "-400000" in content
+    rows = _csv_table(response.get_data(as_text=True), header)
+    assert [[str(value) for value in row] for row in expected] == rows
+    response = client.get(f"/admin/reports/export/{report}.xlsx", query_string=_period(world))
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    assert _xlsx_table(response.get_data(), header) == [
+        [None if value == "" else value for value in row] for row in expected
+    ]
