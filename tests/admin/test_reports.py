@@ -126,7 +126,7 @@ def test_bad_parameters_give_the_default_with_a_message(client, login_as, world)
     login_as("central")
     for params in ({"from": "31-12-2026"}, {"from": "2026-02-10", "to": "2026-02-01"},
                    {"kanwil": "abc"}, {"kind": "penjara"}, {"entry_kind": "x", "page": "-3"},
-                   {"from": "2026-02-30"}):  # fmt: skip
+                   {"from": "2026-02-30"}, {"from": "0001-01-01", "to": "0001-01-02"}):  # fmt: skip
         for url in PAGES:
             body = _get(client, url, **params)
             assert 'role="alert"' in body, (url, params)
