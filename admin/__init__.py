@@ -31,6 +31,7 @@ from admin import (  # noqa: E402,F401  (the areas register their views on bp)
     products,
     profile,
     reconciliation,
+    reports,
     reviews,
     stock,
     trust,

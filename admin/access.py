@@ -30,6 +30,7 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     # Everyone sees the PNBP position and deposits of their scope; staff do not record them.
     "admin.deposits": EVERYONE,
     "admin.deposit_entry": REVIEWERS,
+    "admin.reports": EVERYONE,
     "admin.profile": frozenset({Role.STAFF}),
     "admin.delivery": frozenset({Role.STAFF}),
     # Kanwil users do not handle orders (`orders.check_may_handle`), so they do not see them.
