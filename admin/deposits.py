@@ -72,6 +72,7 @@ def position_view() -> ResponseReturnValue:
         facility_table=position.facility_table(), kanwil_table=position.kanwil_table(),
         facility_links=facility_links, kanwil_links=kanwil_links,
         may_record=me().role in pnbp.RECORDERS,
+        export_args={**period, **({"kanwil": str(kanwil_id)} if kanwil_id else {})},
     ), status  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from shop import charts
 from shop.database import db
 from shop.formatting import rupiah
 from shop.models import Facility, FacilityKind, Kanwil, Role
-from shop.services import exports, reports, scoping
+from shop.services import exports, pnbp, reports, scoping
 from shop.services.report_period import REFUNDS, Period, ReportQuery, parse_query
 from shop.services.report_sql import FIGURE_KEYS
 from shop.services.report_tables import CellValue, ColumnKind, ReportTable
@@ -210,9 +210,18 @@ def _export_table(report: str, query: ReportQuery) -> ReportTable | None:
         "trend": lambda: reports.monthly_trend(**args),
         "products": lambda: reports.best_sellers(**args).table,
         "entries": lambda: reports.entries_table(**args),
+        "pnbp-facilities": lambda: _pnbp_position(query).facility_table(),
+        "pnbp-kanwil": lambda: _pnbp_position(query).kanwil_table(),
     }
     builder = builders.get(report)
     return builder() if builder is not None else None
+
+
+def _pnbp_position(query: ReportQuery) -> pnbp.PnbpPosition:
+    return pnbp.position(
+        me(), date_from=query.period.start, date_to=query.period.end,
+        kanwil_id=query.filters.kanwil_id,
+    )  # fmt: skip
 
 
 @bp.get("/reports/export/<report>.<fmt>")

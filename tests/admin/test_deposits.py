@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -198,3 +200,24 @@ def test_bad_period_filters_are_a_message_not_an_error(client, login_as) -> None
     assert "tidak boleh sebelum" in response.get_data(as_text=True)
     assert client.get("/admin/pnbp?from=kemarin&kanwil=abc").status_code == 422
     assert client.get("/admin/pnbp/deposits?facility=x&to=2026-13-01").status_code == 422
+
+
+def test_the_position_exports_read_back_to_the_screen_numbers(db, client, login_as, shop) -> None:
+    record(shop.batik_lapas, amount_idr=20_000, period_start=TODAY.replace(day=1), period_end=TODAY)
+    kanwil_user = login_as("kanwil", kanwil=shop.batik_lapas.kanwil)
+    page = client.get("/admin/pnbp").get_data(as_text=True)
+    assert "/admin/reports/export/pnbp-facilities.csv" in page
+    period = {"from": TODAY.replace(day=1).isoformat(), "to": TODAY.isoformat()}
+    response = client.get("/admin/reports/export/pnbp-facilities.csv", query_string=period)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    medan = next(row for row in rows if row and row[0] == "Lapas Kelas I Medan")
+    # Accrued 33.000, deposited 20.000, outstanding 13.000: the same as the screen.
+    assert medan[-3:] == ["33000", "20000", "13000"]
+    # The other region's facility is in no line of this kanwil user's export.
+    assert kanwil_user.kanwil_id != shop.coffee_rutan.kanwil_id
+    assert "Rutan Kelas IIA Kupang" not in response.get_data(as_text=True)
+    workbook = client.get("/admin/reports/export/pnbp-kanwil.xlsx", query_string=period)
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.data)).active
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert any(row[-3:] == [33000, 20000, 13000] for row in values)
