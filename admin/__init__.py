@@ -28,6 +28,7 @@ from admin import (  # noqa: E402,F401  (the areas register their views on bp)
     photos,
     products,
     profile,
+    reports,
     reviews,
     stock,
     trust,

@@ -27,6 +27,7 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     "admin.stock": EVERYONE,
     "admin.imports": EVERYONE,
     "admin.reviews": REVIEWERS,
+    "admin.reports": EVERYONE,
     "admin.profile": frozenset({Role.STAFF}),
     "admin.delivery": frozenset({Role.STAFF}),
     # Kanwil users do not handle orders (`orders.check_may_handle`), so they do not see them.

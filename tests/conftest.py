@@ -90,9 +90,12 @@ class IsolatedClient(FlaskClient):
 
     The `app` fixture keeps an app context open for the test's own database work; without this,
     requests would share its `g` (the logged-in user, the chosen locale) with each other.
+    Responses are read whole inside that context, so a streamed body (`stream_with_context`)
+    opens and closes its request context in the same place.
     """
 
     def open(self, *args, **kwargs):  # type: ignore[override]
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -43,6 +43,9 @@ ALLOWED: dict[str, set[str]] = {
     "admin.fulfilment_refund": FULFILMENT,
     "admin.review_settings": CENTRAL, "admin.review_exempt_set": CENTRAL,
     "admin.audit_log": CENTRAL,
+    "admin.reports_overview": ALL, "admin.reports_facilities": ALL, "admin.reports_facility": ALL,
+    "admin.reports_categories": ALL, "admin.reports_kinds": ALL, "admin.reports_entries": ALL,
+    "admin.reports_export": ALL,
     "admin.facility_list": ADMIN, "admin.facility_edit": ADMIN, "admin.kanwil_create": ADMIN,
     "admin.user_list": ADMIN, "admin.user_new": ADMIN, "admin.user_edit": ADMIN,
     "admin.user_set_active": ADMIN, "admin.user_reset": ADMIN,
@@ -51,7 +54,9 @@ PUBLIC = {"admin.login", "admin.reset_password"}
 # Signing out is tested on its own (it would end the session of the walk).
 SKIPPED = {"admin.logout"}
 # Parameters naming an object of facility A: users who cannot see A get a 404.
-SCOPED_PARAMS = {"product_id", "image_id", "variant_id", "facility_order_id"}
+SCOPED_PARAMS = {
+    "product_id", "image_id", "variant_id", "facility_order_id", "report_facility_id",
+}  # fmt: skip
 
 
 def _admin_rules(app):
@@ -72,7 +77,8 @@ def _url(rule, facility_a) -> str:
         "product_id": image.product_id, "image_id": image.id,
         "variant_id": image.product.variants[0].id, "facility_id": facility_a.id,
         "user_id": target_user.id, "token": "not-a-token", "direction": "up", "state": "on",
-        "facility_order_id": part.id,
+        "facility_order_id": part.id, "report_facility_id": facility_a.id,
+        "report": "facilities", "fmt": "csv",
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

@@ -1,0 +1,236 @@
+"""Sales and revenue reports: national, per Kanwil, facility, category and kind, with drill-down.
+
+Read-only views over `shop.services.reports`. Every page takes the same query parameters
+(`from`, `to`, `kanwil`, `kind`, ...): unreadable ones are dropped with a message, never a
+500, and every figure links to the ledger entries behind it with the same parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import date
+
+from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_decimal
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from admin import bp
+from admin.helpers import me, now, page_number
+from shop import charts
+from shop.database import db
+from shop.formatting import rupiah
+from shop.models import Facility, FacilityKind, Kanwil, Role
+from shop.services import exports, reports, scoping
+from shop.services.report_period import REFUNDS, ReportQuery, parse_query
+from shop.services.report_sql import FIGURE_KEYS
+from shop.services.report_tables import CellValue, ColumnKind, ReportTable
+
+PER_PAGE = 50
+# The entries behind each figure column (the others are all entries of the selection).
+COLUMN_DRILL: dict[str, dict[str, str]] = {
+    "gross_idr": {"entry_kind": "sale"},
+    "orders": {"entry_kind": "sale"},
+    "refunds_idr": {"entry_kind": REFUNDS},
+    "fees_idr": {"entry_kind": "stripe_fee"},
+    "shipping_idr": {"entry_kind": "shipping"},
+}
+COUNT_KEYS = {"with_sales", "without_sales"}
+FORMATS = {"csv": (exports.csv_stream, exports.CSV_MIMETYPE),
+           "xlsx": (exports.xlsx_stream, exports.XLSX_MIMETYPE)}  # fmt: skip
+
+Link = Callable[[Mapping[str, str], str | None], str | None]
+
+
+def _query() -> ReportQuery:
+    return parse_query(request.args, now=now())
+
+
+def cell(value: CellValue, kind: ColumnKind) -> str:
+    """A table cell as the screen shows it (exports write the raw value)."""
+    if value is None:
+        return ""
+    if kind is ColumnKind.IDR and isinstance(value, int):
+        return rupiah(value)
+    if kind is ColumnKind.COUNT and isinstance(value, int):
+        return str(format_decimal(value))
+    if kind is ColumnKind.DATE and isinstance(value, date):
+        return str(format_date(value, "medium"))
+    if kind is ColumnKind.MONTH and isinstance(value, date):
+        return str(format_date(value, "MMM yyyy"))
+    return str(value)
+
+
+def _linker(query: ReportQuery) -> Link:
+    """Where a cell leads: a row's name to its breakdown, a figure to its entries."""
+
+    def link(row_filter: Mapping[str, str], key: str | None) -> str | None:
+        args = {**query.args(), **row_filter}
+        if key is None:
+            if "facility" in row_filter:
+                facility_id = int(args.pop("facility"))
+                return url_for("admin.reports_facility", report_facility_id=facility_id, **args)
+            if "kanwil" in row_filter or "kind" in row_filter:
+                return url_for("admin.reports_facilities", **args)
+            return url_for("admin.reports_entries", **args) if row_filter else None
+        if key in COUNT_KEYS:
+            return url_for("admin.reports_facilities", **args)
+        if key in FIGURE_KEYS:
+            return url_for("admin.reports_entries", **{**args, **COLUMN_DRILL.get(key, {})})
+        return None
+
+    return link
+
+
+def _page(template: str, query: ReportQuery, **context: object) -> str:
+    user = me()
+    kanwils = (
+        db.session.scalars(select(Kanwil).order_by(Kanwil.name)).all()
+        if user.role in (Role.CENTRAL, Role.ADMIN)
+        else []
+    )
+    return render_template(
+        template, query=query, period=query.period, filters=query.filters,
+        messages=query.messages, kanwils=kanwils, kinds=list(FacilityKind), link=_linker(query),
+        cell=cell, role=user.role.value, export_args=query.args(),
+        **context,
+    )  # fmt: skip
+
+
+@bp.get("/reports")
+def reports_overview() -> ResponseReturnValue:
+    user = me()
+    if user.role is Role.STAFF and user.facility_id is not None:
+        return redirect(
+            url_for("admin.reports_facility", report_facility_id=user.facility_id,
+                    **request.args.to_dict())
+        )  # fmt: skip
+    query = _query()
+    args = {"user": user, "period": query.period, "filters": query.filters}
+    overview = reports.overview(**args)
+    facilities = reports.by_facility(**args) if user.role is Role.KANWIL else None
+    shown = {
+        "sales": _over_time_chart(overview.sales_over_time),
+        "regions": _bar_chart(overview.regions.table, _l("Penjualan bersih per Kanwil")),
+    }
+    return _page(
+        "admin/reports/overview.html", query, overview=overview, facilities=facilities,
+        charts=shown,
+    )  # fmt: skip
+
+
+@bp.get("/reports/facilities")
+def reports_facilities() -> ResponseReturnValue:
+    query = _query()
+    table = reports.by_facility(user=me(), period=query.period, filters=query.filters)
+    return _page("admin/reports/facilities.html", query, report=table)
+
+
+@bp.get("/reports/facilities/<int:report_facility_id>")
+def reports_facility(report_facility_id: int) -> ResponseReturnValue:
+    user = me()
+    facility = scoping.get_in_scope(user, Facility, report_facility_id)
+    query = _query()
+    report = reports.facility_report(
+        user=user, facility=facility, period=query.period, filters=query.filters
+    )
+    own_query = replace(query, filters=query.filters.but(facility_id=facility.id))
+    return _page(
+        "admin/reports/facility.html", query, report=report, own_args=own_query.args(),
+        facility_link=_linker(own_query), charts={"trend": _over_time_chart(report.trend)},
+    )  # fmt: skip
+
+
+@bp.get("/reports/categories")
+def reports_categories() -> ResponseReturnValue:
+    query = _query()
+    args = {"user": me(), "period": query.period, "filters": query.filters}
+    top = reports.by_category(**args, top_level=True)
+    return _page(
+        "admin/reports/categories.html", query, top=top,
+        leaves=reports.by_category(**args, top_level=False),
+        charts={"categories": _bar_chart(top.table, _l("Penjualan bersih per kategori utama"))},
+    )  # fmt: skip
+
+
+@bp.get("/reports/kinds")
+def reports_kinds() -> ResponseReturnValue:
+    query = _query()
+    table = reports.by_kind(user=me(), period=query.period, filters=query.filters)
+    return _page("admin/reports/kinds.html", query, report=table)
+
+
+@bp.get("/reports/entries")
+def reports_entries() -> ResponseReturnValue:
+    query = _query()
+    page = page_number()
+    result = reports.entries_page(
+        user=me(), period=query.period, filters=query.filters, page=page, per_page=PER_PAGE
+    )
+    return _page(
+        "admin/reports/entries.html", query, result=result, page=page, per_page=PER_PAGE,
+        described=reports.describe_filters(query.filters, me()),
+        kind_labels=reports.ENTRY_KIND_LABELS, columns=reports.entry_columns(),
+        entry_cells=reports.entry_cells,
+        # Kanwil users do not handle orders, so they get no link to the order screen.
+        order_links=me().role is not Role.KANWIL,
+        title=_l("Catatan di balik angka"),
+    )  # fmt: skip
+
+
+def _export_table(report: str, query: ReportQuery) -> ReportTable | None:
+    """The table behind the screen named `report`, for the same parameters."""
+    args = {"user": me(), "period": query.period, "filters": query.filters}
+    builders: dict[str, Callable[[], ReportTable]] = {
+        "overview": lambda: reports.by_kanwil(**args).table,
+        "facilities": lambda: reports.by_facility(**args).table,
+        "kinds": lambda: reports.by_kind(**args).table,
+        "categories": lambda: reports.by_category(**args, top_level=True).table,
+        "subcategories": lambda: reports.by_category(**args, top_level=False).table,
+        "sales": lambda: reports.sales_over_time(**args),
+        "trend": lambda: reports.monthly_trend(**args),
+        "products": lambda: reports.best_sellers(**args).table,
+        "entries": lambda: reports.entries_table(**args),
+    }
+    builder = builders.get(report)
+    return builder() if builder is not None else None
+
+
+@bp.get("/reports/export/<report>.<fmt>")
+def reports_export(report: str, fmt: str) -> ResponseReturnValue:
+    if fmt not in FORMATS:
+        abort(404)
+    table = _export_table(report, _query())
+    if table is None:
+        abort(404)
+    stream, mimetype = FORMATS[fmt]
+    filename = exports.export_filename(table, fmt)
+    return Response(
+        stream_with_context(stream(table)),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _values(table: ReportTable, key: str) -> list[int]:
+    index = [column.key for column in table.columns].index(key)
+    return [int(row[index] or 0) for row in table.rows]  # type: ignore[index,call-overload]
+
+
+def _over_time_chart(table: ReportTable) -> object:
+    kind = table.columns[0].kind
+    labels = [cell(row[0], kind) for row in table.rows]  # type: ignore[index]
+    return charts.line_chart(
+        title=table.title, labels=labels, value_format=rupiah,
+        series=[(str(_l("Penjualan kotor")), _values(table, "gross_idr")),
+                (str(_l("Bersih")), _values(table, "net_idr"))],
+    )  # fmt: skip
+
+
+def _bar_chart(table: ReportTable, title: object) -> object:
+    return charts.bar_chart(
+        title=str(title), labels=[str(row[0]) for row in table.rows],  # type: ignore[index]
+        series=[(str(_l("Bersih")), _values(table, "net_idr"))], value_format=rupiah,
+    )  # fmt: skip
