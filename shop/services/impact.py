@@ -76,7 +76,7 @@ def impact_figures(*, since: date | None, now: datetime) -> ImpactFigures:
         )
         .join(Kanwil, Kanwil.id == facilities.c.kanwil_id)
         .group_by(Kanwil.id, Kanwil.name, Kanwil.province)
-        .order_by(sa.func.sum(facilities.c.sales).desc(), Kanwil.name)
+        .order_by(sa.func.sum(facilities.c.premi).desc(), Kanwil.name)
     ).all()
     kanwil = [
         KanwilImpact(
