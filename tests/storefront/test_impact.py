@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from shop.config import Config
 from shop.extensions import cache
 from shop.models import DeliveryMethod, LedgerEntry
 from shop.models.base import utcnow
@@ -153,3 +154,10 @@ def test_the_page_reads_in_english(client, shop) -> None:
     page = client.get("/impact").get_data(as_text=True)
     assert "Facilities selling" in page and "Premi earned by the inmates who work" in page
     assert "Rp162.500" in page
+
+
+def test_the_cache_is_redis_when_a_url_is_configured() -> None:
+    assert Config.from_env({}).CACHE_TYPE == "SimpleCache"
+    shared = Config.from_env({"CACHE_REDIS_URL": "redis://127.0.0.1:6379/1"})
+    assert (shared.CACHE_TYPE, shared.CACHE_REDIS_URL) == ("RedisCache", "redis://127.0.0.1:6379/1")
+    assert Config.from_env({"IMPACT_CACHE_SECONDS": "60"}).IMPACT_CACHE_SECONDS == 60
