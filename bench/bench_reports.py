@@ -617,7 +617,8 @@ def explain(app: Flask, world: World) -> str:
             impact.impact_figures(since=date(world.end.year, 1, 1), now=utcnow())
         finally:
             event.remove(db.engine, "before_cursor_execute", capture)
-        sections = []
+        sections: list[str] = []
+        summary: list[str] = []
         seen: set[tuple[str, str]] = set()
         per_page: dict[str, int] = {}
         for name, statement, parameters in captured:
@@ -638,11 +639,17 @@ def explain(app: Flask, world: World) -> str:
                 if local
                 else "no local-date index used"
             ) + (f"; all ledger_entry indexes used: {', '.join(used)}" if used else "")
+            took = re.search(r"Execution Time: ([\d.]+) ms", "\n".join(lines))
+            summary.append(
+                f"| {name} | {took.group(1) if took else '?'} | "
+                f"{', '.join(f'`{i}`' for i in used) or 'sequential scan'} |"
+            )
             sections.append(
                 f"**{name}** ({scans}):\n\n```sql\n{statement.strip()}\n```\n\n```\n"
                 + "\n".join(lines) + "\n```"
             )  # fmt: skip
-    return "\n\n".join(sections)
+    table = ["| page | execution ms | ledger_entry index |", "|---|---:|---|", *summary]
+    return "\n".join(table) + "\n\n" + "\n\n".join(sections)
 
 
 def run(database_url: str, engine: str) -> tuple[str, str]:
@@ -677,7 +684,8 @@ def _table(engine: str, world: World, seeded: float, results: dict, notes: list[
         f"{world.entries:,} ledger entries of {world.orders:,} orders over {FACILITIES} "
         f"facilities and {KANWIL} Kanwil, {world.start} to {world.end} (seeded in {seeded:.0f} s). "
         f"{REPEAT} sequential requests per page after a warm-up, gunicorn with 2 sync workers; "
-        "ratio = median / median of the trivial route for the same user.",
+        "ratio = median / median of the trivial route for the same user. /impact is served from "
+        "each worker's own memory cache, so its p95 may include a worker's first computation.",
         "",
         "| user | page | median ms | p95 ms | ratio |",
         "|---|---|---:|---:|---:|",

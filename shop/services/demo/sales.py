@@ -42,6 +42,8 @@ HISTORY_ORDERS = 340
 HISTORY_DAYS = 365
 SEED = 20261202
 BUYERS = 180
+# Local hours 07:00 to 22:00: buyers shop through the day, most in the evening.
+HOUR_WEIGHTS = [1, 2, 3, 3, 3, 4, 3, 3, 3, 3, 4, 5, 5, 4, 3, 2]
 BUYER_EMAIL = "pembeli.demo{number}@example.com"
 ACTOR = "seed-demo"
 # Where the made-up buyers live: (city, province), provinces as the checkout knows them.
@@ -190,9 +192,7 @@ def plan_history(
         )
         # Sales grow over the year: more recent days are more likely.
         days_ago = 1 + int((HISTORY_DAYS - 2) * (1 - math.sqrt(rng.random())))
-        hour = rng.choices(range(7, 23), weights=[1, 2, 3, 3, 3, 4, 3, 3, 3, 3, 4, 5, 5, 4, 3, 2])[
-            0
-        ]
+        hour = rng.choices(range(7, 23), weights=HOUR_WEIGHTS)[0]
         zone = ZoneInfo(catalogue[chosen[0]][0])
         day = now.astimezone(zone).date() - timedelta(days=days_ago)
         placed_at = datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=zone)
