@@ -38,7 +38,7 @@ from shop.services import cart as carts
 from shop.services import checkout, fulfilment, mail, payments, refunds, stock
 from shop.services.payments import events
 
-HISTORY_ORDERS = 340
+HISTORY_ORDERS = 300
 HISTORY_DAYS = 365
 SEED = 20261202
 BUYERS = 180
