@@ -172,11 +172,13 @@ def reports_entries() -> ResponseReturnValue:
     return _page(
         "admin/reports/entries.html", query, result=result, page=page, per_page=PER_PAGE,
         described=reports.describe_filters(query.filters, me()),
-        kind_labels=reports.ENTRY_KIND_LABELS, columns=reports.entry_columns(),
+        columns=reports.entry_columns(),
         entry_cells=reports.entry_cells,
         # Kanwil users do not handle orders, so they get no link to the order screen.
         order_links=me().role is not Role.KANWIL,
         title=_l("Catatan di balik angka"),
+        hidden_args={key: value for key, value in query.filters.args().items()
+                     if key not in ("kanwil", "kind")},
     )  # fmt: skip
 
 

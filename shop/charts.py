@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from pygal import HorizontalBar, Line, PluginImportFixer
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 # pygal appends a legacy import hook for its map plugins (which we do not use) to sys.meta_path.
@@ -28,6 +29,8 @@ from pygal.style import Style
 # (an optional dependency probed with try/except ImportError) first raises an ImportWarning,
 # an error under pytest's filterwarnings=error. Take it out again.
 sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, PluginImportFixer)]
+# The tree is post-processed with xml.etree below; pygal would switch to lxml if it were installed.
+pygal_etree.to_etree()
 
 EMPTY_MESSAGE = _l("Belum ada data untuk periode ini.")
 
@@ -38,6 +41,7 @@ LINE_HEIGHT = 280
 BAR_ROW_HEIGHT = 30
 BAR_CHROME_HEIGHT = 80  # title, axis and margins around the bars
 MAX_WIDTH_PX = 640
+Y_TICKS = 5  # about this many value labels on a line chart's axis
 MAX_X_LABELS = 4  # month labels shown under a line chart; the others stay in the <desc>
 LABEL_CHARS = 18  # long facility or Kanwil names are shortened on the axis (full in <title>)
 VALUE_ROOM = 0.6  # share of the longest bar added right of it for its value, written there
@@ -94,10 +98,12 @@ def line_chart(
     if _is_empty(series):
         return _placeholder(title)
     every = math.ceil(len(labels) / MAX_X_LABELS)
+    numbers = [int(value) for _name, values in series for value in values]
     chart = Line(
         **_config(title, value_format),
         height=LINE_HEIGHT,
         include_x_axis=True,
+        y_labels=_ticks(min(0, *numbers), max(0, *numbers)),
         show_legend=len(series) > 1,
         x_labels_major_every=every,
         show_minor_x_labels=every == 1,
@@ -186,6 +192,18 @@ def _config(title: str, value_format: Callable[[int], str]) -> dict[str, object]
         # pygal hands axis values as floats; rupiah and counts are whole numbers.
         "value_formatter": lambda value: value_format(round(value)),
     }
+
+
+def _ticks(low: int, high: int) -> list[int]:
+    """Whole, round axis values (steps of 1, 2 or 5 times a power of ten) from low to high.
+
+    pygal would pick fractional steps for small counts, which whole-number labels repeat.
+    """
+    rough = max(1, (high - low) / Y_TICKS)
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(power * m for m in (1, 2, 5, 10) if power * m >= rough)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    return [n * step for n in range(first, max(last, first + 1) + 1)]
 
 
 def _check(labels: Sequence[str], series: Series) -> None:

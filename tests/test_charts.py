@@ -178,3 +178,16 @@ def test_importing_charts_leaves_no_import_hook_that_warns() -> None:
         [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=False
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_small_counts_get_whole_distinct_axis_labels() -> None:
+    root = parse(
+        charts.line_chart(
+            title="Barang terjual",
+            labels=MONTHS[:3],
+            series=[("Barang", [1, 3, 2])],
+            value_format=str,
+        )
+    )
+    axis = next(g for g in root.iter(SVG + "g") if g.get("class", "").split()[:2] == ["axis", "y"])
+    assert [text.text for text in axis.iter(SVG + "text")] == ["0", "1", "2", "3"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from tempfile import SpooledTemporaryFile
@@ -33,6 +33,9 @@ from slugify import slugify
 
 from shop.services.report_tables import CellValue, Column, ColumnKind, ReportTable
 
+Converted = str | int | date
+Converter = Callable[[CellValue], Converted]
+
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,6 +46,8 @@ FILENAME_TIMEZONE = ZoneInfo("Asia/Jakarta")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_CHARS = 16 * 1024
 XLSX_CHUNK_BYTES = 64 * 1024
+# Excel's limit: more rows would be cut off when the file is opened, and the sums with them.
+XLSX_MAX_ROWS = 1_048_576 - 1  # one left for the totals
 # XLSX is built in memory up to this size, then in a temporary file on disk.
 XLSX_SPOOL_BYTES = 8 * 1024 * 1024
 
@@ -115,13 +120,14 @@ def _csv_chunks(table: ReportTable, *, totals_label: str) -> Iterator[str]:
     writer.writerow([])
     writer.writerow([_csv_text(column.label) for column in table.columns])
     yield take()
+    convert = [CSV_CELLS[column.kind] for column in table.columns]
     for row in table.rows:
-        writer.writerow(_csv_row(_typed_row(table.columns, row)))
+        writer.writerow(_convert(convert, row, empty=""))
         if buffer.tell() >= CSV_CHUNK_CHARS:
             yield take()
     if table.totals is not None:
-        totals = _typed_row(table.columns, table.totals, totals_label=totals_label)
-        writer.writerow(_csv_row(totals))
+        totals = _convert(convert, table.totals, empty="")
+        writer.writerow(_labelled(totals, _csv_text(totals_label)))
     yield take()
 
 
@@ -142,11 +148,13 @@ def _xlsx_chunks(table: ReportTable, *, totals_label: str) -> Iterator[bytes]:
     sheet.append([])
     sheet.append([_xlsx_text(sheet, column.label, font=bold) for column in table.columns])
     try:
-        for row in table.rows:
-            sheet.append(_xlsx_row(sheet, _typed_row(table.columns, row)))
+        rows = SheetRow(sheet, table.columns)
+        for number, row in enumerate(table.rows, start=header_row + 1):
+            if number > XLSX_MAX_ROWS:
+                raise ValueError(f"more than {XLSX_MAX_ROWS:,} rows do not fit in a sheet")
+            rows.append(row)
         if table.totals is not None:
-            totals = _typed_row(table.columns, table.totals, totals_label=totals_label)
-            sheet.append(_xlsx_row(sheet, totals, font=bold))
+            SheetRow(sheet, table.columns, font=bold).append(table.totals, label=totals_label)
     except BaseException:
         _discard(sheet)
         raise
@@ -175,33 +183,17 @@ def _preamble(table: ReportTable) -> list[str]:
     return [table.title, *table.caption]
 
 
-Typed = tuple[ColumnKind, str | int | date | None]
+def _convert(
+    convert: Sequence[Converter], row: Sequence[CellValue], *, empty: str | None
+) -> list[Converted | None]:
+    return [empty if value is None else to(value) for to, value in zip(convert, row, strict=True)]
 
 
-def _typed_row(
-    columns: Sequence[Column], row: Sequence[CellValue], *, totals_label: str | None = None
-) -> list[Typed]:
-    """Each cell checked against its column's kind: text, integer or date (or empty).
-
-    For the totals row, the label goes into the first cell unless the report put one there.
-    """
-    cells = [
-        (column.kind, _typed(column.kind, value))
-        for column, value in zip(columns, row, strict=True)
-    ]
-    if totals_label is not None and cells and cells[0][1] in (None, ""):
-        cells[0] = (ColumnKind.TEXT, totals_label)
+def _labelled(cells: list[Converted | None], label: str) -> list[Converted | None]:
+    """The totals row with its label in the first cell, unless the report put one there."""
+    if cells and cells[0] in (None, ""):
+        cells[0] = label
     return cells
-
-
-def _typed(kind: ColumnKind, value: CellValue) -> str | int | date | None:
-    if value is None:
-        return None
-    if kind is ColumnKind.TEXT:
-        return str(value)
-    if kind in (ColumnKind.IDR, ColumnKind.COUNT):
-        return _integer(value)
-    return _as_date(kind, value)
 
 
 def _integer(value: object) -> int:
@@ -227,52 +219,83 @@ def _as_date(kind: ColumnKind, value: object) -> date:
     return value.replace(day=1) if kind is ColumnKind.MONTH else value
 
 
-def _csv_row(cells: list[Typed]) -> list[str | int]:
-    return [_csv_value(kind, value) for kind, value in cells]
-
-
-def _csv_value(kind: ColumnKind, value: str | int | date | None) -> str | int:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _csv_text(value)
-    if isinstance(value, int):
-        return value
-    return value.strftime("%Y-%m") if kind is ColumnKind.MONTH else value.isoformat()
-
-
 def _csv_text(text: str) -> str:
     """OWASP's guard: a leading apostrophe keeps a spreadsheet from running the cell."""
     return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def _xlsx_row(
-    sheet: WriteOnlyWorksheet, cells: list[Typed], *, font: Font | None = None
-) -> list[WriteOnlyCell]:
-    row = []
-    for kind, value in cells:
-        if value is None or isinstance(value, str):
-            row.append(_xlsx_text(sheet, value, font=font))
-            continue
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = NUMBER_FORMATS[kind]
-        if font is not None:
-            cell.font = font
-        row.append(cell)
-    return row
+class SheetRow:
+    """Appends rows to a write-only sheet through one styled cell per column, reused.
+
+    A write-only sheet writes a row out as soon as it is appended, so the same cells can carry
+    the next row: creating and styling a cell for every value was most of the export's time.
+    Text is always stored as a string (openpyxl would make a formula of a leading "="), without
+    the control characters that XML cannot carry (openpyxl would refuse the cell).
+    """
+
+    def __init__(
+        self, sheet: WriteOnlyWorksheet, columns: Sequence[Column], *, font: Font | None = None
+    ) -> None:
+        self.sheet = sheet
+        self.convert = [XLSX_CELLS[column.kind] for column in columns]
+        self.cells = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet)
+            if column.kind in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[column.kind]
+            if font is not None:
+                cell.font = font
+            self.cells.append(cell)
+
+    def append(self, row: Sequence[CellValue], *, label: str | None = None) -> None:
+        values = _convert(self.convert, row, empty=None)
+        if label is not None:
+            values = _labelled(values, label)
+        for cell, value in zip(self.cells, values, strict=True):
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+        self.sheet.append(self.cells)
 
 
 def _xlsx_text(
     sheet: WriteOnlyWorksheet, text: str | None, *, font: Font | None = None
 ) -> WriteOnlyCell:
-    """A text cell, always stored as a string: openpyxl would make a formula of a leading '='.
-
-    Control characters that XML cannot carry are dropped (openpyxl would refuse the cell).
-    """
+    """A cell of the caption or header: text as in `SheetRow`."""
     cell = WriteOnlyCell(sheet)
     if text is not None:
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+        cell.value = _clean_text(text)
         cell.data_type = "s"
     if font is not None:
         cell.font = font
     return cell
+
+
+def _clean_text(value: object) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _as_day(value: object) -> date:
+    return _as_date(ColumnKind.DATE, value)
+
+
+def _as_month(value: object) -> date:
+    return _as_date(ColumnKind.MONTH, value)
+
+
+# How each kind of cell is checked and written: to CSV as text or plain integers...
+CSV_CELLS: dict[ColumnKind, Converter] = {
+    ColumnKind.TEXT: lambda value: _csv_text(str(value)),
+    ColumnKind.IDR: _integer,
+    ColumnKind.COUNT: _integer,
+    ColumnKind.DATE: lambda value: _as_day(value).isoformat(),
+    ColumnKind.MONTH: lambda value: _as_month(value).strftime("%Y-%m"),
+}
+# ... and to XLSX as strings, integers and dates that the cells' number formats show.
+XLSX_CELLS: dict[ColumnKind, Converter] = {
+    ColumnKind.TEXT: _clean_text,
+    ColumnKind.IDR: _integer,
+    ColumnKind.COUNT: _integer,
+    ColumnKind.DATE: _as_day,
+    ColumnKind.MONTH: _as_month,
+}

@@ -24,6 +24,10 @@ DEFAULT_TIMEZONE = ZoneInfo("Asia/Jakarta")
 REFUNDS = "refunds"
 ENTRY_KINDS = (*(kind.value for kind in LedgerEntryKind), REFUNDS)
 NO_CATEGORY = "none"
+# Sales began long after 2000; the bounds keep month arithmetic and charts reasonable.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+MAX_DAYS = 3653  # ten years
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,16 @@ def _parse_period(raw_from: str, raw_to: str, *, now: datetime, messages: list[s
         return default
     if start > end:
         messages.append(str(_l("Tanggal awal sesudah tanggal akhir; laporan memakai bulan ini.")))
+        return default
+    if start < EARLIEST or end > LATEST or (end - start).days >= MAX_DAYS:
+        messages.append(
+            str(
+                _l(
+                    "Periode harus di antara tahun 2000 dan 2099 dan paling panjang sepuluh "
+                    "tahun; laporan memakai bulan ini."
+                )
+            )
+        )
         return default
     return Period(start, end)
 

@@ -11,10 +11,12 @@ import responses
 from openpyxl import load_workbook
 
 from shop.formatting import rupiah
+from shop.models import FacilityKind
 from shop.services import reports
 from shop.services.report_period import ReportFilters
 from tests.checkout import stripe_fixtures as sf
 from tests.services import report_world
+from tests.storefront.helpers import QueryCounter
 
 PAGES = [
     "/admin/reports",
@@ -70,6 +72,8 @@ def test_central_sees_the_nation_per_kanwil_with_links_to_the_entries(client, lo
     )  # fmt: skip
     assert "Tenun Ikat Sumba" in entries and "Roti Sobek" not in entries
     assert rupiah(255_000 + 800_000) in entries
+    # A new period keeps the drill-down's own filters.
+    assert '<input type="hidden" name="entry_kind" value="sale">' in entries
     order_part = world.weaving_order.parts[0].id
     assert f"/admin/orders/{order_part}" in entries
 
@@ -122,7 +126,7 @@ def test_bad_parameters_give_the_default_with_a_message(client, login_as, world)
     login_as("central")
     for params in ({"from": "31-12-2026"}, {"from": "2026-02-10", "to": "2026-02-01"},
                    {"kanwil": "abc"}, {"kind": "penjara"}, {"entry_kind": "x", "page": "-3"},
-                   {"from": "2026-02-30"}):  # fmt: skip
+                   {"from": "2026-02-30"}, {"from": "0001-01-01", "to": "0001-01-02"}):  # fmt: skip
         for url in PAGES:
             body = _get(client, url, **params)
             assert 'role="alert"' in body, (url, params)
@@ -178,3 +182,20 @@ def test_exports_read_back_to_the_numbers_of_the_screen(client, login_as, world,
     assert _xlsx_table(response.get_data(), header) == [
         [None if value == "" else value for value in row] for row in expected
     ]
+
+
+def test_the_overview_page_runs_as_many_queries_for_more_facilities(client, login_as, world):
+    login_as("central")
+
+    def count() -> int:
+        with QueryCounter() as counter:
+            _get(client, "/admin/reports", **_period(world))
+        return counter.count
+
+    before = count()
+    for n in range(3):
+        extra = report_world.facility(world.ntt, FacilityKind.BAPAS, f"Bapas Kelas IIA Kota {n}")
+        report_world.buy_for_pickup(
+            [(report_world.variant(extra, f"Sandal {n}", 30_000, world.crafts), 2)]
+        )
+    assert count() == before

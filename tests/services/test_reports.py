@@ -220,7 +220,12 @@ def test_periods_are_parsed_safely() -> None:
     chosen = parse_query({"from": "2026-01-31", "to": "2026-02-01", "kanwil": "3"}, now=now)
     assert chosen.period == Period(date(2026, 1, 31), date(2026, 2, 1))
     assert chosen.filters.kanwil_id == 3
-    for bad in ({"from": "2026-13-01"}, {"from": "2026-02-02", "to": "2026-02-01"}):
+    for bad in (
+        {"from": "2026-13-01"},
+        {"from": "2026-02-02", "to": "2026-02-01"},
+        {"from": "0001-01-01", "to": "0001-01-05"},
+        {"from": "2000-01-01", "to": "2012-01-01"},
+    ):
         parsed = parse_query(bad, now=now)
         assert parsed.period == default.period
         assert parsed.messages
