@@ -24,7 +24,7 @@ from shop.database import db
 from shop.formatting import rupiah
 from shop.models import Facility, FacilityKind, Kanwil, Role
 from shop.services import exports, reports, scoping
-from shop.services.report_period import REFUNDS, ReportQuery, parse_query
+from shop.services.report_period import REFUNDS, Period, ReportQuery, parse_query
 from shop.services.report_sql import FIGURE_KEYS
 from shop.services.report_tables import CellValue, ColumnKind, ReportTable
 
@@ -84,6 +84,19 @@ def _linker(query: ReportQuery) -> Link:
     return link
 
 
+def _series_linker(query: ReportQuery) -> Callable[[date, ColumnKind, str], str | None]:
+    """Where a figure of a day or month row leads: that day's or month's entries."""
+
+    def link(day: date, kind: ColumnKind, key: str) -> str | None:
+        if key not in FIGURE_KEYS:
+            return None
+        period = Period.month_of(day) if kind is ColumnKind.MONTH else Period(day, day)
+        args = {**query.filters.args(), **period.args(), **COLUMN_DRILL.get(key, {})}
+        return url_for("admin.reports_entries", **args)
+
+    return link
+
+
 def _page(template: str, query: ReportQuery, **context: object) -> str:
     user = me()
     kanwils = (
@@ -95,6 +108,7 @@ def _page(template: str, query: ReportQuery, **context: object) -> str:
         template, query=query, period=query.period, filters=query.filters,
         messages=query.messages, kanwils=kanwils, kinds=list(FacilityKind), link=_linker(query),
         cell=cell, role=user.role.value, export_args=query.args(),
+        series_link=_series_linker(query),
         **context,
     )  # fmt: skip
 
@@ -139,7 +153,8 @@ def reports_facility(report_facility_id: int) -> ResponseReturnValue:
     own_query = replace(query, filters=query.filters.but(facility_id=facility.id))
     return _page(
         "admin/reports/facility.html", query, report=report, own_args=own_query.args(),
-        facility_link=_linker(own_query), charts={"trend": _over_time_chart(report.trend)},
+        facility_link=_linker(own_query), facility_series_link=_series_linker(own_query),
+        charts={"trend": _over_time_chart(report.trend)},
     )  # fmt: skip
 
 

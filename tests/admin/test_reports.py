@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from shop.formatting import rupiah
 from shop.models import FacilityKind
 from shop.services import reports
-from shop.services.report_period import ReportFilters
+from shop.services.report_period import Period, ReportFilters
 from tests.checkout import stripe_fixtures as sf
 from tests.services import report_world
 from tests.storefront.helpers import QueryCounter
@@ -145,6 +145,13 @@ def test_the_facility_page_shows_the_trend_and_best_sellers(client, login_as, wo
     query = parse_qs(urlsplit(product_links[0].replace("&amp;", "&")).query)
     assert query["facility"] == [str(world.lpka.id)]
     assert query["from"] == [world.period.start.isoformat()]
+    # Each month of the trend leads to that month's entries of this facility.
+    month = Period.month_of(world.period.end)
+    month_link = (
+        f"/admin/reports/entries?facility={world.lpka.id}&amp;from={month.start.isoformat()}"
+        f"&amp;to={month.end.isoformat()}&amp;entry_kind=sale"
+    )
+    assert month_link in body
 
 
 def _csv_table(content: str, header: list[str]) -> list[list[str]]:

@@ -27,14 +27,18 @@ def world(db, client):
         return report_world.build(client, rsps)
 
 
-def test_central_filters_a_period_and_a_kanwil_and_downloads_it(
-    live_server: str, page: Page, world, screenshot
-) -> None:
+def _sign_in_as_central(page: Page, base: str) -> None:
     central = UserFactory(role=Role.CENTRAL)
-    page.goto(live_server + "/admin/login")
+    page.goto(base + "/admin/login")
     page.get_by_label("Email").fill(central.email)
     page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
+
+
+def test_central_filters_a_period_and_a_kanwil_and_downloads_it(
+    live_server: str, page: Page, world, screenshot
+) -> None:
+    _sign_in_as_central(page, live_server)
     page.get_by_role("link", name="Laporan", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Laporan penjualan")
 
@@ -58,3 +62,19 @@ def test_central_filters_a_period_and_a_kanwil_and_downloads_it(
     ntt = next(row for row in rows if row and row[0] == world.ntt.name)
     assert ntt[1] == "1055000"
     assert world.sumut.name not in content
+
+
+def test_every_report_screen_fits_the_screen(live_server: str, page: Page, world) -> None:
+    _sign_in_as_central(page, live_server)
+    period = f"?from={world.period.start.isoformat()}&to={world.period.end.isoformat()}"
+    too_wide = []
+    for path in ("/admin/reports", "/admin/reports/facilities",
+                 f"/admin/reports/facilities/{world.lpka.id}", "/admin/reports/categories",
+                 "/admin/reports/kinds", "/admin/reports/entries"):  # fmt: skip
+        response = page.goto(live_server + path + period)
+        assert response is not None and response.status == 200, path
+        expect(page.get_by_role("table").first).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > page.viewport_size["width"]:
+            too_wide.append(f"{path}: {width}px")
+    assert too_wide == []
