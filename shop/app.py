@@ -12,7 +12,7 @@ from whitenoise import WhiteNoise
 
 from shop import assets
 from shop.config import PROJECT_ROOT, Config
-from shop.extensions import babel, csrf, db, limiter, login_manager, migrate
+from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -93,6 +93,7 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "translations"),
     )
     limiter.init_app(app)
+    cache.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
@@ -131,6 +132,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["rupiah"] = formatting.rupiah
     app.jinja_env.filters["local_datetime"] = formatting.local_datetime
+    app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.globals["current_locale"] = formatting.current_locale_code
     app.jinja_env.globals["media_url"] = formatting.media_url
     app.jinja_env.globals["asset_url"] = assets.asset_url

@@ -60,6 +60,13 @@ class Config:
     S3_REGION: str = "ap-southeast-3"
     S3_PUBLIC_URL: str = ""
     MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
+    # Flask-Caching: one process's memory by default, Redis (shared by all workers) when
+    # CACHE_REDIS_URL is set. IMPACT_CACHE_SECONDS: how old the public /impact figures may be.
+    CACHE_TYPE: str = "SimpleCache"
+    CACHE_REDIS_URL: str = ""
+    CACHE_KEY_PREFIX: str = "etalase:"
+    CACHE_DEFAULT_TIMEOUT: int = 300
+    IMPACT_CACHE_SECONDS: int = 600
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     SESSION_COOKIE_HTTPONLY: bool = True
@@ -114,6 +121,12 @@ class Config:
             S3_ENDPOINT_URL=env.get("S3_ENDPOINT_URL", ""),
             S3_REGION=env.get("S3_REGION") or cls.S3_REGION,
             S3_PUBLIC_URL=(env.get("S3_PUBLIC_URL") or "").rstrip("/"),
+            CACHE_TYPE=env.get("CACHE_TYPE")
+            or ("RedisCache" if env.get("CACHE_REDIS_URL") else cls.CACHE_TYPE),
+            CACHE_REDIS_URL=env.get("CACHE_REDIS_URL", ""),
+            CACHE_KEY_PREFIX=env.get("CACHE_KEY_PREFIX") or cls.CACHE_KEY_PREFIX,
+            CACHE_DEFAULT_TIMEOUT=_int(env.get("CACHE_DEFAULT_TIMEOUT"), cls.CACHE_DEFAULT_TIMEOUT),
+            IMPACT_CACHE_SECONDS=_int(env.get("IMPACT_CACHE_SECONDS"), cls.IMPACT_CACHE_SECONDS),
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_SECURE=production,
         )

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask import current_app
 from flask_babel import get_locale
 
@@ -25,6 +25,13 @@ def rupiah(amount_idr: int | None) -> str:
     return format_currency(
         amount_idr, "IDR", locale="id_ID", format="¤#,##0", currency_digits=False
     )
+
+
+def number(value: int | None) -> str:
+    """`1.234` in Indonesian, `1,234` in English."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale="en_GB" if current_locale_code() == "en" else "id_ID")
 
 
 def local_datetime(

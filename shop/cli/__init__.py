@@ -15,7 +15,7 @@ from shop.extensions import db
 from shop.models import Facility, Product, ProductImage, Role
 from shop.models.base import utcnow
 from shop.services import accounts, images, product_import
-from shop.services.demo import seed
+from shop.services.demo import sales, seed
 from shop.services.errors import DomainError
 from shop.services.storage import storage_from_config
 
@@ -33,16 +33,23 @@ def seed_demo_command(if_empty: bool) -> None:
     storage = storage_from_config(current_app.config)
     # Hundreds of audit lines would bury the progress bar; the events are still written.
     logging.getLogger("etalase.audit").setLevel(logging.WARNING)
-    with tqdm(total=seed.planned_product_count(), desc="Produk demo", unit="produk") as bar:
+    steps = seed.planned_product_count() + sales.remaining_order_count()
+    with tqdm(total=steps, desc="Produk demo", unit="langkah") as bar:
+
+        def next_order() -> None:
+            bar.set_description("Riwayat penjualan demo", refresh=False)
+            bar.update(1)
+
         report = seed.seed_demo(
             storage=storage,
             max_image_bytes=current_app.config["MAX_IMAGE_BYTES"],
             on_product=lambda: bar.update(1),
+            on_order=next_order,
         )
     click.echo(
         f"Ditambahkan: {report.kanwil} Kanwil, {report.facilities} UPT, "
         f"{report.categories} kategori, {report.products} produk, {report.images} foto, "
-        f"{report.users} akun."
+        f"{report.users} akun, {report.orders} pesanan."
     )
     _print_demo_logins()
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -12,30 +15,54 @@ from shop.models import (
     Category,
     Facility,
     FacilityKind,
+    FacilityOrder,
     Kanwil,
     LapasSpecialty,
+    LedgerEntry,
+    LedgerEntryKind,
+    Order,
+    OrderLine,
+    OrderStatus,
     Product,
     ProductImage,
     ProductVariant,
+    Refund,
     Role,
+    StockMovement,
     User,
 )
 from shop.services import accounts
-from shop.services.demo import seed
+from shop.services.demo import sales, seed
 from shop.services.storage import storage_from_config
+
+NOW = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
+# Fewer orders than `make run` writes (the same services, a shorter history) to keep tests quick.
+HISTORY = 60
 
 
 def _counts(db) -> dict[str, int]:
-    models = (Kanwil, Facility, Category, Product, ProductVariant, ProductImage, User, AuditEvent)
+    models = (
+        Kanwil, Facility, Category, Product, ProductVariant, ProductImage, User, AuditEvent,
+        Order, FacilityOrder, LedgerEntry, Refund, StockMovement,
+    )  # fmt: skip
     return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
+
+
+def _seed(app, **options) -> seed.SeedReport:
+    return seed.seed_demo(
+        storage=storage_from_config(app.config),
+        max_image_bytes=10_000_000,
+        history_orders=HISTORY,
+        now=NOW,
+        **options,
+    )
 
 
 @pytest.fixture
 def seeded(app, db):
     """The demo data with one small rendition per picture (the site makes all sizes)."""
-    seed.seed_demo(
-        storage=storage_from_config(app.config), max_image_bytes=10_000_000, rendition_widths=(320,)
-    )
+    report = _seed(app, rendition_widths=(320,))
+    assert report.orders == HISTORY
     return db
 
 
@@ -80,10 +107,76 @@ def test_demo_data_is_complete_realistic_and_pictured(app, seeded) -> None:
     assert all(accounts.password_matches(u, seed.DEMO_PASSWORD) for u in users)
 
 
+def test_the_sales_history_is_a_year_of_paid_orders_the_ledger_agrees_with(app, seeded) -> None:
+    db = seeded
+    orders = db.session.scalars(select(Order)).all()
+    assert len(orders) == HISTORY
+    assert all(o.status is OrderStatus.PAID and o.gateway == "demo" for o in orders)
+    assert all(o.buyer_email.endswith("@example.com") for o in orders)
+    assert all(o.buyer_name.startswith("Pembeli Demo ") for o in orders)
+    parts = db.session.scalars(select(FacilityOrder)).all()
+    assert len({p.facility_id for p in parts}) >= 12
+    assert sum(1 for o in orders if len(o.parts) > 1) >= 3
+    assert db.session.scalar(select(func.count()).select_from(Refund)) >= 1
+
+    # The ledger is what paying and refunding wrote: per part, the total less what went back.
+    per_part = dict(
+        db.session.execute(
+            select(LedgerEntry.facility_order_id, func.sum(LedgerEntry.amount_idr)).group_by(
+                LedgerEntry.facility_order_id
+            )
+        ).all()
+    )
+    assert per_part == {p.id: p.total_idr - p.refunded_idr for p in parts}
+    assert any(p.refunded_idr for p in parts)
+    units = dict(
+        db.session.execute(
+            select(LedgerEntry.order_line_id, func.sum(LedgerEntry.quantity))
+            .where(LedgerEntry.kind.in_([LedgerEntryKind.SALE, LedgerEntryKind.REFUND]))
+            .where(LedgerEntry.order_line_id.is_not(None))
+            .group_by(LedgerEntry.order_line_id)
+        ).all()
+    )
+    lines = db.session.scalars(select(OrderLine)).all()
+    assert units == {line.id: line.quantity - line.refunded_quantity for line in lines}
+    assert len({line.category_id for line in lines}) >= 8
+
+    entries = db.session.scalars(select(LedgerEntry)).all()
+    zones = {f.id: ZoneInfo(f.timezone) for f in db.session.scalars(select(Facility))}
+    today = NOW.astimezone(ZoneInfo("Asia/Jakarta")).date()
+    for entry in entries:
+        assert (
+            entry.local_date
+            == entry.occurred_at.replace(tzinfo=UTC).astimezone(zones[entry.facility_id]).date()
+        )
+    days = {e.local_date for e in entries}
+    assert min(days) >= today - timedelta(days=366) and max(days) <= today
+    assert len({(d.year, d.month) for d in days}) >= 10
+    # Made-up buyers are never mailed.
+    assert not list(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))
+
+
+def test_the_sales_history_is_the_same_every_time() -> None:
+    first = _plan()
+    assert first == _plan()
+    assert len(first) == HISTORY
+    assert first == sorted(first, key=lambda planned: planned.placed_at)
+
+
+def _plan() -> list[sales.PlannedOrder]:
+    catalogue = {
+        1: ("Asia/Jakarta", [sales.Sellable(1, 85_000, 300), sales.Sellable(2, 1_200_000, 7000)]),
+        2: ("Asia/Makassar", [sales.Sellable(3, 45_000, 250)]),
+        3: ("Asia/Jayapura", [sales.Sellable(4, 350_000, 2000)]),
+    }
+    return sales.plan_history(catalogue=catalogue, now=NOW, orders=HISTORY)
+
+
 def test_seeding_twice_adds_nothing_and_the_command_skips_a_full_catalogue(app, seeded) -> None:
     before = _counts(seeded)
-    report = seed.seed_demo(storage=storage_from_config(app.config), max_image_bytes=10_000_000)
+    report = _seed(app)
     assert report.products == report.facilities == report.users == report.images == 0
+    assert report.orders == 0
     assert _counts(seeded) == before
 
     result = app.test_cli_runner().invoke(args=["shop", "seed-demo", "--if-empty"])

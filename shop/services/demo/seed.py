@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slugify import slugify
 from sqlalchemy import select
@@ -31,6 +31,7 @@ from shop.models import (
 from shop.models.base import utcnow
 from shop.services import catalogue, images
 from shop.services.accounts import create_user
+from shop.services.demo import sales
 from shop.services.demo.hierarchy import (
     CATEGORIES,
     FACILITIES,
@@ -84,6 +85,7 @@ class SeedReport:
     products: int = 0
     images: int = 0
     users: int = 0
+    orders: int = 0
 
 
 def planned_product_count() -> int:
@@ -95,9 +97,13 @@ def seed_demo(
     storage: Storage,
     max_image_bytes: int,
     on_product: Callable[[], None] | None = None,
+    on_order: Callable[[], None] | None = None,
     rendition_widths: tuple[int, ...] = images.RENDITION_WIDTHS,
+    history_orders: int = sales.HISTORY_ORDERS,
+    now: datetime | None = None,
 ) -> SeedReport:
-    """Add whatever part of the demo data is missing, committing facility by facility.
+    """Add whatever part of the demo data is missing, committing facility by facility,
+    then the sales history of the last twelve months up to `now`.
 
     `rendition_widths` lets tests make fewer renditions of each picture; the site uses all.
     """
@@ -126,6 +132,9 @@ def seed_demo(
                     on_product()
         db.session.commit()
     _seed_accounts(report)
+    report.orders = sales.seed_sales_history(
+        now=now or utcnow(), orders=history_orders, on_order=on_order
+    )
     return report
 
 
