@@ -13,7 +13,7 @@ from datetime import date
 
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,7 +21,7 @@ from admin import bp
 from admin.helpers import me, now, page_number
 from shop import charts
 from shop.database import db
-from shop.formatting import rupiah
+from shop.formatting import rupiah, whole_number
 from shop.models import Facility, FacilityKind, Kanwil, Role
 from shop.services import exports, pnbp, reports, scoping
 from shop.services.report_period import REFUNDS, Period, ReportQuery, parse_query
@@ -55,7 +55,7 @@ def cell(value: CellValue, kind: ColumnKind) -> str:
     if kind is ColumnKind.IDR and isinstance(value, int):
         return rupiah(value)
     if kind is ColumnKind.COUNT and isinstance(value, int):
-        return str(format_decimal(value))
+        return whole_number(value, str(get_locale() or "id"))
     if kind is ColumnKind.DATE and isinstance(value, date):
         return str(format_date(value, "medium"))
     if kind is ColumnKind.MONTH and isinstance(value, date):
