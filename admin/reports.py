@@ -153,7 +153,9 @@ def reports_overview() -> ResponseReturnValue:
     query = _query()
     args = {"user": user, "period": query.period, "filters": query.filters}
     overview = reports.overview(**args)
-    facilities = reports.by_facility(**args) if user.role is Role.KANWIL else None
+    facilities = (
+        reports.by_facility(**args, national=overview.totals) if user.role is Role.KANWIL else None
+    )
     shown = {
         "sales": _over_time_chart(overview.sales_over_time),
         "regions": _bar_chart(overview.regions.table, _l("Penjualan bersih per Kanwil")),
@@ -190,11 +192,9 @@ def reports_facility(report_facility_id: int) -> ResponseReturnValue:
 @bp.get("/reports/categories")
 def reports_categories() -> ResponseReturnValue:
     query = _query()
-    args = {"user": me(), "period": query.period, "filters": query.filters}
-    top = reports.by_category(**args, top_level=True)
+    top, leaves = reports.categories(user=me(), period=query.period, filters=query.filters)
     return _page(
-        "admin/reports/categories.html", query, top=top,
-        leaves=reports.by_category(**args, top_level=False),
+        "admin/reports/categories.html", query, top=top, leaves=leaves,
         charts={"categories": _bar_chart(top.table, _l("Penjualan bersih per kategori utama"))},
     )  # fmt: skip
 

@@ -31,6 +31,11 @@ def upgrade():
         ["kanwil_id", "local_date", "facility_id", *REPORT_COLUMNS],
     )
     op.create_index(
+        "ix_ledger_entry_report_facility",
+        "ledger_entry",
+        ["facility_id", "local_date", "kanwil_id", *REPORT_COLUMNS],
+    )
+    op.create_index(
         "ix_ledger_entry_kind_local_date_facility",
         "ledger_entry",
         ["kind", "local_date", "facility_id"],
@@ -39,5 +44,6 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_ledger_entry_kind_local_date_facility", table_name="ledger_entry")
+    op.drop_index("ix_ledger_entry_report_facility", table_name="ledger_entry")
     op.drop_index("ix_ledger_entry_report_kanwil", table_name="ledger_entry")
     op.drop_index("ix_ledger_entry_report_local_date", table_name="ledger_entry")

@@ -145,6 +145,13 @@ class LedgerEntry(Base):
             "kanwil_id",
             *REPORT_COLUMNS,
         ),
+        sa.Index(
+            "ix_ledger_entry_report_facility",
+            "facility_id",
+            "local_date",
+            "kanwil_id",
+            *REPORT_COLUMNS,
+        ),
         sa.Index("ix_ledger_entry_kind_local_date_facility", "kind", "local_date", "facility_id"),
     )
 
