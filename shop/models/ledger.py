@@ -142,7 +142,6 @@ class LedgerEntry(Base):
             "kanwil_id",
             "local_date",
             "facility_id",
-            "kanwil_id",
             *REPORT_COLUMNS,
         ),
         sa.Index(
