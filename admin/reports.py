@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
+from urllib.parse import urlencode
 
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ from admin import bp
 from admin.helpers import me, now, page_number
 from shop import charts
 from shop.database import db
-from shop.formatting import rupiah
+from shop.formatting import rupiah, whole_number
 from shop.models import Facility, FacilityKind, Kanwil, Role
 from shop.services import exports, pnbp, reports, scoping
 from shop.services.report_period import REFUNDS, Period, ReportQuery, parse_query
@@ -38,6 +39,7 @@ COLUMN_DRILL: dict[str, dict[str, str]] = {
     "shipping_idr": {"entry_kind": "shipping"},
 }
 COUNT_KEYS = {"with_sales", "without_sales"}
+URL_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unescaped in a query string
 FORMATS = {"csv": (exports.csv_stream, exports.CSV_MIMETYPE),
            "xlsx": (exports.xlsx_stream, exports.XLSX_MIMETYPE)}  # fmt: skip
 
@@ -55,7 +57,7 @@ def cell(value: CellValue, kind: ColumnKind) -> str:
     if kind is ColumnKind.IDR and isinstance(value, int):
         return rupiah(value)
     if kind is ColumnKind.COUNT and isinstance(value, int):
-        return str(format_decimal(value))
+        return whole_number(value, str(get_locale() or "id"))
     if kind is ColumnKind.DATE and isinstance(value, date):
         return str(format_date(value, "medium"))
     if kind is ColumnKind.MONTH and isinstance(value, date):
@@ -63,22 +65,48 @@ def cell(value: CellValue, kind: ColumnKind) -> str:
     return str(value)
 
 
+class _Urls:
+    """`url_for` of the report endpoints, its path built once per endpoint and the query string
+    appended (what `url_for` writes, without a route lookup per cell: a table of 600
+    facilities has some 8,000 links)."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, str] = {}
+        self.facility_path = url_for("admin.reports_facility", report_facility_id=0)[:-1]
+
+    def __call__(self, endpoint: str, args: Mapping[str, str]) -> str:
+        path = self.paths.get(endpoint)
+        if path is None:
+            path = self.paths[endpoint] = url_for(endpoint)
+        return _with_query(path, args)
+
+    def facility(self, facility_id: int, args: Mapping[str, str]) -> str:
+        return _with_query(f"{self.facility_path}{facility_id}", args)
+
+
+def _with_query(path: str, args: Mapping[str, str]) -> str:
+    query = urlencode([(key, value) for key, value in args.items() if value is not None],
+                      safe=URL_SAFE)  # fmt: skip
+    return f"{path}?{query}" if query else path
+
+
 def _linker(query: ReportQuery) -> Link:
     """Where a cell leads: a row's name to its breakdown, a figure to its entries."""
+    urls, base_args = _Urls(), query.args()
 
     def link(row_filter: Mapping[str, str], key: str | None) -> str | None:
-        args = {**query.args(), **row_filter}
+        args = {**base_args, **row_filter}
         if key is None:
             if "facility" in row_filter:
                 facility_id = int(args.pop("facility"))
-                return url_for("admin.reports_facility", report_facility_id=facility_id, **args)
+                return urls.facility(facility_id, args)
             if "kanwil" in row_filter or "kind" in row_filter:
-                return url_for("admin.reports_facilities", **args)
-            return url_for("admin.reports_entries", **args) if row_filter else None
+                return urls("admin.reports_facilities", args)
+            return urls("admin.reports_entries", args) if row_filter else None
         if key in COUNT_KEYS:
-            return url_for("admin.reports_facilities", **args)
+            return urls("admin.reports_facilities", args)
         if key in FIGURE_KEYS:
-            return url_for("admin.reports_entries", **{**args, **COLUMN_DRILL.get(key, {})})
+            return urls("admin.reports_entries", {**args, **COLUMN_DRILL.get(key, {})})
         return None
 
     return link
@@ -86,13 +114,14 @@ def _linker(query: ReportQuery) -> Link:
 
 def _series_linker(query: ReportQuery) -> Callable[[date, ColumnKind, str], str | None]:
     """Where a figure of a day or month row leads: that day's or month's entries."""
+    urls, filter_args = _Urls(), query.filters.args()
 
     def link(day: date, kind: ColumnKind, key: str) -> str | None:
         if key not in FIGURE_KEYS:
             return None
         period = Period.month_of(day) if kind is ColumnKind.MONTH else Period(day, day)
-        args = {**query.filters.args(), **period.args(), **COLUMN_DRILL.get(key, {})}
-        return url_for("admin.reports_entries", **args)
+        args = {**filter_args, **period.args(), **COLUMN_DRILL.get(key, {})}
+        return urls("admin.reports_entries", args)
 
     return link
 
@@ -124,7 +153,9 @@ def reports_overview() -> ResponseReturnValue:
     query = _query()
     args = {"user": user, "period": query.period, "filters": query.filters}
     overview = reports.overview(**args)
-    facilities = reports.by_facility(**args) if user.role is Role.KANWIL else None
+    facilities = (
+        reports.by_facility(**args, national=overview.totals) if user.role is Role.KANWIL else None
+    )
     shown = {
         "sales": _over_time_chart(overview.sales_over_time),
         "regions": _bar_chart(overview.regions.table, _l("Penjualan bersih per Kanwil")),
@@ -161,11 +192,9 @@ def reports_facility(report_facility_id: int) -> ResponseReturnValue:
 @bp.get("/reports/categories")
 def reports_categories() -> ResponseReturnValue:
     query = _query()
-    args = {"user": me(), "period": query.period, "filters": query.filters}
-    top = reports.by_category(**args, top_level=True)
+    top, leaves = reports.categories(user=me(), period=query.period, filters=query.filters)
     return _page(
-        "admin/reports/categories.html", query, top=top,
-        leaves=reports.by_category(**args, top_level=False),
+        "admin/reports/categories.html", query, top=top, leaves=leaves,
         charts={"categories": _bar_chart(top.table, _l("Penjualan bersih per kategori utama"))},
     )  # fmt: skip
 

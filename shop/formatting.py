@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 from flask import current_app
 from flask_babel import get_locale
 
@@ -19,12 +19,16 @@ def current_locale_code() -> str:
 
 
 def rupiah(amount_idr: int | None) -> str:
-    """`Rp150.000`: integer rupiah, no decimals, Indonesian grouping in both languages."""
+    """`Rp150.000`: integer rupiah, no decimals, Indonesian grouping in both languages.
+
+    The same text as Babel's `format_currency(amount, "IDR", locale="id_ID", format="¤#,##0",
+    currency_digits=False)` (tests/test_formatting_rupiah.py checks it), built directly: a
+    report page formats thousands of amounts and Babel's pattern machinery dominated it.
+    """
     if amount_idr is None:
         return ""
-    return format_currency(
-        amount_idr, "IDR", locale="id_ID", format="¤#,##0", currency_digits=False
-    )
+    grouped = f"{abs(int(amount_idr)):,}".replace(",", ".")
+    return f"-Rp{grouped}" if amount_idr < 0 else f"Rp{grouped}"
 
 
 def number(value: int | None) -> str:
@@ -32,6 +36,13 @@ def number(value: int | None) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale="en_GB" if current_locale_code() == "en" else "id_ID")
+
+
+def whole_number(value: int, locale: str) -> str:
+    """An integer as Babel's `format_decimal(value, locale=locale)` writes it (`1.234` in
+    Indonesian, `1,234` in English), without Babel's pattern machinery (see `rupiah`)."""
+    grouped = f"{abs(value):,}".replace(",", get_group_symbol(locale))
+    return f"-{grouped}" if value < 0 else grouped
 
 
 def local_datetime(

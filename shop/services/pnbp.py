@@ -517,14 +517,20 @@ def position(
     Kanwil copied on the ledger entries and deposits, and the national line sums everything, so
     the lines add up to the national total by construction.
     """
-    accrued = sa.select(
-        LedgerEntry.facility_id.label("facility_id"),
-        LedgerEntry.kanwil_id.label("kanwil_id"),
-        LedgerEntry.pnbp_idr.label("accrued"),
-        sa.literal(0, sa.BigInteger).label("deposited"),
-    ).where(
-        LedgerEntry.local_date.between(date_from, date_to),
-        scoping.facility_filter(user, LedgerEntry.facility_id),
+    # The entries are summed per facility (and the Kanwil on them) first: the lines below then
+    # group a few hundred partial sums, not every entry of the period (sums of sums are exact).
+    accrued = (
+        sa.select(
+            LedgerEntry.facility_id.label("facility_id"),
+            LedgerEntry.kanwil_id.label("kanwil_id"),
+            sa.cast(sa.func.sum(LedgerEntry.pnbp_idr), sa.BigInteger).label("accrued"),
+            sa.literal(0, sa.BigInteger).label("deposited"),
+        )
+        .where(
+            LedgerEntry.local_date.between(date_from, date_to),
+            scoping.facility_filter(user, LedgerEntry.facility_id),
+        )
+        .group_by(LedgerEntry.facility_id, LedgerEntry.kanwil_id)
     )
     deposited = sa.select(
         PnbpDeposit.facility_id,

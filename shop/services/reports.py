@@ -248,8 +248,11 @@ def by_kanwil(
     )  # fmt: skip
 
 
-def by_facility(*, user: User, period: Period, filters: ReportFilters) -> FigureTable:
-    """Every active facility in scope (and any other with entries), most net sales first."""
+def by_facility(
+    *, user: User, period: Period, filters: ReportFilters, national: Figures | None = None
+) -> FigureTable:
+    """Every active facility in scope (and any other with entries), most net sales first;
+    `national`: the totals of the same selection when the caller has them already."""
     sums = grouped_figures(user, period, filters, LedgerEntry.facility_id).subquery()
     query = (
         sa.select(Facility.id, Facility.name, Kanwil.name.label("kanwil_name"), Facility.kind,
@@ -266,7 +269,7 @@ def by_facility(*, user: User, period: Period, filters: ReportFilters) -> Figure
         rows.append([row.name, row.kanwil_name, row.kind.label, *figures.values()])
         row_filters.append({"facility": str(row.id)})
     title = str(_l("Penjualan per UPT"))
-    figures_total = totals(user=user, period=period, filters=filters)
+    figures_total = national or totals(user=user, period=period, filters=filters)
     return FigureTable(
         ReportTable(
             name="penjualan-per-upt",
@@ -325,7 +328,12 @@ def by_kind(*, user: User, period: Period, filters: ReportFilters) -> FigureTabl
 
 
 def by_category(
-    *, user: User, period: Period, filters: ReportFilters, top_level: bool
+    *,
+    user: User,
+    period: Period,
+    filters: ReportFilters,
+    top_level: bool,
+    national: Figures | None = None,
 ) -> FigureTable:
     """Figures per category the entries name (`top_level`: per top-level category, a leaf
     counted under its parent). Entries without a category (shipping, fees) get their own row,
@@ -365,11 +373,20 @@ def by_category(
             columns=[Column("name", str(_l("Kategori"))), *figure_columns_meta()],
             rows=rows,
             totals=_total_row(str(_l("Jumlah")),
-                              totals(user=user, period=period, filters=filters)),
+                              national or totals(user=user, period=period, filters=filters)),
             caption=_caption(title, period, filters, user),
         ),
         row_filters,
     )  # fmt: skip
+
+
+def categories(
+    *, user: User, period: Period, filters: ReportFilters
+) -> tuple[FigureTable, FigureTable]:
+    """Per top-level category and per category, with the one total both tables share."""
+    national = totals(user=user, period=period, filters=filters)
+    args = {"user": user, "period": period, "filters": filters, "national": national}
+    return by_category(**args, top_level=True), by_category(**args, top_level=False)
 
 
 def months_between(start: date, end: date) -> list[date]:
