@@ -159,3 +159,23 @@ def login_as(app: Flask, client: FlaskClient):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def rsps():
+    """Stripe's HTTP API, intercepted: tests register Stripe-shaped responses on it."""
+    import responses
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def paid(db, client, rsps):
+    """The two-facility order paid through Stripe's webhook; the module configures Stripe
+    (`config_overrides` returning `stripe_fixtures.STRIPE_CONFIG`)."""
+    from tests.checkout import stripe_fixtures
+
+    shop, order = stripe_fixtures.pay_two_facilities_through_stripe(client, rsps)
+    db.session.expire_all()
+    return shop, order

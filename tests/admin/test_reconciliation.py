@@ -16,19 +16,6 @@ def config_overrides() -> dict[str, object]:
     return dict(sf.STRIPE_CONFIG)
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def paid(db, client, rsps):
-    shop, order = sf.pay_two_facilities_through_stripe(client, rsps)
-    db.session.expire_all()
-    return shop, order
-
-
 def _url() -> str:
     today = sb.today_in_jakarta().isoformat()
     return f"/admin/reconciliation?from={today}&to={today}"

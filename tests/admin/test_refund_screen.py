@@ -19,12 +19,6 @@ def config_overrides() -> dict[str, object]:
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
 def paid(db, client, rsps):
     """Batik (2 x Rp250.000 + Rp10.000 shipping) and coffee, paid through Stripe's webhook."""
     shop, order = sf.pay_two_facilities_through_stripe(client, rsps)

@@ -7,7 +7,6 @@ import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import responses
 from openpyxl import load_workbook
 
 from shop.formatting import rupiah
@@ -32,12 +31,6 @@ EXPORTS = ["overview", "facilities", "kinds", "categories", "subcategories", "sa
 @pytest.fixture
 def config_overrides() -> dict[str, object]:
     return dict(sf.STRIPE_CONFIG)
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture

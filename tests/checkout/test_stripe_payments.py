@@ -33,12 +33,6 @@ def config_overrides() -> dict[str, object]:
     return dict(sf.STRIPE_CONFIG)
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def _started(shop, rsps):
     order = place(shop, gateway="stripe")
     session = sf.checkout_session(order_number=order.number, amount_total=TOTAL_IDR * 100)

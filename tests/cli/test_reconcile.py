@@ -16,19 +16,6 @@ def config_overrides() -> dict[str, object]:
     return dict(sf.STRIPE_CONFIG)
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def paid(db, client, rsps):
-    shop, order = sf.pay_two_facilities_through_stripe(client, rsps)
-    db.session.expire_all()
-    return shop, order
-
-
 def _run(app, *args: str):
     return app.test_cli_runner().invoke(shop_cli, ["reconcile", *args])
 

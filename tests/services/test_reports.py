@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-import responses
 
 from shop.models import FacilityKind, LedgerEntryKind, Role, TimeZone
 from shop.services import reports
@@ -30,12 +29,6 @@ MONEY = [key for key in FIGURE_KEYS if key.endswith("_idr")]
 @pytest.fixture
 def config_overrides() -> dict[str, object]:
     return dict(sf.STRIPE_CONFIG)
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture
