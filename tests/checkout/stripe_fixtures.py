@@ -68,18 +68,19 @@ def checkout_session(
     }
 
 
-def payment_intent(
+def balance_transaction(
     *,
-    intent_id: str = "pi_3QeTestEtalase0001",
-    charge_id: str = "ch_3QeTestEtalase0001",
-    txn_id: str = "txn_3QeTestEtalase0001",
-    order_number: str,
+    txn_id: str,
     amount: int,
     fee: int,
+    kind: str,
+    category: str,
+    source: Any,
+    created: int | None = None,
 ) -> dict[str, Any]:
-    """A succeeded PaymentIntent with `latest_charge.balance_transaction` expanded."""
-    now = int(time.time())
-    balance = {
+    """A balance transaction as Stripe returns it (test mode, amounts in minor units)."""
+    now = created or int(time.time())
+    return {
         "id": txn_id,
         "object": "balance_transaction",
         "amount": amount,
@@ -97,13 +98,32 @@ def payment_intent(
                 "description": "Stripe processing fees",
                 "type": "stripe_fee",
             }
-        ],
+        ]
+        if fee
+        else [],
         "net": amount - fee,
-        "reporting_category": "charge",
-        "source": charge_id,
+        "reporting_category": category,
+        "source": source,
         "status": "pending",
-        "type": "charge",
+        "type": kind,
     }
+
+
+def payment_intent(
+    *,
+    intent_id: str = "pi_3QeTestEtalase0001",
+    charge_id: str = "ch_3QeTestEtalase0001",
+    txn_id: str = "txn_3QeTestEtalase0001",
+    order_number: str,
+    amount: int,
+    fee: int,
+) -> dict[str, Any]:
+    """A succeeded PaymentIntent with `latest_charge.balance_transaction` expanded."""
+    now = int(time.time())
+    balance = balance_transaction(
+        txn_id=txn_id, amount=amount, fee=fee, kind="charge", category="charge",
+        source=charge_id, created=now,
+    )  # fmt: skip
     charge = {
         "id": charge_id,
         "object": "charge",

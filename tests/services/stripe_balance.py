@@ -31,50 +31,6 @@ def today_in_jakarta() -> date:
     return utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date()
 
 
-def _fee_details(fee: int) -> list[dict[str, Any]]:
-    if not fee:
-        return []
-    return [
-        {
-            "amount": fee,
-            "application": None,
-            "currency": "idr",
-            "description": "Stripe processing fees",
-            "type": "stripe_fee",
-        }
-    ]
-
-
-def _transaction(
-    *,
-    txn_id: str,
-    amount: int,
-    fee: int,
-    kind: str,
-    category: str,
-    source: Any,
-    created: int | None,
-) -> dict[str, Any]:
-    now = created or int(time.time())
-    return {
-        "id": txn_id,
-        "object": "balance_transaction",
-        "amount": amount,
-        "available_on": now + 7 * 86400,
-        "created": now,
-        "currency": "idr",
-        "description": None,
-        "exchange_rate": None,
-        "fee": fee,
-        "fee_details": _fee_details(fee),
-        "net": amount - fee,
-        "reporting_category": category,
-        "source": source,
-        "status": "pending",
-        "type": kind,
-    }
-
-
 def charge_transaction(
     *,
     txn_id: str = FIRST_TXN,
@@ -103,7 +59,7 @@ def charge_transaction(
         "refunded": False,
         "status": "succeeded",
     }
-    return _transaction(
+    return sf.balance_transaction(
         txn_id=txn_id, amount=amount, fee=fee, kind="charge", category="charge",
         source=charge, created=created,
     )  # fmt: skip
@@ -134,7 +90,7 @@ def refund_transaction(
         "reason": None,
         "status": "succeeded" if kind == "refund" else "failed",
     }
-    return _transaction(
+    return sf.balance_transaction(
         txn_id=txn_id, amount=amount, fee=0, kind=kind, category=kind, source=refund,
         created=created,
     )  # fmt: skip
@@ -142,7 +98,7 @@ def refund_transaction(
 
 def payout_transaction(*, txn_id: str, amount: int) -> dict[str, Any]:
     """Money sent to the bank: no order behind it."""
-    return _transaction(
+    return sf.balance_transaction(
         txn_id=txn_id, amount=-amount, fee=0, kind="payout", category="payout",
         source="po_1QeTestEtalasePayout", created=None,
     )  # fmt: skip
