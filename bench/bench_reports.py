@@ -41,13 +41,12 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, make_url, select, text
 
-from bench.bench_storefront import gunicorn
+from bench.bench_storefront import gunicorn, insert_categories
 from bench.report import write_section
 from shop.app import create_app
 from shop.config import Config, normalise_database_url
 from shop.extensions import db
 from shop.models import (
-    Category,
     DeliveryMethod,
     DeliveryZone,
     Facility,
@@ -199,15 +198,7 @@ def seed(*, now: datetime) -> World:
 
 
 def _categories() -> list[int]:
-    ids: dict[str, int] = {}
-    for position, (slug, name, name_en, parent, is_food) in enumerate(CATEGORIES, start=1):
-        ids[slug] = position
-        db.session.execute(
-            insert(Category),
-            {"id": position, "slug": slug, "name": name, "name_en": name_en,
-             "parent_id": ids[parent] if parent else None, "position": position,
-             "is_food": is_food},
-        )  # fmt: skip
+    ids = insert_categories()
     parents = {parent for *_rest, parent, _food in CATEGORIES if parent}
     return [ids[slug] for slug, *_rest in CATEGORIES if slug not in parents]
 

@@ -81,6 +81,20 @@ def _shared_renditions(upload_dir: Path) -> list[dict]:
     return renditions
 
 
+def insert_categories() -> dict[str, int]:
+    """The demo category tree, ids by slug (parents before their children)."""
+    slugs: dict[str, int] = {}
+    for position, (slug, name, name_en, parent, is_food) in enumerate(CATEGORIES, start=1):
+        slugs[slug] = position
+        db.session.execute(
+            insert(Category),
+            {"id": position, "slug": slug, "name": name, "name_en": name_en,
+             "parent_id": slugs[parent] if parent else None, "position": position,
+             "is_food": is_food},
+        )  # fmt: skip
+    return slugs
+
+
 def seed(upload_dir: Path) -> tuple[str, str]:
     """Bulk-insert the catalogue; returns (a product slug, a facility slug) to load."""
     now = utcnow()
@@ -97,15 +111,7 @@ def seed(upload_dir: Path) -> tuple[str, str]:
             for k in range(KANWIL)
         ],
     )  # fmt: skip
-    slugs: dict[str, int] = {}
-    for position, (slug, name, name_en, parent, is_food) in enumerate(CATEGORIES, start=1):
-        slugs[slug] = position
-        db.session.execute(
-            insert(Category),
-            {"id": position, "slug": slug, "name": name, "name_en": name_en,
-             "parent_id": slugs[parent] if parent else None, "position": position,
-             "is_food": is_food},
-        )  # fmt: skip
+    slugs = insert_categories()
     hours = {d: ["08:00", "15:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
     db.session.execute(
         insert(Facility),
