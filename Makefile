@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# pytest-xdist workers: one per core (CI has two).
+TEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
@@ -41,11 +43,11 @@ run: install translations assets ## Migrate, seed demo data when empty, serve at
 test: lint translations test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
 
 test-sqlite: install translations assets
-	env -u TEST_DATABASE_URL $(BIN)/pytest
+	env -u TEST_DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgres: install translations assets
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/pytest; \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/pytest -n $(TEST_WORKERS); \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
 
 lint: install ## ruff check, ruff format --check, import contracts

@@ -105,9 +105,18 @@ def live_server(app: Flask, tmp_path: Path) -> Iterator[str]:
         _wait_until_up(base, process, tmp_path / "gunicorn.log")
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        _stop(process)
         log.close()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop gunicorn, killing it if it does not stop in time, so no server outlives its test."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def _wait_until_up(base: str, process: subprocess.Popen, log_path: Path) -> None:
