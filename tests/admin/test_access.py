@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
 
 from shop.models import Role
+from shop.services.storage import private_key, storage_from_config
 from tests import pnbp_helpers
 from tests.factories import (
     FacilityFactory,
@@ -34,10 +36,11 @@ ALLOWED: dict[str, set[str]] = {
     "admin.product_detail": ALL, "admin.product_edit": ALL, "admin.product_submit": ALL,
     "admin.product_archive": ALL, "admin.product_restore": ALL, "admin.product_delete": ALL,
     "admin.photo_upload": ALL, "admin.photo_alt_text": ALL, "admin.photo_move": ALL,
-    "admin.photo_delete": ALL, "admin.variant_stock": ALL, "admin.import_products": ALL,
+    "admin.photo_delete": ALL, "admin.photo_file": ALL, "admin.photo_full": ALL,
+    "admin.variant_stock": ALL, "admin.import_products": ALL,
     "admin.password_change": ALL,
     "admin.review_queue": REVIEWERS, "admin.review_detail": REVIEWERS,
-    "admin.review_approve": REVIEWERS, "admin.review_reject": REVIEWERS,
+    "admin.review_decide": REVIEWERS,
     "admin.facility_profile": {"staff"}, "admin.delivery_rates": {"staff"},
     "admin.fulfilment_list": FULFILMENT, "admin.fulfilment_detail": FULFILMENT,
     "admin.fulfilment_slip": FULFILMENT, "admin.fulfilment_move": FULFILMENT,
@@ -76,6 +79,10 @@ def test_every_admin_endpoint_is_classified(app) -> None:
 
 def _url(rule, facility_a) -> str:
     image = ProductImageFactory(product=ProductFactory(facility=facility_a))
+    if rule.endpoint == "admin.photo_file":
+        # The back office serves the photo's private copy: give it one.
+        storage = storage_from_config(current_app.config)
+        storage.save(private_key(image.renditions[0]["key"]), b"RIFF....WEBP", "image/webp")
     target_user = StaffFactory(facility=facility_a)
     part = FacilityOrderFactory(facility=facility_a)
     # Recording a deposit stores a file: only for the routes that need one.

@@ -80,7 +80,7 @@ def test_keys_that_could_escape_are_refused(s3_env) -> None:
 def test_prepared_photos_are_stored_in_the_bucket(s3_env) -> None:
     storage = _storage(s3_env)
     prepared = images.prepare_image(jpeg_bytes((1200, 900)), max_bytes=10_000_000)
-    master_key, renditions = images.store_prepared(storage, prepared)
+    master_key, renditions = images.store_prepared(storage, prepared, public=True)
     assert storage.exists(master_key)
     assert all(storage.exists(r["key"]) for r in renditions)
 

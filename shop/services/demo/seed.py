@@ -334,8 +334,8 @@ def _seed_product(
     for index in range(image_count):
         picture = draw_product_picture(name, f"{workshop.name} · {facility.city}", index)
         prepared = images.prepare_image(picture, max_bytes=image_limits[0], widths=image_limits[1])
-        master_key, renditions = images.store_prepared(storage, prepared)
         pending = index == image_count - 1 and index > 0 and ordinal % 5 == 0
+        master_key, renditions = images.store_prepared(storage, prepared, public=not pending)
         db.session.add(
             ProductImage(
                 product=product,
