@@ -79,7 +79,12 @@ def review_decide(product_id: int) -> ResponseReturnValue:
         db.session.rollback()
         flash(str(error), "error")
         return _render_detail(product, 422)
-    if outcome.published:
+    if not outcome.decided:
+        flash(
+            _l("Semua yang Anda lihat sudah berubah. Periksa lagi apa yang kini ditampilkan."),
+            "error",
+        )
+    elif outcome.published:
         flash(_l("Disetujui: %(name)s kini tayang.", name=product.name), "success")
     else:
         flash(_l("Keputusan disimpan untuk %(name)s.", name=product.name), "success")
@@ -106,6 +111,6 @@ def review_decide(product_id: int) -> ResponseReturnValue:
             _l("Teks produk berubah setelah Anda membuka halaman ini; teks itu tetap menunggu."),
             "warning",
         )
-    if outcome.arrived or outcome.changed or outcome.text == "stale":
+    if not outcome.decided or outcome.arrived or outcome.changed or outcome.text == "stale":
         return redirect(url_for("admin.review_detail", product_id=product.id))
     return redirect(url_for("admin.review_queue"))

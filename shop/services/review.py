@@ -112,6 +112,10 @@ class Outcome:
     text: str | None = None  # "approved", "rejected", "stale" or None (no text to decide)
     published: bool = False
 
+    @property
+    def decided(self) -> bool:
+        return bool(self.approved or self.rejected) or self.text in ("approved", "rejected")
+
 
 def photo_token(image: ProductImage) -> str:
     """Identifies a photo and its content (and alt text) as the reviewer saw it."""
@@ -211,7 +215,8 @@ def decide(
     """Apply the reviewer's decisions to what the screen showed, and only to that. Commits.
 
     Everything is checked before anything changes: a missing decision, an unticked checklist
-    or a rejection without a reason raises `ReviewError` and nothing is written.
+    or a rejection without a reason raises `ReviewError` and nothing is written. When nothing
+    shown is still there as shown, nothing is decided (`Outcome.decided` is False).
     """
     _check_reviewer(product, reviewer)
     product = lock_product(product.id)
@@ -232,9 +237,8 @@ def decide(
         outcome.text = "stale"
     _check_decisions(product, seen, decision, text_seen)
     if not seen and not text_seen:
-        raise ReviewError(
-            _l("Semua yang Anda lihat sudah berubah. Muat ulang halaman dan periksa lagi.")
-        )
+        db.session.rollback()  # releases the locks; nothing was decided
+        return outcome
     before = product.status
     for image_id, image in seen.items():
         choice = decision.photos[image_id]

@@ -70,7 +70,7 @@ def _send_queued(*, product: Product, photo_count: int, new_text: bool) -> None:
 
 def send_decision(*, product: Product, outcome: Outcome) -> None:
     """The facility's staff learn what was approved or rejected, with the reasons."""
-    if not (outcome.approved or outcome.rejected or outcome.text in ("approved", "rejected")):
+    if not outcome.decided:
         return
     by_id = {i.id: i for i in product.images}
     rejected = [by_id[i] for i in outcome.rejected if i in by_id]
