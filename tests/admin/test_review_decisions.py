@@ -216,7 +216,7 @@ def test_the_screen_shows_each_photo_whole_with_its_pixel_size(app, client, db, 
     login_as("kanwil", kanwil=product.facility.kanwil)
     (image,) = _images(db, product)
     page = client.get(f"/admin/reviews/{product.id}").get_data(as_text=True)
-    assert "600 × 1000 piksel" in page
+    assert "600 \u00d7 1000 piksel" in page
     assert 'width="600" height="1000"' in page
     full = client.get(f"/admin/photos/{image.id}/full").get_data(as_text=True)
     assert f"/admin/photos/{image.id}/file?full=1" in full
