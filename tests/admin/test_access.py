@@ -12,10 +12,13 @@ import re
 
 import pytest
 from flask import current_app
+from sqlalchemy import select
 
-from shop.models import Role
+from shop.models import ImageReviewState, ProductImage, ProductStatus, Role
 from shop.services.storage import private_key, storage_from_config
 from tests import pnbp_helpers
+from tests.admin.helpers import decide
+from tests.admin.test_review_decisions import CHECKLIST, _upload
 from tests.factories import (
     FacilityFactory,
     FacilityOrderFactory,
@@ -162,3 +165,40 @@ def test_sign_out_ends_the_session(client, login_as) -> None:
     response = client.post("/admin/logout")
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 302
+
+
+def test_no_media_url_of_a_photo_not_approved_is_reachable_anonymously(
+    app, client, db, login_as
+) -> None:
+    """Photos in every state, made through the screens; then every /media/ URL any of them has."""
+    staff = app.test_client()
+    facility = FacilityFactory()
+    login_as("staff", facility=facility, client=staff)
+    login_as("central")
+    published = ProductFactory(facility=facility, status=ProductStatus.DRAFT, published_at=None)
+    archived = ProductFactory(facility=facility, status=ProductStatus.DRAFT, published_at=None)
+    for number, product in enumerate((published, archived)):
+        _upload(staff, product.id, (number * 90, 10, 10))
+        _upload(staff, product.id, (number * 90, 200, 10))
+        staff.post(f"/admin/products/{product.id}/submit", data=CHECKLIST)
+        rejected = max(i.id for i in product.images)
+        decide(client, product.id, photos={rejected: "reject:Ada wajah di latar."})
+    _upload(staff, published.id, (5, 5, 250))  # pending, never submitted
+    _upload(staff, published.id, (5, 250, 250))
+    staff.post(f"/admin/products/{published.id}/submit", data=CHECKLIST)  # pending, submitted
+    staff.post(f"/admin/products/{archived.id}/archive")
+    db.session.expire_all()
+    anonymous = app.test_client()
+    states = set()
+    for image in db.session.scalars(select(ProductImage)):
+        public = (
+            image.review_state is ImageReviewState.APPROVED
+            and image.product.status is not ProductStatus.ARCHIVED
+        )
+        states.add((image.review_state, image.product.status, image.submitted_at is not None))
+        for rendition in image.renditions:
+            for url in (f"/media/{rendition['key']}", f"/media/private/{rendition['key']}"):
+                code = anonymous.get(url).status_code
+                assert code == (200 if public and not url.startswith("/media/private") else 404)
+        assert anonymous.get(f"/admin/photos/{image.id}/file").status_code == 302
+    assert len(states) >= 5, states
