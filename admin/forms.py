@@ -159,12 +159,6 @@ class SubmitForReviewForm(FlaskForm):
     no_people = BooleanField(_l("LPKA: tidak ada orang sama sekali di foto (UU 11/2012)."))
 
 
-class RejectForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Alasan penolakan (dibaca staf UPT)"), validators=[DataRequired(), Length(max=2000)]
-    )
-
-
 class StockAdjustForm(FlaskForm):
     reason = SelectField(_l("Alasan"), validators=[DataRequired()])
     quantity = IntegerField(

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
 from admin.forms import AltTextForm, PhotoUploadForm, SubmitForReviewForm
-from admin.helpers import me, storage
+from admin.helpers import me, now, storage
 from shop.database import db
 from shop.models import Product, ProductImage, ProductStatus
-from shop.services import photos, review, scoping
+from shop.services import photo_files, photos, review, scoping, text_revisions
 from shop.services.errors import DomainError
+from shop.services.storage import StorageError, private_key
 
 
 def _back_to_photos(product_id: int) -> ResponseReturnValue:
@@ -45,7 +46,7 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
     return render_template(
         "admin/products/detail.html", product=product, upload_form=form,
         submit_form=SubmitForReviewForm(), submission=review.latest_submission(product),
-        storage=storage(),
+        rejected_text=text_revisions.last_rejected(product),
     ), 422  # fmt: skip
 
 
@@ -54,8 +55,10 @@ def photo_alt_text(image_id: int) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     form = AltTextForm()
     if form.validate_on_submit():
-        photos.set_alt_text(image=image, alt_text=form.alt_text.data, actor=me())
-        flash(_l("Teks alternatif disimpan."), "success")
+        if photos.set_alt_text(image=image, alt_text=form.alt_text.data, actor=me(), now=now()):
+            flash(_l("Teks alternatif baru tayang setelah diperiksa."), "success")
+        else:
+            flash(_l("Teks alternatif disimpan."), "success")
     else:
         flash(_l("Teks alternatif wajib diisi."), "error")
     return _back_to_photos(image.product_id)
@@ -80,3 +83,39 @@ def photo_delete(image_id: int) -> ResponseReturnValue:
     else:
         flash(_l("Foto dihapus."), "success")
     return _back_to_photos(product_id)
+
+
+@bp.get("/photos/<int:image_id>/file")
+def photo_file(image_id: int) -> ResponseReturnValue:
+    """A photo's private copy, for the back office only: `w` picks the rendition closest to that
+    width and `f` its format; `full=1` gives the cleaned master at its full pixel size.
+
+    Never cached by a browser or proxy, whatever the photo's review state.
+    """
+    image = scoping.get_in_scope(me(), ProductImage, image_id)
+    if request.args.get("full") == "1":
+        key, mimetype = image.master_key, "image/jpeg"
+    else:
+        candidates = image.renditions_of(request.args.get("f", "jpeg")) or image.renditions
+        if not candidates:
+            abort(404)
+        width = request.args.get("w", "")
+        wanted = int(width) if width.isdigit() else 640
+        best = min(candidates, key=lambda r: abs(r["width"] - wanted))
+        key = private_key(best["key"])
+        mimetype = photo_files.CONTENT_TYPES[best["format"]]
+    try:
+        data = storage().read(key)
+    except StorageError:
+        abort(404)
+    response = Response(data, mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/photos/<int:image_id>/full")
+def photo_full(image_id: int) -> ResponseReturnValue:
+    """The whole photo at full size, to zoom into (pinch on a phone, a click on a desktop)."""
+    image = scoping.get_in_scope(me(), ProductImage, image_id)
+    return render_template("admin/photos/full.html", image=image)

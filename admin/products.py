@@ -11,7 +11,7 @@ from admin.forms import PhotoUploadForm, ProductForm, SubmitForReviewForm, optio
 from admin.helpers import me, now, page_number, storage
 from shop.database import db
 from shop.models import Category, Facility, Product, ProductStatus, Role, Workshop
-from shop.services import product_editing, review, scoping
+from shop.services import product_editing, review, scoping, text_revisions
 from shop.services.catalogue import ProductInput, VariantInput
 from shop.services.errors import DomainError
 from shop.services.product_editing import VariantEdit
@@ -119,7 +119,7 @@ def product_detail(product_id: int) -> ResponseReturnValue:
     return render_template(
         "admin/products/detail.html", product=product, upload_form=PhotoUploadForm(),
         submit_form=submit_form, submission=review.latest_submission(product),
-        storage=storage(),
+        rejected_text=text_revisions.last_rejected(product),
     )  # fmt: skip
 
 
@@ -131,6 +131,10 @@ def product_edit(product_id: int) -> ResponseReturnValue:
         abort(409)
     form = ProductForm(obj=product if request.method == "GET" else None)
     if request.method == "GET":
+        pending = text_revisions.pending_of(product)
+        if pending is not None:
+            # Staff go on from the text that waits for review, not from the live one.
+            form.name.data, form.description.data = pending.name, pending.description
         form.workshop_id.data = product.workshop_id or 0
         form.facility_id.data = product.facility_id
         for entry, variant in zip(form.variants, product.variants, strict=True):
@@ -156,7 +160,13 @@ def product_edit(product_id: int) -> ResponseReturnValue:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            flash(_l("Perubahan disimpan."), "success")
+            if text_revisions.pending_of(product) is not None:
+                flash(
+                    _l("Perubahan disimpan. Nama dan deskripsi baru tayang setelah diperiksa."),
+                    "success",
+                )
+            else:
+                flash(_l("Perubahan disimpan."), "success")
             return redirect(url_for("admin.product_detail", product_id=product.id))
     status = 422 if request.method == "POST" and form.errors else 200
     return render_template("admin/products/form.html", form=form, product=product), status
@@ -174,7 +184,9 @@ def product_submit(product_id: int) -> ResponseReturnValue:
             photos_where_allowed=form.photos_where_allowed.data, no_people=form.no_people.data,
         )  # fmt: skip
         try:
-            review.submit(product=product, checklist=checklist, actor=user, now=now())
+            review.submit(
+                product=product, checklist=checklist, actor=user, now=now(), storage=storage()
+            )
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -189,7 +201,7 @@ def product_submit(product_id: int) -> ResponseReturnValue:
 @bp.post("/products/<int:product_id>/archive")
 def product_archive(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
-    product_editing.archive(product=product, actor=me())
+    product_editing.archive(product=product, actor=me(), storage=storage())
     flash(_l("Produk diarsipkan dan tidak lagi dijual."), "success")
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
@@ -198,7 +210,7 @@ def product_archive(product_id: int) -> ResponseReturnValue:
 def product_restore(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     try:
-        product_editing.restore(product=product, actor=me())
+        product_editing.restore(product=product, actor=me(), storage=storage())
     except DomainError as error:
         flash(str(error), "error")
     else:

@@ -1,17 +1,21 @@
-"""The reviewers' queue: kanwil for their region, central and admin for all."""
+"""The reviewers' queue and screen: kanwil for their region, central and admin for all.
+
+The screen's form carries a token for each photo and for the text it shows, so the decision
+applies to what the reviewer saw (`shop.services.review.decide`).
+"""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from admin import bp
-from admin.forms import RejectForm
 from admin.helpers import me, now, storage
 from shop.database import db
 from shop.models import Product
-from shop.services import review, scoping
+from shop.services import review, scoping, text_revisions
 from shop.services.errors import DomainError
 
 
@@ -20,42 +24,93 @@ def review_queue() -> ResponseReturnValue:
     return render_template("admin/reviews/queue.html", products=review.queue(user=me()))
 
 
+def _render_detail(product: Product, status: int = 200) -> ResponseReturnValue:
+    revision = text_revisions.pending_of(product)
+    return render_template(
+        "admin/reviews/detail.html", product=product, revision=revision,
+        photos=product.submitted_images, photo_token=review.photo_token,
+        text_token=review.text_token(product), submission=review.latest_submission(product),
+        checklist=review.photo_checklist(product.facility),
+        live_alts={str(i.id): i.alt_text for i in product.images},
+    ), status  # fmt: skip
+
+
 @bp.get("/reviews/<int:product_id>")
 def review_detail(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
-    return render_template(
-        "admin/reviews/detail.html", product=product, reject_form=RejectForm(),
-        submission=review.latest_submission(product), storage=storage(),
-    )  # fmt: skip
+    return _render_detail(product)
 
 
-@bp.post("/reviews/<int:product_id>/approve")
-def review_approve(product_id: int) -> ResponseReturnValue:
+def _decision_from_form() -> review.Decision:
+    form = request.form
+    shown: dict[int, str] = {}
+    for value in form.getlist("shown_photo"):
+        image_id, _sep, token = value.partition(":")
+        if image_id.isdigit():
+            shown[int(image_id)] = token
+    choices: dict[int, review.PhotoDecision] = {}
+    for image_id in shown:
+        choice = form.get(f"photo-{image_id}", "")
+        if choice in ("approve", "reject"):
+            choices[image_id] = review.PhotoDecision(
+                approve=choice == "approve",
+                reason=form.get(f"reason-{image_id}", "")[:2000],
+                checked=frozenset(form.getlist(f"check-{image_id}")),
+            )
+    text_choice = form.get("text", "")
+    return review.Decision(
+        shown_photos=shown,
+        photos=choices,
+        shown_text=form.get("shown_text") or None,
+        approve_text={"approve": True, "reject": False}.get(text_choice),
+        text_reason=form.get("text_reason", "")[:2000],
+    )
+
+
+@bp.post("/reviews/<int:product_id>/decide")
+def review_decide(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     try:
-        review.approve(product=product, reviewer=me(), now=now())
+        outcome = review.decide(
+            product=product, reviewer=me(), decision=_decision_from_form(), now=now(),
+            storage=storage(),
+        )  # fmt: skip
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
+        return _render_detail(product, 422)
+    if not outcome.decided:
+        flash(
+            _l("Semua yang Anda lihat sudah berubah. Periksa lagi apa yang kini ditampilkan."),
+            "error",
+        )
+    elif outcome.published:
+        flash(_l("Disetujui: %(name)s kini tayang.", name=product.name), "success")
+    else:
+        flash(_l("Keputusan disimpan untuk %(name)s.", name=product.name), "success")
+    if outcome.arrived:
+        flash(
+            ngettext(
+                "%(num)d foto baru masuk setelah Anda membuka halaman ini; masih menunggu.",
+                "%(num)d foto baru masuk setelah Anda membuka halaman ini; masih menunggu.",
+                outcome.arrived,
+            ),
+            "warning",
+        )
+    if outcome.changed:
+        flash(
+            ngettext(
+                "%(num)d foto berubah setelah Anda membuka halaman ini; masih menunggu.",
+                "%(num)d foto berubah setelah Anda membuka halaman ini; masih menunggu.",
+                outcome.changed,
+            ),
+            "warning",
+        )
+    if outcome.text == "stale":
+        flash(
+            _l("Teks produk berubah setelah Anda membuka halaman ini; teks itu tetap menunggu."),
+            "warning",
+        )
+    if not outcome.decided or outcome.arrived or outcome.changed or outcome.text == "stale":
         return redirect(url_for("admin.review_detail", product_id=product.id))
-    flash(_l("Disetujui: %(name)s kini tayang.", name=product.name), "success")
     return redirect(url_for("admin.review_queue"))
-
-
-@bp.post("/reviews/<int:product_id>/reject")
-def review_reject(product_id: int) -> ResponseReturnValue:
-    product = scoping.get_in_scope(me(), Product, product_id)
-    form = RejectForm()
-    if form.validate_on_submit():
-        try:
-            review.reject(product=product, reviewer=me(), reason=form.reason.data, now=now())
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors = [str(error)]
-        else:
-            flash(_l("Dikembalikan ke UPT dengan alasan."), "success")
-            return redirect(url_for("admin.review_queue"))
-    return render_template(
-        "admin/reviews/detail.html", product=product, reject_form=form,
-        submission=review.latest_submission(product), storage=storage(),
-    ), 422  # fmt: skip

@@ -77,7 +77,7 @@ def _shared_renditions(upload_dir: Path) -> list[dict]:
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), (168, 71, 28)).save(buffer, "JPEG")
     prepared = images.prepare_image(buffer.getvalue(), max_bytes=10**7, widths=(320, 640))
-    _master, renditions = images.store_prepared(LocalStorage(upload_dir), prepared)
+    _master, renditions = images.store_prepared(LocalStorage(upload_dir), prepared, public=True)
     return renditions
 
 

@@ -147,6 +147,11 @@ class ProductImageFactory(BaseFactory):
         lambda: [{"width": 320, "height": 240, "format": "webp", "key": "img/00/x.webp"}]
     )
     review_state = ImageReviewState.APPROVED
+    rejection_reason = factory.LazyAttribute(
+        lambda image: (
+            "Wajah terlihat di latar." if image.review_state is ImageReviewState.REJECTED else None
+        )
+    )
 
 
 class UserFactory(BaseFactory):

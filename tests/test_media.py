@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.services.storage import storage_from_config
+from shop.services.storage import private_key, storage_from_config
 
 
 def test_renditions_are_served_immutable(app, client) -> None:
@@ -21,3 +21,11 @@ def test_masters_and_missing_files_are_not_served(app, client) -> None:
     assert client.get("/media/masters/ab/abc.jpg").status_code == 404
     assert client.get("/media/img/ab/missing.webp").status_code == 404
     assert client.get("/media/img/../masters/ab/abc.jpg").status_code == 404
+
+
+def test_private_copies_are_never_served_publicly(app, client) -> None:
+    storage = storage_from_config(app.config)
+    storage.save(private_key("img/cd/cdef.webp"), b"RIFF....WEBP", "image/webp")
+    assert client.get("/media/img/cd/cdef.webp").status_code == 404
+    assert client.get("/media/private/img/cd/cdef.webp").status_code == 404
+    assert client.get("/media/img/../private/img/cd/cdef.webp").status_code == 404

@@ -54,3 +54,37 @@ def test_downgrade_to_base_and_upgrade_again(app) -> None:
 
 def test_utc_timestamps_are_plain_timezone_columns() -> None:
     assert UTCDateTime().impl.timezone is True
+
+
+def test_the_upgrade_puts_photo_files_where_their_review_state_says(app) -> None:
+    """Migration 0009 moves the files of photos stored before it: unreviewed ones go private."""
+    from shop.models import ImageReviewState, ProductStatus
+    from shop.models.base import utcnow
+    from shop.services.storage import private_key, storage_from_config
+    from tests.factories import ProductFactory, ProductImageFactory
+
+    storage = storage_from_config(app.config)
+    waiting = ProductFactory(status=ProductStatus.PENDING_REVIEW, submitted_at=utcnow())
+    archived = ProductFactory(status=ProductStatus.ARCHIVED)
+    photos = {
+        "pending": ProductImageFactory(product=waiting, review_state=ImageReviewState.PENDING),
+        "approved": ProductImageFactory(product=waiting, review_state=ImageReviewState.APPROVED),
+        "archived": ProductImageFactory(product=archived, review_state=ImageReviewState.APPROVED),
+    }
+    for name, image in photos.items():
+        key = f"img/{name[:2]}/{name}.webp"
+        image.renditions = [{"width": 320, "height": 240, "format": "webp", "key": key}]
+        storage.save(key, name.encode(), "image/webp")  # where every rendition was before 0009
+    db.session.commit()
+    ids = {name: image.id for name, image in photos.items()}
+    db.session.remove()
+    downgrade(revision="0008")
+    upgrade()
+    for name in photos:
+        key = f"img/{name[:2]}/{name}.webp"
+        assert storage.read(private_key(key)) == name.encode()
+        assert storage.exists(key) is (name == "approved")
+    submitted = db.session.execute(
+        text("SELECT id FROM product_image WHERE submitted_at IS NOT NULL")
+    ).scalars()
+    assert list(submitted) == [ids["pending"]]

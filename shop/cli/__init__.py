@@ -14,10 +14,10 @@ from tqdm import tqdm
 from shop.extensions import db
 from shop.models import Facility, Product, ProductImage, Role
 from shop.models.base import utcnow
-from shop.services import accounts, images, product_import
+from shop.services import accounts, images, photo_files, product_import
 from shop.services.demo import sales, seed
 from shop.services.errors import DomainError
-from shop.services.storage import storage_from_config
+from shop.services.storage import private_key, storage_from_config
 
 shop_cli = AppGroup("shop", help="Etalase commands: demo data, accounts, maintenance.")
 
@@ -109,15 +109,33 @@ def rebuild_images_command(widths: str | None) -> None:
             failed += 1
             tqdm.write(f"Foto {image_id}: {error}")
             continue
-        stored = images.store_renditions(storage, renditions)
+        stored = images.store_renditions(
+            storage, renditions, public=photo_files.should_be_public(image)
+        )
         old_keys = {r["key"] for r in image.renditions} - {r["key"] for r in stored}
         image.renditions = stored
         db.session.commit()
         for key in old_keys:
             storage.delete(key)
+            storage.delete(private_key(key))
     click.echo(f"{len(ids) - failed} foto dibuat ulang, {failed} gagal.")
     if failed:
         raise SystemExit(1)
+
+
+@shop_cli.command("sync-photos")
+def sync_photos_command() -> None:
+    """Put every photo's files where its review state says: a private copy always, a public one
+    only while approved. Migration 0009 runs this once; run it again after a crash or restore."""
+    storage = storage_from_config(current_app.config)
+    ids = list(db.session.scalars(select(ProductImage.id).order_by(ProductImage.id)))
+    for start in tqdm(range(0, len(ids), 200), desc="Foto", unit="200 foto"):
+        batch = db.session.scalars(
+            select(ProductImage).where(ProductImage.id.in_(ids[start : start + 200]))
+        ).all()
+        photo_files.sync(storage, batch)
+        db.session.expunge_all()
+    click.echo(f"{len(ids)} foto ditempatkan.")
 
 
 @shop_cli.command("import-products")

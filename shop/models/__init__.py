@@ -10,7 +10,9 @@ from shop.models.catalogue import (
     Product,
     ProductImage,
     ProductStatus,
+    ProductTextRevision,
     ProductVariant,
+    TextRevisionState,
 )
 from shop.models.delivery import DeliveryMethod, DeliveryRateTable, DeliveryZone
 from shop.models.facilities import (
@@ -85,6 +87,7 @@ __all__ = [
     "Product",
     "ProductImage",
     "ProductStatus",
+    "ProductTextRevision",
     "ProductVariant",
     "Refund",
     "RefundLine",
@@ -97,6 +100,7 @@ __all__ = [
     "StockMovement",
     "StockReason",
     "StockReservation",
+    "TextRevisionState",
     "TimeZone",
     "User",
     "WebhookEvent",

@@ -106,6 +106,12 @@ class Product(Base, TimestampMixin):
     images: Mapped[list[ProductImage]] = relationship(
         back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
     )
+    pending_revision: Mapped[ProductTextRevision | None] = relationship(
+        primaryjoin="and_(ProductTextRevision.product_id == Product.id,"
+        " ProductTextRevision.state == 'pending')",
+        viewonly=True,
+        uselist=False,
+    )
 
     __table_args__ = (
         sa.ForeignKeyConstraint(
@@ -138,13 +144,21 @@ class Product(Base, TimestampMixin):
 
     @property
     def awaiting_review(self) -> bool:
-        return self.submitted_at is not None and (
-            self.reviewed_at is None or self.reviewed_at < self.submitted_at
-        )
+        """In a reviewer's queue: a new product, or submitted photos or new text of a live one."""
+        if self.status is ProductStatus.PENDING_REVIEW:
+            return True
+        if self.status is not ProductStatus.PUBLISHED:
+            return False
+        return bool(self.submitted_images) or self.pending_revision is not None
 
     @property
     def pending_images(self) -> list[ProductImage]:
         return [i for i in self.images if i.review_state is ImageReviewState.PENDING]
+
+    @property
+    def submitted_images(self) -> list[ProductImage]:
+        """Pending photos the staff submitted with the checklist: what a reviewer is shown."""
+        return [i for i in self.pending_images if i.submitted_at is not None]
 
     @property
     def total_stock(self) -> int:
@@ -219,12 +233,21 @@ class ProductImage(Base, TimestampMixin):
     review_state: Mapped[ImageReviewState] = mapped_column(
         enum_column(ImageReviewState, "image_review_state"), default=ImageReviewState.PENDING
     )
+    # Set when the staff submit the photo with the checklist: only then does a reviewer see it.
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    # Why a reviewer refused this photo, shown to the staff.
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     product: Mapped[Product] = relationship(back_populates="images")
 
     __table_args__ = (
         sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),
         sa.CheckConstraint("alt_text <> ''", name="alt_text_required"),
+        sa.CheckConstraint(
+            "review_state <> 'rejected' OR rejection_reason IS NOT NULL",
+            name="rejected_has_reason",
+        ),
     )
 
     def renditions_of(self, image_format: str) -> list[dict[str, Any]]:
@@ -234,3 +257,59 @@ class ProductImage(Base, TimestampMixin):
 
     def __repr__(self) -> str:
         return f"<ProductImage {self.id} of product {self.product_id}>"
+
+
+class TextRevisionState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    # Replaced by the live text again before anyone decided (the staff changed it back).
+    WITHDRAWN = "withdrawn"
+
+
+class ProductTextRevision(Base):
+    """New name, description and alt texts of a published product, waiting for a reviewer.
+
+    The product keeps selling under its last approved text meanwhile. At most one revision per
+    product is pending (a partial unique index); a further edit changes that one.
+    """
+
+    __tablename__ = "product_text_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(160))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # {"<image id>": "new alt text"} for approved photos whose alt text changes.
+    alt_texts: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    state: Mapped[TextRevisionState] = mapped_column(
+        enum_column(TextRevisionState, "text_revision_state"), default=TextRevisionState.PENDING
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    reviewer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    product: Mapped[Product] = relationship()
+
+    __table_args__ = (
+        sa.Index(
+            "uq_product_text_revision_one_pending",
+            "product_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'pending'"),
+            postgresql_where=sa.text("state = 'pending'"),
+        ),
+        sa.CheckConstraint("name <> ''", name="name_not_empty"),
+        sa.CheckConstraint(
+            "state <> 'rejected' OR rejection_reason IS NOT NULL", name="rejected_has_reason"
+        ),
+    )

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from shop.services.errors import DomainError
-from shop.services.storage import Storage
+from shop.services.storage import Storage, private_key
 
 RENDITION_WIDTHS: tuple[int, ...] = (320, 640, 1024, 1600)
 RENDITION_FORMATS: tuple[str, ...] = ("webp", "jpeg")
@@ -91,19 +91,33 @@ def rebuild_renditions(
         return list(_renditions(image.convert("RGB"), widths))
 
 
-def store_prepared(storage: Storage, prepared: PreparedImage) -> tuple[str, list[dict[str, Any]]]:
-    """Save master and renditions under content-addressed keys; returns (master key, renditions)."""
+def store_prepared(
+    storage: Storage, prepared: PreparedImage, *, public: bool
+) -> tuple[str, list[dict[str, Any]]]:
+    """Save master and renditions under content-addressed keys; returns (master key, renditions).
+
+    Renditions always get a private copy (what the back office shows); `public` adds the public
+    one, for a photo that needs no review.
+    """
     master_key = content_key(prepared.master, "jpeg", prefix="masters")
     storage.save(master_key, prepared.master, CONTENT_TYPES["jpeg"])
-    return master_key, store_renditions(storage, prepared.renditions)
+    return master_key, store_renditions(storage, prepared.renditions, public=public)
 
 
-def store_renditions(storage: Storage, renditions: list[Rendition]) -> list[dict[str, Any]]:
+def store_renditions(
+    storage: Storage, renditions: list[Rendition], *, public: bool
+) -> list[dict[str, Any]]:
+    """Each rendition under `private/img/...`, and under `img/...` too when `public`.
+
+    The key recorded is the public one; `storage.private_key` gives the private copy's.
+    """
     stored = []
     for rendition in renditions:
         key = content_key(rendition.data, rendition.format)
-        if not storage.exists(key):
-            storage.save(key, rendition.data, CONTENT_TYPES[rendition.format])
+        content_type = CONTENT_TYPES[rendition.format]
+        for target in (private_key(key), key) if public else (private_key(key),):
+            if not storage.exists(target):
+                storage.save(target, rendition.data, content_type)
         stored.append(
             {
                 "width": rendition.width,

@@ -141,7 +141,7 @@ def lock_order(order_id: int) -> Order:
 
 
 def move_order(
-    order: Order, to: OrderStatus, *, actor: User | None = None, actor_label: str = "system"
+    order: Order, to: OrderStatus, *, actor: User | None = None, actor_label: str | None = None
 ) -> bool:
     """Move the order if the move is allowed; otherwise log it and change nothing."""
     if to not in ORDER_MOVES[order.status]:
@@ -163,10 +163,13 @@ def move_part(
     to: FacilityOrderStatus,
     *,
     actor: User | None = None,
-    actor_label: str = "system",
+    actor_label: str | None = None,
     changes: dict[str, list[object]] | None = None,
 ) -> bool:
-    """Move a facility's part if the move is allowed; otherwise log it and change nothing."""
+    """Move a facility's part if the move is allowed; otherwise log it and change nothing.
+
+    The audit names `actor` when a user made the move; `actor_label` names a webhook or job.
+    """
     if to not in PART_MOVES[part.status]:
         log.warning("facility order %s: move %s -> %s ignored", part.id, part.status, to)
         return False

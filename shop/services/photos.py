@@ -1,13 +1,15 @@
 """A product's photos in the back office: upload several at once, order, alt text, delete.
 
 Every upload is checked and cleaned by `shop.services.images` before anything is stored: if one
-file of a batch is refused, none is kept. A photo starts pending and is public only once a
-reviewer approves it (at once for a facility central exempted from review).
+file of a batch is refused, none is kept. A photo starts pending, stored privately, and is public
+only once a reviewer approves it (at once for a facility central exempted from review). A new alt
+text of an approved photo on sale waits for review as part of the product's text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +17,7 @@ from sqlalchemy import func, select
 
 from shop.database import db
 from shop.models import ImageReviewState, Product, ProductImage, User
-from shop.services import audit, images
+from shop.services import audit, images, photo_files, review, review_mail, text_revisions
 from shop.services.errors import DomainError
 from shop.services.images import ImageRejected
 from shop.services.storage import Storage
@@ -58,6 +60,8 @@ def add_photos(
             raise ImageRejected(
                 _l("%(file)s: %(reason)s", file=upload.filename or "?", reason=str(error))
             ) from None
+    # An approval running now must finish first and must not see half of this batch.
+    product = review.lock_product(product.id)
     state = (
         ImageReviewState.APPROVED if product.facility.review_exempt else ImageReviewState.PENDING
     )
@@ -69,7 +73,9 @@ def add_photos(
     )
     added = []
     for number, ready in enumerate(prepared, start=1):
-        master_key, renditions = images.store_prepared(storage, ready)
+        master_key, renditions = images.store_prepared(
+            storage, ready, public=state is ImageReviewState.APPROVED
+        )
         image = ProductImage(
             product=product, position=position + number, alt_text=alt_text[:300],
             width=ready.width, height=ready.height, master_key=master_key,
@@ -87,17 +93,28 @@ def add_photos(
     return added
 
 
-def set_alt_text(*, image: ProductImage, alt_text: str, actor: User) -> None:
-    alt_text = alt_text.strip()
+def set_alt_text(*, image: ProductImage, alt_text: str, actor: User, now: datetime) -> bool:
+    """Change a photo's alt text; True when it waits for review instead (a photo on sale)."""
+    alt_text = alt_text.strip()[:300]
     if not alt_text:
         raise PhotoError(_l("Teks alternatif wajib diisi: jelaskan isi foto untuk tunanetra."))
+    product = review.lock_product(image.product_id)
+    if image.review_state is ImageReviewState.APPROVED and text_revisions.goes_to_review(product):
+        _revision, created = text_revisions.propose(
+            product=product, actor=actor, now=now, alt_texts={image.id: alt_text}
+        )
+        db.session.commit()
+        if created:
+            review_mail.send_text_revision(product=product)
+        return alt_text != image.alt_text
     if alt_text != image.alt_text:
         audit.record(
             actor=actor, action="image.alt_text", obj=image,
-            changes={"alt_text": [image.alt_text, alt_text[:300]]},
+            changes={"alt_text": [image.alt_text, alt_text]},
         )  # fmt: skip
-        image.alt_text = alt_text[:300]
+        image.alt_text = alt_text
     db.session.commit()
+    return False
 
 
 def move(*, image: ProductImage, direction: int, actor: User) -> None:
@@ -130,24 +147,11 @@ def delete(*, image: ProductImage, actor: User, storage: Storage) -> None:
         actor=actor, action="image.delete", obj=image,
         changes={"product_id": [product.id, None], "master_key": [image.master_key, None]},
     )  # fmt: skip
-    forget_files(storage, image)
+    # Files first: a photo that is gone from the database must not stay reachable.
+    photo_files.forget(storage, image)
     product.images.remove(image)
     db.session.delete(image)
     db.session.commit()
-
-
-def forget_files(storage: Storage, image: ProductImage) -> None:
-    """Delete the image's files unless another photo row holds the same content."""
-    shared = db.session.scalar(
-        select(func.count())
-        .select_from(ProductImage)
-        .where(ProductImage.master_key == image.master_key, ProductImage.id != image.id)
-    )
-    if shared:
-        return
-    storage.delete(image.master_key)
-    for rendition in image.renditions:
-        storage.delete(rendition["key"])
 
 
 def cover_url(image: ProductImage | None, storage: Storage, width: int = 320) -> str | None:

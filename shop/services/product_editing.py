@@ -1,4 +1,10 @@
-"""Editing, archiving and deleting products from the back office, every change audited."""
+"""Editing, archiving and deleting products from the back office, every change audited.
+
+The name and description of a published product under review change through a pending text
+revision (`shop.services.text_revisions`): the public keeps the approved text until a reviewer
+approves the new one. Archiving takes the photos' public copies down; restoring brings back
+those of photos already approved.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +27,16 @@ from shop.models import (
     User,
     Workshop,
 )
-from shop.services import audit, catalogue, scoping, stock
+from shop.services import (
+    audit,
+    catalogue,
+    photo_files,
+    review,
+    review_mail,
+    scoping,
+    stock,
+    text_revisions,
+)
 from shop.services.catalogue import CatalogueError, ProductInput
 
 AUDITED_FIELDS = (
@@ -62,12 +77,23 @@ def create(*, facility: Facility, data: ProductInput, actor: User, now: datetime
 def update(
     *, product: Product, data: ProductInput, variants: list[VariantEdit], actor: User, now: datetime
 ) -> Product:
-    """Change a product's text, price and variants. A published product stays published."""
-    before = _snapshot(product)
+    """Change a product's text, price and variants. A published product stays published.
+
+    On a published product under review, a new name or description waits as a text revision.
+    """
     catalogue.check_product_fields(product.facility, data)
     _check_variant_edits(product, variants)
-    product.name = data.name.strip()
-    product.description = data.description.strip()
+    product = review.lock_product(product.id)
+    before = _snapshot(product)
+    queued = False
+    if text_revisions.goes_to_review(product):
+        _revision, queued = text_revisions.propose(
+            product=product, actor=actor, now=now, name=data.name.strip(),
+            description=data.description.strip(),
+        )  # fmt: skip
+    else:
+        product.name = data.name.strip()
+        product.description = data.description.strip()
     product.category = data.category
     product.workshop_id = data.workshop.id if data.workshop else None
     product.weight_grams = data.weight_grams
@@ -102,6 +128,8 @@ def update(
         changes["status"] = [product.status.value, product.status.value]
         audit.record(actor=actor, action="product.update", obj=product, changes=changes)
     db.session.commit()
+    if queued:
+        review_mail.send_text_revision(product=product)
     return product
 
 
@@ -145,8 +173,11 @@ def _snapshot(product: Product) -> dict[str, Any]:
     return values
 
 
-def archive(*, product: Product, actor: User) -> None:
-    """Take a product off sale for good; its history (and later its orders) stay."""
+def archive(*, product: Product, actor: User, storage: Any) -> None:
+    """Take a product off sale for good; its history (and later its orders) stay.
+
+    The public copies of its photos are removed; the private ones stay for the back office.
+    """
     if product.status is ProductStatus.ARCHIVED:
         return
     audit.record(
@@ -155,9 +186,10 @@ def archive(*, product: Product, actor: User) -> None:
     )  # fmt: skip
     product.status = ProductStatus.ARCHIVED
     db.session.commit()
+    photo_files.sync(storage, list(product.images))
 
 
-def restore(*, product: Product, actor: User) -> None:
+def restore(*, product: Product, actor: User, storage: Any) -> None:
     """Bring an archived product back as a draft; it is reviewed again before it is sold."""
     if product.status is not ProductStatus.ARCHIVED:
         raise CatalogueError(_l("Hanya produk yang diarsipkan yang dapat dipulihkan."))
@@ -168,12 +200,11 @@ def restore(*, product: Product, actor: User) -> None:
     product.status = ProductStatus.DRAFT
     product.submitted_at = None
     db.session.commit()
+    photo_files.sync(storage, list(product.images))
 
 
 def delete(*, product: Product, actor: User, storage: Any) -> None:
     """Delete a draft that was never published, with its photos; others can only be archived."""
-    from shop.services import photos
-
     if product.was_published:
         raise CatalogueError(_l("Produk yang pernah tayang tidak dapat dihapus, hanya diarsipkan."))
     if _was_ordered(product):
@@ -185,7 +216,7 @@ def delete(*, product: Product, actor: User, storage: Any) -> None:
         changes={"name": [product.name, None], "status": [product.status.value, None]},
     )  # fmt: skip
     for image in list(product.images):
-        photos.forget_files(storage, image)
+        photo_files.forget(storage, image)
     db.session.delete(product)
     db.session.commit()
 

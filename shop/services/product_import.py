@@ -132,7 +132,9 @@ def import_products(
             )
             for position, name in enumerate(product.photos):
                 ready = prepared[name]
-                master_key, renditions = images.store_prepared(storage, ready)
+                master_key, renditions = images.store_prepared(
+                    storage, ready, public=state is ImageReviewState.APPROVED
+                )
                 db.session.add(
                     _image_row(created.id, position, product.alt_text, ready, master_key,
                                     renditions, state)

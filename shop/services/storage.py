@@ -9,9 +9,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+# Keys under this prefix are never served publicly: not by the app's /media route, and on S3
+# the bucket policy (or CDN) exposes `img/` only. Unreviewed photos and PNBP proofs live here.
+PRIVATE_PREFIX = "private/"
+
 
 class StorageError(Exception):
     """A file could not be stored or read."""
+
+
+def private_key(key: str) -> str:
+    """Where the private copy of a (public) key lives."""
+    return PRIVATE_PREFIX + key
 
 
 class Storage(Protocol):
@@ -66,10 +75,12 @@ class LocalStorage:
 class S3Storage:
     """Files in an S3-compatible bucket, served from `public_url` (a CDN or the bucket itself).
 
-    Keys are content hashes, so every object is stored with a one-year immutable cache header.
+    Keys are content hashes, so every public object is stored with a one-year immutable cache
+    header; objects under the private prefix are marked for no cache at all.
     """
 
     CACHE_CONTROL = "public, max-age=31536000, immutable"
+    PRIVATE_CACHE_CONTROL = "private, no-store"
 
     def __init__(
         self,
@@ -98,7 +109,11 @@ class S3Storage:
         try:
             self.client.put_object(
                 Bucket=self.bucket, Key=key, Body=data, ContentType=content_type,
-                CacheControl=self.CACHE_CONTROL,
+                CacheControl=(
+                    self.PRIVATE_CACHE_CONTROL
+                    if key.startswith(PRIVATE_PREFIX)
+                    else self.CACHE_CONTROL
+                ),
             )  # fmt: skip
         except Exception as error:
             raise StorageError(f"could not store {key!r}: {error}") from error

@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
+from sqlalchemy import select
 
-from shop.models import Role
+from shop.models import ImageReviewState, ProductImage, ProductStatus, Role
+from shop.services.storage import private_key, storage_from_config
 from tests import pnbp_helpers
+from tests.admin.helpers import decide
+from tests.admin.test_review_decisions import CHECKLIST, _upload
 from tests.factories import (
     FacilityFactory,
     FacilityOrderFactory,
@@ -34,10 +39,11 @@ ALLOWED: dict[str, set[str]] = {
     "admin.product_detail": ALL, "admin.product_edit": ALL, "admin.product_submit": ALL,
     "admin.product_archive": ALL, "admin.product_restore": ALL, "admin.product_delete": ALL,
     "admin.photo_upload": ALL, "admin.photo_alt_text": ALL, "admin.photo_move": ALL,
-    "admin.photo_delete": ALL, "admin.variant_stock": ALL, "admin.import_products": ALL,
+    "admin.photo_delete": ALL, "admin.photo_file": ALL, "admin.photo_full": ALL,
+    "admin.variant_stock": ALL, "admin.import_products": ALL,
     "admin.password_change": ALL,
     "admin.review_queue": REVIEWERS, "admin.review_detail": REVIEWERS,
-    "admin.review_approve": REVIEWERS, "admin.review_reject": REVIEWERS,
+    "admin.review_decide": REVIEWERS,
     "admin.facility_profile": {"staff"}, "admin.delivery_rates": {"staff"},
     "admin.fulfilment_list": FULFILMENT, "admin.fulfilment_detail": FULFILMENT,
     "admin.fulfilment_slip": FULFILMENT, "admin.fulfilment_move": FULFILMENT,
@@ -76,6 +82,10 @@ def test_every_admin_endpoint_is_classified(app) -> None:
 
 def _url(rule, facility_a) -> str:
     image = ProductImageFactory(product=ProductFactory(facility=facility_a))
+    if rule.endpoint == "admin.photo_file":
+        # The back office serves the photo's private copy: give it one.
+        storage = storage_from_config(current_app.config)
+        storage.save(private_key(image.renditions[0]["key"]), b"RIFF....WEBP", "image/webp")
     target_user = StaffFactory(facility=facility_a)
     part = FacilityOrderFactory(facility=facility_a)
     # Recording a deposit stores a file: only for the routes that need one.
@@ -156,3 +166,40 @@ def test_sign_out_ends_the_session(client, login_as) -> None:
     response = client.post("/admin/logout")
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 302
+
+
+def test_no_media_url_of_a_photo_not_approved_is_reachable_anonymously(
+    app, client, db, login_as
+) -> None:
+    """Photos in every state, made through the screens; then every /media/ URL any of them has."""
+    staff = app.test_client()
+    facility = FacilityFactory()
+    login_as("staff", facility=facility, client=staff)
+    login_as("central")
+    published = ProductFactory(facility=facility, status=ProductStatus.DRAFT, published_at=None)
+    archived = ProductFactory(facility=facility, status=ProductStatus.DRAFT, published_at=None)
+    for number, product in enumerate((published, archived)):
+        _upload(staff, product.id, (number * 90, 10, 10))
+        _upload(staff, product.id, (number * 90, 200, 10))
+        staff.post(f"/admin/products/{product.id}/submit", data=CHECKLIST)
+        rejected = max(i.id for i in product.images)
+        decide(client, product.id, photos={rejected: "reject:Ada wajah di latar."})
+    _upload(staff, published.id, (5, 5, 250))  # pending, never submitted
+    _upload(staff, published.id, (5, 250, 250))
+    staff.post(f"/admin/products/{published.id}/submit", data=CHECKLIST)  # pending, submitted
+    staff.post(f"/admin/products/{archived.id}/archive")
+    db.session.expire_all()
+    anonymous = app.test_client()
+    states = set()
+    for image in db.session.scalars(select(ProductImage)):
+        public = (
+            image.review_state is ImageReviewState.APPROVED
+            and image.product.status is not ProductStatus.ARCHIVED
+        )
+        states.add((image.review_state, image.product.status, image.submitted_at is not None))
+        for rendition in image.renditions:
+            for url in (f"/media/{rendition['key']}", f"/media/private/{rendition['key']}"):
+                code = anonymous.get(url).status_code
+                assert code == (200 if public and not url.startswith("/media/private") else 404)
+        assert anonymous.get(f"/admin/photos/{image.id}/file").status_code == 302
+    assert len(states) >= 5, states

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.models import AuditEvent, FacilityKind, ImageReviewState, ProductImage, ProductStatus
-from tests.admin.helpers import jpeg_bytes, png_bytes
+from tests.admin.helpers import decide, jpeg_bytes, png_bytes
 from tests.factories import (
     FacilityFactory,
     KanwilFactory,
@@ -143,11 +143,11 @@ def test_the_regional_reviewer_approves_and_the_product_goes_public(
 
     login_as("kanwil", kanwil=KanwilFactory(), client=other_client)
     assert "Tas Anyaman" not in other_client.get("/admin/reviews").get_data(as_text=True)
-    assert other_client.post(f"/admin/reviews/{product.id}/approve").status_code == 404
+    assert other_client.post(f"/admin/reviews/{product.id}/decide").status_code == 404
 
     login_as("kanwil", kanwil=region)
     assert "Tas Anyaman Kupang" in client.get("/admin/reviews").get_data(as_text=True)
-    assert client.post(f"/admin/reviews/{product.id}/approve").status_code == 302
+    assert decide(client, product.id).status_code == 302
     db.session.refresh(product)
     assert product.status is ProductStatus.PUBLISHED
     assert product.published_at is not None
@@ -161,17 +161,16 @@ def test_a_rejection_goes_back_to_the_staff_with_its_reason(app, client, db, log
     login_as("staff", facility=product.facility, client=staff_client)
     staff_client.post(f"/admin/products/{product.id}/submit", data=CHECKLIST)
     login_as("central")
-    assert (
-        client.post(f"/admin/reviews/{product.id}/reject", data={"reason": ""}).status_code == 422
-    )
-    client.post(
-        f"/admin/reviews/{product.id}/reject",
-        data={"reason": "Foto kedua memperlihatkan wajah warga binaan."},
-    )
+    response = decide(client, product.id, text="reject")
+    assert response.status_code == 422
+    assert "alasan penolakan teks" in response.get_data(as_text=True)
+    db.session.refresh(product)
+    assert product.status is ProductStatus.PENDING_REVIEW
+    decide(client, product.id, text="reject", text_reason="Deskripsi menyebut nama warga binaan.")
     db.session.refresh(product)
     assert product.status is ProductStatus.DRAFT
     page = staff_client.get(f"/admin/products/{product.id}").get_data(as_text=True)
-    assert "Foto kedua memperlihatkan wajah warga binaan." in page
+    assert "Deskripsi menyebut nama warga binaan." in page
 
 
 def test_a_new_photo_of_a_published_product_waits_while_the_product_stays_on_sale(
@@ -189,7 +188,7 @@ def test_a_new_photo_of_a_published_product_waits_while_the_product_stays_on_sal
     reviewer = app.test_client()
     login_as("kanwil", kanwil=product.facility.kanwil, client=reviewer)
     assert "Sandal Kulit Mojokerto" in reviewer.get("/admin/reviews").get_data(as_text=True)
-    reviewer.post(f"/admin/reviews/{product.id}/approve")
+    decide(reviewer, product.id)
     db.session.expire_all()
     assert len(product.approved_images) == 2
     assert product.status is ProductStatus.PUBLISHED

@@ -11,6 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from shop.models import ImageReviewState, Product, ProductImage, ProductVariant, StockMovement
+from shop.services.storage import private_key
 from tests.admin.helpers import jpeg_bytes
 from tests.factories import CategoryFactory, FacilityFactory, WorkshopFactory
 
@@ -152,7 +153,36 @@ def test_rebuild_images_makes_renditions_of_the_new_sizes(app, db, world, tmp_pa
     db.session.expire_all()
     for image in db.session.scalars(select(ProductImage)):
         assert sorted({r["width"] for r in image.renditions}) == [200, 480]
-        with Image.open(Path(app.config["UPLOAD_DIR"], image.renditions[0]["key"])) as opened:
+        # Imported photos wait for review: their renditions are private.
+        hidden = private_key(image.renditions[0]["key"])
+        with Image.open(Path(app.config["UPLOAD_DIR"], hidden)) as opened:
             assert opened.width == 200
+        assert not Path(app.config["UPLOAD_DIR"], image.renditions[0]["key"]).exists()
     # Renditions of the old sizes are removed.
-    assert not any(Path(app.config["UPLOAD_DIR"], key).exists() for key in old_keys)
+    upload_dir = app.config["UPLOAD_DIR"]
+    assert not any(Path(upload_dir, key).exists() for key in old_keys)
+    assert not any(Path(upload_dir, private_key(key)).exists() for key in old_keys)
+
+
+def test_sync_photos_puts_every_file_where_its_review_state_says(app, db, world, tmp_path):
+    facility, workshop, category, photos = world
+    for number, name in enumerate(("depan.jpg", "belakang.jpg", "lemari.jpg")):
+        (photos / name).write_bytes(jpeg_bytes((1000, 800), color=(40 * number, 90, 120)))
+    csv_path = tmp_path / "produk.csv"
+    csv_path.write_text(_csv(category.slug, workshop.name))
+    runner = app.test_cli_runner()
+    runner.invoke(
+        args=["shop", "import-products", str(csv_path), "--images", str(photos),
+              "--facility", facility.slug],
+    )  # fmt: skip
+    first, *others = db.session.scalars(select(ProductImage).order_by(ProductImage.id))
+    # As a crash between a commit and the file move would leave it: approved, not yet public.
+    first.review_state = ImageReviewState.APPROVED
+    db.session.commit()
+    upload_dir = app.config["UPLOAD_DIR"]
+    assert not Path(upload_dir, first.renditions[0]["key"]).exists()
+    result = runner.invoke(args=["shop", "sync-photos"])
+    assert result.exit_code == 0, result.output
+    assert "3 foto ditempatkan" in result.output
+    assert all(Path(upload_dir, r["key"]).exists() for r in first.renditions)
+    assert not any(Path(upload_dir, r["key"]).exists() for i in others for r in i.renditions)

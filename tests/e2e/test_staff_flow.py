@@ -103,7 +103,12 @@ def test_staff_add_a_product_a_reviewer_approves_it_and_it_is_public(
     page.get_by_role("link", name="Kemeja Batik Motif Pakis").click()
     screenshot("admin-review")
     _fits_the_screen(page)
-    page.get_by_role("button", name="Setujui dan tayangkan").click()
+    photo = page.locator(".review-photo").first
+    for box in photo.get_by_role("checkbox").all():
+        box.check()
+    photo.get_by_label("Setujui foto").check()
+    page.get_by_label("Setujui teks").check()
+    page.get_by_role("button", name="Simpan keputusan").click()
     expect(page.get_by_text("Disetujui: Kemeja Batik Motif Pakis kini tayang.")).to_be_visible()
 
     page.goto(live_server + "/products?q=pakis")

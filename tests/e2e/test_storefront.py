@@ -38,7 +38,9 @@ def _photo(app: Flask, product, caption: str) -> None:
     prepared = images.prepare_image(
         draw_product_picture(product.name, caption, 0), max_bytes=10_000_000, widths=(320, 640)
     )
-    _master, renditions = images.store_prepared(storage_from_config(app.config), prepared)
+    _master, renditions = images.store_prepared(
+        storage_from_config(app.config), prepared, public=True
+    )
     ProductImageFactory(
         product=product,
         alt_text=f"{product.name}, {caption}",

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from shop.services import images
-from shop.services.storage import LocalStorage, StorageError
+from shop.services.storage import LocalStorage, StorageError, private_key
 
 LIMIT = 15 * 1024 * 1024
 
@@ -105,13 +105,23 @@ def test_files_over_the_size_limit_are_refused() -> None:
 def test_renditions_are_stored_under_their_content_hash(tmp_path) -> None:
     storage = LocalStorage(tmp_path)
     prepared = images.prepare_image(_photo(), max_bytes=LIMIT)
-    master_key, stored = images.store_prepared(storage, prepared)
+    master_key, stored = images.store_prepared(storage, prepared, public=True)
     assert master_key.startswith("masters/")
     for entry in stored:
         assert entry["key"].startswith("img/")
         assert storage.read(entry["key"]) in {r.data for r in prepared.renditions}
-    again = images.store_prepared(storage, prepared)
+        assert storage.read(private_key(entry["key"])) == storage.read(entry["key"])
+    again = images.store_prepared(storage, prepared, public=True)
     assert again == (master_key, stored)
+
+
+def test_a_photo_awaiting_review_is_stored_privately_only(tmp_path) -> None:
+    storage = LocalStorage(tmp_path)
+    prepared = images.prepare_image(_photo(), max_bytes=LIMIT)
+    _master_key, stored = images.store_prepared(storage, prepared, public=False)
+    for entry in stored:
+        assert not storage.exists(entry["key"])
+        assert storage.exists(private_key(entry["key"]))
 
 
 def test_storage_keys_cannot_escape_the_folder(tmp_path) -> None:

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from shop.models import ProductImage, ProductStatus
 from shop.services import images
-from shop.services.storage import S3Storage, StorageError, storage_from_config
-from tests.admin.helpers import jpeg_bytes
+from shop.services.storage import S3Storage, StorageError, private_key, storage_from_config
+from tests.admin.helpers import decide, jpeg_bytes
+from tests.admin.test_photos_and_review import CHECKLIST
 from tests.factories import ProductFactory
 
 BUCKET = "etalase-foto"
@@ -80,7 +81,7 @@ def test_keys_that_could_escape_are_refused(s3_env) -> None:
 def test_prepared_photos_are_stored_in_the_bucket(s3_env) -> None:
     storage = _storage(s3_env)
     prepared = images.prepare_image(jpeg_bytes((1200, 900)), max_bytes=10_000_000)
-    master_key, renditions = images.store_prepared(storage, prepared)
+    master_key, renditions = images.store_prepared(storage, prepared, public=True)
     assert storage.exists(master_key)
     assert all(storage.exists(r["key"]) for r in renditions)
 
@@ -104,6 +105,40 @@ class TestUploadsThroughTheBackOffice:
         listed = boto3.client("s3", endpoint_url=s3_env, region_name="us-east-1")
         keys = {o["Key"] for o in listed.list_objects_v2(Bucket=BUCKET)["Contents"]}
         assert image.master_key in keys
-        assert {r["key"] for r in image.renditions} <= keys
+        # Waiting for review: only the private copies, never cached by anyone.
+        assert {private_key(r["key"]) for r in image.renditions} <= keys
+        assert not {r["key"] for r in image.renditions} & keys
+        head = listed.head_object(Bucket=BUCKET, Key=private_key(image.renditions[0]["key"]))
+        assert head["CacheControl"] == "private, no-store"
         page = client.get(f"/admin/products/{product.id}").get_data(as_text=True)
-        assert f"{s3_env}/{BUCKET}/img/" in page
+        assert f"{s3_env}/{BUCKET}/" not in page
+        served = client.get(f"/admin/photos/{image.id}/file?w=320")
+        assert served.status_code == 200 and served.headers["Cache-Control"] == "private, no-store"
+
+    def test_approval_copies_to_the_public_prefix_and_rejection_removes_it(
+        self, app, client, db, login_as, s3_env
+    ) -> None:
+        product = ProductFactory(status=ProductStatus.DRAFT, published_at=None)
+        staff = app.test_client()
+        login_as("staff", facility=product.facility, client=staff)
+        for color in ((1, 2, 3), (200, 100, 0)):
+            staff.post(
+                f"/admin/products/{product.id}/photos",
+                data={
+                    "alt_text": "Tas rotan",
+                    "photos": [(io.BytesIO(jpeg_bytes(color=color)), "tas.jpg")],
+                },
+                content_type="multipart/form-data",
+            )
+        staff.post(f"/admin/products/{product.id}/submit", data=CHECKLIST)
+        login_as("central")
+        first, second = db.session.scalars(select(ProductImage).order_by(ProductImage.id))
+        decide(client, product.id, photos={second.id: "reject:Ada wajah di latar."})
+        listed = boto3.client("s3", endpoint_url=s3_env, region_name="us-east-1")
+        keys = {o["Key"] for o in listed.list_objects_v2(Bucket=BUCKET)["Contents"]}
+        assert {r["key"] for r in first.renditions} <= keys
+        assert not {r["key"] for r in second.renditions} & keys
+        head = listed.head_object(Bucket=BUCKET, Key=first.renditions[0]["key"])
+        assert "immutable" in head["CacheControl"]
+        page = client.get(f"/products/{product.slug}").get_data(as_text=True)
+        assert f"{s3_env}/{BUCKET}/{first.renditions[0]['key']}" in page

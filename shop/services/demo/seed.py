@@ -334,8 +334,12 @@ def _seed_product(
     for index in range(image_count):
         picture = draw_product_picture(name, f"{workshop.name} · {facility.city}", index)
         prepared = images.prepare_image(picture, max_bytes=image_limits[0], widths=image_limits[1])
-        master_key, renditions = images.store_prepared(storage, prepared)
-        pending = index == image_count - 1 and index > 0 and ordinal % 5 == 0
+        # Unpublished products' photos wait for review, as do some new photos of products on
+        # sale; those not in a draft were submitted, so the demo queue has photos to decide.
+        pending = status is not ProductStatus.PUBLISHED or (
+            index == image_count - 1 and index > 0 and ordinal % 5 == 0
+        )
+        master_key, renditions = images.store_prepared(storage, prepared, public=not pending)
         db.session.add(
             ProductImage(
                 product=product,
@@ -346,6 +350,7 @@ def _seed_product(
                 master_key=master_key,
                 renditions=renditions,
                 review_state=ImageReviewState.PENDING if pending else ImageReviewState.APPROVED,
+                submitted_at=utcnow() if pending and status is not ProductStatus.DRAFT else None,
             )
         )
         report.images += 1
