@@ -84,8 +84,9 @@ def advance(
 
     The buyer is mailed when the part ships or is ready for pickup.
     """
+    orders.check_may_handle(actor, facility_order)
+    orders.lock_order(facility_order.order_id)
     part = facility_order
-    orders.check_may_handle(actor, part)
     if to in COURIER_ONLY and part.delivery_method is not DeliveryMethod.COURIER:
         raise FulfilmentError(_l("Pesanan ini diambil sendiri, bukan dikirim kurir."))
     if to in PICKUP_ONLY and part.delivery_method is not DeliveryMethod.PICKUP:
@@ -99,7 +100,7 @@ def advance(
             "courier": [part.courier, courier],
             "tracking_number": [part.tracking_number, tracking_number],
         }
-    if to not in orders.PART_MOVES[part.status] or to is S.REFUNDED:
+    if to not in orders.PART_MOVES[part.status] or to not in TIMESTAMP_OF:
         raise FulfilmentError(
             _l(
                 "Status tidak dapat diubah dari %(current)s ke %(target)s.",

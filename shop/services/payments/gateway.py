@@ -86,6 +86,9 @@ class BalanceLine:
 class PaymentGateway(Protocol):
     name: str
 
+    def check_amount(self, *, amount_idr: int) -> None:
+        """Raise PaymentError when the gateway would refuse to charge this amount."""
+
     def create_session(
         self, *, order: Order, attempt: PaymentAttempt, success_url: str, cancel_url: str
     ) -> Session: ...
