@@ -114,12 +114,8 @@ class LedgerEntry(Base):
     order_id: Mapped[int] = mapped_column(_restrict("shop_order.id"), index=True)
     facility_order_id: Mapped[int] = mapped_column(_restrict("facility_order.id"), index=True)
     order_line_id: Mapped[int | None] = mapped_column(_restrict("order_line.id"), index=True)
-    product_id: Mapped[int | None] = mapped_column(
-        _restrict("product.id"), index=True
-    )
-    category_id: Mapped[int | None] = mapped_column(
-        _restrict("category.id"), index=True
-    )
+    product_id: Mapped[int | None] = mapped_column(_restrict("product.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(_restrict("category.id"), index=True)
     refund_id: Mapped[int | None] = mapped_column(_restrict("refund.id"), index=True)
     reverses_entry_id: Mapped[int | None] = mapped_column(_restrict("ledger_entry.id"))
     quantity: Mapped[int] = mapped_column(default=0)

@@ -346,7 +346,9 @@ def take_released_stock_again(order: Order, *, now: datetime) -> bool:
     for reservation in released:
         if reservation.variant_id is None:
             return False
-        needed[reservation.variant_id] = needed.get(reservation.variant_id, 0) + reservation.quantity
+        needed[reservation.variant_id] = (
+            needed.get(reservation.variant_id, 0) + reservation.quantity
+        )
     variants = db.session.scalars(
         select(ProductVariant)
         .where(ProductVariant.id.in_(sorted(needed)))

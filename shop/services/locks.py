@@ -34,7 +34,7 @@ def lock_rows(model: type[M], ids: Sequence[int]) -> list[M]:
     if db.session.get_bind().dialect.name == "sqlite":
         marks = ", ".join(f":id{n}" for n in range(len(wanted)))
         db.session.execute(
-            text(f'UPDATE "{table.name}" SET id = id WHERE id IN ({marks})'),  # noqa: S608
+            text(f'UPDATE "{table.name}" SET id = id WHERE id IN ({marks})'),
             {f"id{n}": value for n, value in enumerate(wanted)},
         )
     query = select(model).where(table.c.id.in_(wanted)).order_by(table.c.id)

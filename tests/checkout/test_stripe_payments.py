@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import json
 import threading
+import time
 from urllib.parse import parse_qs
 
 import pytest

@@ -42,9 +42,7 @@ def test_plain_sql_cannot_change_or_delete_ledger_entries(db, paid_order, statem
     assert db.session.execute(select(LedgerEntry.id, LedgerEntry.amount_idr)).all() == before
 
 
-def test_deleting_a_sold_product_is_refused_instead_of_rewriting_the_ledger(
-    db, paid_order
-) -> None:
+def test_deleting_a_sold_product_is_refused_instead_of_rewriting_the_ledger(db, paid_order) -> None:
     product_id = db.session.scalar(select(LedgerEntry.product_id).where(LedgerEntry.kind == "sale"))
     with pytest.raises(IntegrityError):
         db.session.execute(text("DELETE FROM product WHERE id = :id"), {"id": product_id})
@@ -54,9 +52,7 @@ def test_deleting_a_sold_product_is_refused_instead_of_rewriting_the_ledger(
 
 def test_a_second_sale_entry_for_a_line_is_rejected(db, paid_order) -> None:
     sale = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "sale")).first()
-    columns = {
-        c.key: getattr(sale, c.key) for c in LedgerEntry.__table__.columns if c.key != "id"
-    }
+    columns = {c.key: getattr(sale, c.key) for c in LedgerEntry.__table__.columns if c.key != "id"}
     count = _count(db)
     with pytest.raises(IntegrityError):
         db.session.execute(insert(LedgerEntry).values(**columns))
@@ -67,9 +63,7 @@ def test_a_second_sale_entry_for_a_line_is_rejected(db, paid_order) -> None:
 def test_a_refund_entry_may_follow_a_sale_of_the_same_line(db, paid_order) -> None:
     """The unique index concerns the kind: the line's refund is a second entry, allowed."""
     sale = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "sale")).first()
-    columns = {
-        c.key: getattr(sale, c.key) for c in LedgerEntry.__table__.columns if c.key != "id"
-    }
+    columns = {c.key: getattr(sale, c.key) for c in LedgerEntry.__table__.columns if c.key != "id"}
     columns.update(kind=LedgerEntryKind.REFUND, reverses_entry_id=sale.id)
     db.session.execute(insert(LedgerEntry).values(**columns))
     db.session.commit()
@@ -77,10 +71,10 @@ def test_a_refund_entry_may_follow_a_sale_of_the_same_line(db, paid_order) -> No
 
 def test_one_national_rule_per_valid_from(db) -> None:
     moment = datetime(2027, 1, 1, tzinfo=UTC)
-    values = dict(
-        facility_id=None, valid_from=moment, basis=SplitBasis.SALES, pnbp_bp=5000,
-        premi_bp=3500, capital_bp=1500, source="SK Kalapas", created_at=utcnow(),
-    )  # fmt: skip
+    values = {
+        "facility_id": None, "valid_from": moment, "basis": SplitBasis.SALES, "pnbp_bp": 5000,
+        "premi_bp": 3500, "capital_bp": 1500, "source": "SK Kalapas", "created_at": utcnow(),
+    }  # fmt: skip
     db.session.execute(insert(RevenueSplitRule).values(**values))
     with pytest.raises(IntegrityError):
         db.session.execute(insert(RevenueSplitRule).values(**values))
