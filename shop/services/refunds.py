@@ -242,19 +242,42 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
         db.session.commit()
         raise RefundError(str(error)) from error
     refund = locks.lock_refund(refund.id)
-    if refund.gateway_refund_id is not None or refund.status is not RefundStatus.PENDING:
-        db.session.commit()
-        return refund
+    if refund.gateway_refund_id is None and refund.status is RefundStatus.PENDING:
+        apply_first_answer(
+            refund, gateway_refund_id=result.refund_id, status=result.status, now=now,
+            actor_label=order.gateway,
+        )  # fmt: skip
+    db.session.commit()
+    if refund.status is RefundStatus.FAILED:
+        raise RefundError(_l("Pengembalian dana ditolak oleh layanan pembayaran."))
+    return refund
+
+
+def apply_first_answer(
+    refund: Refund, *, gateway_refund_id: str, status: str, now: datetime, actor_label: str
+) -> None:
+    """The gateway's first word on a sent refund: its id and status, and unless it failed, the
+    counters, stock and ledger. From `_send`, or from a Refund event that overtook its answer.
+    The caller holds `locks.lock_refund` and commits."""
     part = refund.facility_order
-    refund.gateway_refund_id = result.refund_id
+    refund.gateway_refund_id = gateway_refund_id
     refund.status = (
         RefundStatus.FAILED
-        if result.status in {"failed", "canceled"}
-        else (RefundStatus.SUCCEEDED if result.status == "succeeded" else RefundStatus.PENDING)
+        if status in {"failed", "canceled"}
+        else (RefundStatus.SUCCEEDED if status == "succeeded" else RefundStatus.PENDING)
+    )
+    audit.record(
+        actor=None,
+        actor_label=actor_label,
+        action="refund.sent",
+        obj=refund,
+        changes={
+            "gateway_refund_id": [None, gateway_refund_id],
+            "status": [None, refund.status.value],
+        },
     )
     if refund.status is RefundStatus.FAILED:
-        db.session.commit()
-        raise RefundError(_l("Pengembalian dana ditolak oleh layanan pembayaran."))
+        return
     for refund_line in refund.lines:
         refund_line.order_line.refunded_quantity += refund_line.quantity
         if refund.restock and refund_line.order_line.variant_id is not None:
@@ -262,19 +285,7 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
     part.refunded_idr += refund.amount_idr
     ledger.record_refund(refund=refund, occurred_at=now)
     if refund.status is RefundStatus.SUCCEEDED:
-        close_if_fully_refunded(part, actor_label=order.gateway)
-    audit.record(
-        actor=None,
-        actor_label=order.gateway,
-        action="refund.sent",
-        obj=refund,
-        changes={
-            "gateway_refund_id": [None, result.refund_id],
-            "status": [None, refund.status.value],
-        },
-    )
-    db.session.commit()
-    return refund
+        close_if_fully_refunded(part, actor_label=actor_label)
 
 
 def close_if_fully_refunded(part: FacilityOrder, *, actor_label: str) -> None:

@@ -3,6 +3,7 @@ the pinned API version, with bodies of that version."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from urllib.parse import parse_qs
 
@@ -168,3 +169,35 @@ def test_a_refund_created_event_is_read_from_the_refund_object(db, client, rsps,
     assert sf.post_event(client, body).get_json()["outcome"] == "re_3QeTestEtalase0001 succeeded"
     db.session.expire_all()
     assert part.status is FacilityOrderStatus.REFUNDED
+
+
+def test_a_refund_event_that_overtakes_stripes_answer_applies_the_refund_once(
+    app, db, client, rsps, paid
+) -> None:
+    """Stripe's `refund.updated` can arrive while our request still waits for its answer."""
+    shop, order = paid
+    part = next(p for p in order.parts if p.facility_id == shop.coffee_rutan.id)
+    outcomes = []
+
+    def stripe_answers(request):
+        key = parse_qs(request.body)["metadata[refund_key]"][0]
+        succeeded = sf.refund_object(amount=255_000 * 100, order_number=order.number)
+        succeeded["metadata"]["refund_key"] = key
+        event = sf.event("refund.updated", succeeded, event_id="evt_overtakes")
+        outcomes.append(sf.post_event(app.test_client(), event).get_json()["outcome"])
+        return 200, {}, json.dumps({**succeeded, "status": "pending"})
+
+    rsps.add_callback(responses.POST, f"{sf.API}/refunds", callback=stripe_answers)
+    refund = refunds.refund_facility_order(
+        facility_order=part, quantities=None, include_shipping=True, restock=False, reason="",
+        idempotency_key="coffee-overtaken", actor=None, now=utcnow(),
+    )  # fmt: skip
+    assert outcomes == ["re_3QeTestEtalase0001 succeeded"]
+    db.session.expire_all()
+    assert refund.status is RefundStatus.SUCCEEDED
+    assert part.status is FacilityOrderStatus.REFUNDED
+    assert part.refunded_idr == 255_000
+    refund_entries = db.session.scalar(
+        select(func.count()).select_from(LedgerEntry).where(LedgerEntry.refund_id == refund.id)
+    )
+    assert refund_entries == 1  # coffee is one line, picked up (no shipping)

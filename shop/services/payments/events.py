@@ -26,7 +26,12 @@ from shop.services import audit, checkout, ledger, locks, mail, orders, refunds
 from shop.services.ledger import PaymentDetails
 from shop.services.payments import gateway_named
 from shop.services.payments.demo import simulated_event
-from shop.services.payments.gateway import GatewayEvent, InvalidSignature, PaymentError
+from shop.services.payments.gateway import (
+    GatewayEvent,
+    InvalidSignature,
+    PaymentError,
+    RefundUpdate,
+)
 from shop.services.payments.stripe_gateway import HANDLED_EVENTS, StripeGateway
 
 log = logging.getLogger("etalase.payments")
@@ -287,6 +292,11 @@ def _apply_refund_updates(event: GatewayEvent) -> str:
         found = db.session.scalar(
             select(Refund.id).where(Refund.gateway_refund_id == update.refund_id)
         )
+        if found is None and update.key:
+            found, answered = _answer_by_key(update, event)
+            if answered is not None:
+                outcomes.append(answered)
+                continue
         if found is None:
             log.warning(
                 "refund %s is not one of ours (made in the Stripe dashboard?)", update.refund_id
@@ -303,3 +313,21 @@ def _apply_refund_updates(event: GatewayEvent) -> str:
         else:
             outcomes.append(f"{update.refund_id} unchanged")
     return "; ".join(outcomes) or "no refunds"
+
+
+def _answer_by_key(update: RefundUpdate, event: GatewayEvent) -> tuple[int | None, str | None]:
+    """A Refund event that came before our request's answer was stored is that answer.
+
+    Returns the refund's id when it is known by now, and the outcome when this event answered.
+    """
+    refund_id = db.session.scalar(select(Refund.id).where(Refund.idempotency_key == update.key))
+    if refund_id is None:
+        return None, None
+    refund = locks.lock_refund(refund_id)
+    if refund.gateway_refund_id is None and refund.status is RefundStatus.PENDING:
+        refunds.apply_first_answer(
+            refund, gateway_refund_id=update.refund_id, status=update.status,
+            now=event.occurred_at, actor_label=event.gateway,
+        )  # fmt: skip
+        return refund.id, f"{update.refund_id} {refund.status.value}"
+    return (refund.id if refund.gateway_refund_id == update.refund_id else None), None

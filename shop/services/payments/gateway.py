@@ -48,6 +48,9 @@ class RefundResult:
 class RefundUpdate:
     refund_id: str
     status: str
+    # Our refund's idempotency key, sent as metadata: it finds the refund when the event comes
+    # before the gateway's answer to our request was stored.
+    key: str | None = None
 
 
 @dataclass(frozen=True)

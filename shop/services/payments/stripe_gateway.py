@@ -193,7 +193,7 @@ class StripeGateway:
                 params={
                     "payment_intent": payment_intent_id,
                     "amount": to_minor(amount_idr),
-                    "metadata": {"order_number": order_number},
+                    "metadata": {"order_number": order_number, "refund_key": idempotency_key},
                 },
                 options={"idempotency_key": idempotency_key},
             )
@@ -207,7 +207,11 @@ class StripeGateway:
         try:
             page = self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100})
             return [
-                RefundUpdate(refund.id, refund.status or "pending")
+                RefundUpdate(
+                    refund.id,
+                    refund.status or "pending",
+                    (refund.to_dict().get("metadata") or {}).get("refund_key"),
+                )
                 for refund in page.auto_paging_iter()
             ]
         except stripe.StripeError as error:
@@ -290,7 +294,13 @@ def gateway_event(event: dict[str, Any]) -> GatewayEvent:
         return GatewayEvent(
             **base,
             payment_intent_id=_id_of(obj.get("payment_intent")),
-            refunds=[RefundUpdate(obj["id"], obj.get("status") or "pending")],
+            refunds=[
+                RefundUpdate(
+                    obj["id"],
+                    obj.get("status") or "pending",
+                    (obj.get("metadata") or {}).get("refund_key"),
+                )
+            ],
         )
     return GatewayEvent(**base)
 
