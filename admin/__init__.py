@@ -33,6 +33,8 @@ from admin import (  # noqa: E402,F401  (the areas register their views on bp)
     reconciliation,
     reports,
     reviews,
+    split_rule_entry,
+    split_rules,
     stock,
     trust,
     users,

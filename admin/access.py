@@ -38,6 +38,9 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     "admin.trust": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.audit": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.reconciliation": frozenset({Role.CENTRAL, Role.ADMIN}),
+    # Kanwil users read their region's split rules; only the central office adds rules.
+    "admin.split_rules": REVIEWERS,
+    "admin.split_rule_entry": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.facilities": frozenset({Role.ADMIN}),
     "admin.users": frozenset({Role.ADMIN}),
 }

@@ -185,7 +185,8 @@ def import_products_command(csv_file: str, images_dir: str | None, facility_slug
 
 @shop_cli.command("release-expired")
 def release_expired_command() -> None:
-    """Give back the stock of unpaid orders whose payment session expired without an event."""
+    """Give back the stock of unpaid orders whose payment session expired without an event,
+    and send the refunds that waited for the gateway."""
     from shop.models.base import utcnow
     from shop.services.payments import expiry
 
@@ -193,7 +194,8 @@ def release_expired_command() -> None:
     click.echo(
         f"Dilepas: {len(report.released_orders)} pesanan"
         + (f" ({', '.join(report.released_orders)})" if report.released_orders else "")
-        + f"; dilewati: {len(report.skipped_orders)}."
+        + f"; dilewati: {len(report.skipped_orders)}"
+        + f"; pengembalian dana terkirim: {len(report.refunds_sent)}."
     )
 
 

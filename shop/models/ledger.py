@@ -40,6 +40,7 @@ class RevenueSplitRule(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facility.id"), index=True)
+    # Local midnight of the first day (the facility's time zone; WIB for the national default).
     valid_from: Mapped[datetime]
     basis: Mapped[SplitBasis] = mapped_column(enum_column(SplitBasis, "split_basis"))
     # Shares in basis points (1/100 of a percent), adding up to 10000.
@@ -56,12 +57,34 @@ class RevenueSplitRule(Base):
 
     __table_args__ = (
         sa.UniqueConstraint("facility_id", "valid_from"),
+        # NULLs are distinct in a unique constraint: the national rules need an index of their own.
+        sa.Index(
+            "uq_revenue_split_rule_national_valid_from",
+            "valid_from",
+            unique=True,
+            sqlite_where=sa.text("facility_id IS NULL"),
+            postgresql_where=sa.text("facility_id IS NULL"),
+        ),
         sa.CheckConstraint("pnbp_bp + premi_bp + capital_bp = 10000", name="shares_whole"),
         sa.CheckConstraint(
             "pnbp_bp >= 0 AND premi_bp >= 0 AND capital_bp >= 0", name="shares_not_negative"
         ),
         sa.CheckConstraint("source <> ''", name="source_required"),
     )
+
+
+def _restrict(target: str) -> sa.ForeignKey:
+    """A reference out of an append-only table: the row it names cannot go away under it.
+
+    `SET NULL` or `CASCADE` would make the database rewrite or drop ledger rows, which the
+    append-only triggers refuse anyway; RESTRICT says so at the delete that would cause it.
+    """
+    return sa.ForeignKey(target, ondelete="RESTRICT")
+
+
+def _only(kind: str) -> dict[str, Any]:
+    where = sa.text(f"kind = '{kind}'")
+    return {"unique": True, "sqlite_where": where, "postgresql_where": where}
 
 
 # What the report aggregates read besides the period (see shop/services/report_sql.py).
@@ -86,19 +109,15 @@ class LedgerEntry(Base):
     # The day of `occurred_at` in the facility's own time zone: reports choose periods by it,
     # so a sale at 23:30 WITA on the 31st counts for that month in Makassar.
     local_date: Mapped[date]
-    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"))
-    kanwil_id: Mapped[int] = mapped_column(sa.ForeignKey("kanwil.id"))
-    order_id: Mapped[int] = mapped_column(sa.ForeignKey("shop_order.id"), index=True)
-    facility_order_id: Mapped[int] = mapped_column(sa.ForeignKey("facility_order.id"), index=True)
-    order_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_line.id"), index=True)
-    product_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("product.id", ondelete="SET NULL"), index=True
-    )
-    category_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("category.id", ondelete="SET NULL"), index=True
-    )
-    refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refund.id"), index=True)
-    reverses_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entry.id"))
+    facility_id: Mapped[int] = mapped_column(_restrict("facility.id"))
+    kanwil_id: Mapped[int] = mapped_column(_restrict("kanwil.id"))
+    order_id: Mapped[int] = mapped_column(_restrict("shop_order.id"), index=True)
+    facility_order_id: Mapped[int] = mapped_column(_restrict("facility_order.id"), index=True)
+    order_line_id: Mapped[int | None] = mapped_column(_restrict("order_line.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(_restrict("product.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(_restrict("category.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(_restrict("refund.id"), index=True)
+    reverses_entry_id: Mapped[int | None] = mapped_column(_restrict("ledger_entry.id"))
     quantity: Mapped[int] = mapped_column(default=0)
     amount_idr: Mapped[int] = mapped_column(sa.BigInteger)
     cost_idr: Mapped[int] = mapped_column(sa.BigInteger, default=0)
@@ -106,7 +125,7 @@ class LedgerEntry(Base):
     premi_idr: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     capital_idr: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # The rule applied, and its shares copied, so an entry explains itself forever.
-    split_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("revenue_split_rule.id"))
+    split_rule_id: Mapped[int | None] = mapped_column(_restrict("revenue_split_rule.id"))
     split_basis: Mapped[SplitBasis] = mapped_column(enum_column(SplitBasis, "split_basis"))
     pnbp_bp: Mapped[int]
     premi_bp: Mapped[int]
@@ -152,6 +171,19 @@ class LedgerEntry(Base):
             *REPORT_COLUMNS,
         ),
         sa.Index("ix_ledger_entry_kind_local_date_facility", "kind", "local_date", "facility_id"),
+        # Double posting is impossible: one sale per order line, one shipping and one fee share
+        # per part and balance transaction, one refund entry per refund and original entry, one
+        # reversal per refund entry (a failed refund is undone once).
+        sa.Index("uq_ledger_entry_sale_line", "order_line_id", **_only("sale")),
+        sa.Index("uq_ledger_entry_shipping_part", "facility_order_id", **_only("shipping")),
+        sa.Index(
+            "uq_ledger_entry_fee_part",
+            "facility_order_id",
+            "balance_transaction_id",
+            **_only("stripe_fee"),
+        ),
+        sa.Index("uq_ledger_entry_refund_of", "refund_id", "reverses_entry_id", **_only("refund")),
+        sa.Index("uq_ledger_entry_reversal_of", "reverses_entry_id", **_only("reversal")),
     )
 
     def __repr__(self) -> str:
@@ -159,7 +191,11 @@ class LedgerEntry(Base):
 
 
 class LedgerIsAppendOnly(RuntimeError):
-    """Raised when code tries to change or delete a ledger entry."""
+    """Raised when code tries to change or delete a ledger entry.
+
+    The database refuses it too (triggers of migration 0010, whatever the client); this check
+    only fails earlier and names the entry.
+    """
 
 
 @event.listens_for(LedgerEntry, "before_update")

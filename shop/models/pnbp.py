@@ -37,9 +37,9 @@ class PnbpDeposit(Base):
     __tablename__ = "pnbp_deposit"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"))
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id", ondelete="RESTRICT"))
     # Copied from the facility, so regional sums need no join and survive a facility moving.
-    kanwil_id: Mapped[int] = mapped_column(sa.ForeignKey("kanwil.id"))
+    kanwil_id: Mapped[int] = mapped_column(sa.ForeignKey("kanwil.id", ondelete="RESTRICT"))
     period_start: Mapped[date]
     period_end: Mapped[date]
     billing_code: Mapped[str | None] = mapped_column(sa.String(15))
@@ -52,9 +52,12 @@ class PnbpDeposit(Base):
     proof_content_type: Mapped[str | None] = mapped_column(sa.String(50))
     proof_filename: Mapped[str | None] = mapped_column(sa.String(255))
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pnbp_deposit.id"), unique=True)
+    corrects_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("pnbp_deposit.id", ondelete="RESTRICT"), unique=True
+    )
+    # RESTRICT, not SET NULL: the database would otherwise rewrite an append-only row.
     recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+        sa.ForeignKey("user_account.id", ondelete="RESTRICT")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -99,7 +102,8 @@ def counting_clause() -> sa.ColumnElement[bool]:
 
 
 class DepositIsAppendOnly(RuntimeError):
-    """Raised when code tries to change or delete a recorded deposit."""
+    """Raised when code tries to change or delete a recorded deposit (the database refuses it
+    too: triggers of migration 0010)."""
 
 
 @event.listens_for(PnbpDeposit, "before_update")

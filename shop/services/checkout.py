@@ -19,6 +19,7 @@ from shop.models import (
     Order,
     OrderLine,
     OrderStatus,
+    ProductVariant,
     ReservationState,
     StockMovement,
     StockReason,
@@ -32,7 +33,8 @@ from shop.services.regions import PROVINCES
 
 log = logging.getLogger("etalase.checkout")
 
-# Stripe lets a Checkout Session live 30 minutes at least; stock is held exactly that long.
+# Stock is held this long after the order; a payment session made later extends the hold to
+# the session's own expiry (`extend_hold`), since Stripe lets a session live 30 minutes at least.
 RESERVATION_MINUTES = 30
 
 
@@ -154,6 +156,10 @@ def place_order(
         raise PricesChanged(
             _l("Harga atau ongkos kirim berubah. Periksa ringkasan baru lalu pesan lagi.")
         )
+    # Imported here: the payments package uses this module (holds follow payment sessions).
+    from shop.services.payments import gateway_named
+
+    gateway_named(gateway).check_amount(amount_idr=offer.total_idr)
     try:
         # Stock first: concurrent buyers meet at the variant rows, before anything else.
         movements = _take_stock(offer, now=now)
@@ -293,6 +299,16 @@ def _record_reservations(order: Order) -> None:
     db.session.flush()
 
 
+def extend_hold(order: Order, *, until: datetime) -> None:
+    """Hold the order's stock until `until` when that is later (the caller holds the order's
+    lock and commits)."""
+    if until <= order.expires_at:
+        return
+    order.expires_at = until
+    for reservation in _reservations(order, ReservationState.HELD):
+        reservation.expires_at = until
+
+
 def commit_reservations(order: Order) -> None:
     """Payment came in: the held stock is sold for good. The caller commits."""
     for reservation in _reservations(order, ReservationState.HELD):
@@ -316,6 +332,46 @@ def release_reservations(order: Order, *, now: datetime) -> int:
         reservation.released_at = now
         released += reservation.quantity
     return released
+
+
+def take_released_stock_again(order: Order, *, now: datetime) -> bool:
+    """A payment came after the hold was released: take every line's units again, or none.
+
+    The variants are read under a row lock (PostgreSQL; on SQLite the caller's transaction
+    already writes, so no other writer runs), so the check and the taking see the same stock.
+    Returns False, changing nothing, when a unit is missing. The caller commits.
+    """
+    released = _reservations(order, ReservationState.RELEASED)
+    needed: dict[int, int] = {}
+    for reservation in released:
+        if reservation.variant_id is None:
+            return False
+        needed[reservation.variant_id] = (
+            needed.get(reservation.variant_id, 0) + reservation.quantity
+        )
+    variants = db.session.scalars(
+        select(ProductVariant)
+        .where(ProductVariant.id.in_(sorted(needed)))
+        .order_by(ProductVariant.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    if len(variants) != len(needed) or any(v.stock < needed[v.id] for v in variants):
+        return False
+    for reservation in sorted(released, key=lambda r: r.variant_id or 0):
+        assert reservation.variant_id is not None
+        taken = stock.apply_shop_change(
+            variant_id=reservation.variant_id,
+            quantity=-reservation.quantity,
+            reason=StockReason.SOLD_ONLINE,
+            now=now,
+            actor_label="checkout",
+            note=order.number,
+        )
+        assert taken is not None, "checked under the lock above"
+        reservation.state = ReservationState.HELD
+        reservation.released_at = None
+    return True
 
 
 def _reservations(order: Order, state: ReservationState) -> list[StockReservation]:

@@ -84,8 +84,8 @@ def advance(
 
     The buyer is mailed when the part ships or is ready for pickup.
     """
+    orders.check_may_handle(actor, facility_order)
     part = facility_order
-    orders.check_may_handle(actor, part)
     if to in COURIER_ONLY and part.delivery_method is not DeliveryMethod.COURIER:
         raise FulfilmentError(_l("Pesanan ini diambil sendiri, bukan dikirim kurir."))
     if to in PICKUP_ONLY and part.delivery_method is not DeliveryMethod.PICKUP:
@@ -99,7 +99,10 @@ def advance(
             "courier": [part.courier, courier],
             "tracking_number": [part.tracking_number, tracking_number],
         }
-    if to not in orders.PART_MOVES[part.status] or to is S.REFUNDED:
+    # The status decides, so it is read under the order's lock (a refund may be moving it).
+    orders.lock_order(part.order_id)
+    if to not in orders.PART_MOVES[part.status] or to not in TIMESTAMP_OF:
+        db.session.rollback()
         raise FulfilmentError(
             _l(
                 "Status tidak dapat diubah dari %(current)s ke %(target)s.",

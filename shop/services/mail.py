@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.database import db
-from shop.models import FacilityOrder, Order, Role, User
+from shop.models import FacilityOrder, Order, Refund, Role, User
 from shop.services import orders
 
 log = logging.getLogger("etalase.mail")
@@ -128,5 +128,18 @@ def send_part_progress(*, facility_order: FacilityOrder) -> None:
         locale=order.locale,
         order=order,
         part=facility_order,
+        order_link=orders.order_url(order),
+    )
+
+
+def send_late_payment_refunded(*, order: Order, refunds: list[Refund]) -> None:
+    """The buyer paid after the order's hold ran out and the goods were gone: money goes back."""
+    send(
+        to=[order.buyer_email],
+        subject=_l("Pembayaran pesanan %(number)s dikembalikan", number=order.number),
+        template="late_payment_refunded",
+        locale=order.locale,
+        order=order,
+        refunded_idr=sum(refund.amount_idr for refund in refunds),
         order_link=orders.order_url(order),
     )

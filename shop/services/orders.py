@@ -23,7 +23,7 @@ from shop.models import (
     Role,
     User,
 )
-from shop.services import audit
+from shop.services import audit, locks
 from shop.services.errors import DomainError
 
 log = logging.getLogger("etalase.orders")
@@ -33,8 +33,9 @@ ORDER_MOVES: dict[OrderStatus, frozenset[OrderStatus]] = {
     O.PENDING_PAYMENT: frozenset({O.AWAITING_PAYMENT, O.PAID, O.PAYMENT_FAILED, O.EXPIRED}),
     O.AWAITING_PAYMENT: frozenset({O.PAID, O.PAYMENT_FAILED}),
     O.PAID: frozenset(),
-    O.PAYMENT_FAILED: frozenset(),
-    O.EXPIRED: frozenset(),
+    # A payment that arrives after the stock was released (see payments.events).
+    O.PAYMENT_FAILED: frozenset({O.PAID}),
+    O.EXPIRED: frozenset({O.PAID}),
 }
 _REFUNDABLE = {F.PAID, F.PACKED, F.SHIPPED, F.DELIVERED, F.READY_FOR_PICKUP, F.PICKED_UP}
 PART_MOVES: dict[FacilityOrderStatus, frozenset[FacilityOrderStatus]] = {
@@ -45,7 +46,7 @@ PART_MOVES: dict[FacilityOrderStatus, frozenset[FacilityOrderStatus]] = {
     F.READY_FOR_PICKUP: frozenset({F.PICKED_UP, F.REFUNDED}),
     F.DELIVERED: frozenset({F.REFUNDED}),
     F.PICKED_UP: frozenset({F.REFUNDED}),
-    F.CANCELLED: frozenset(),
+    F.CANCELLED: frozenset({F.PAID}),
     F.REFUNDED: frozenset(),
 }
 REFUNDABLE_STATUSES = frozenset(_REFUNDABLE)
@@ -131,13 +132,8 @@ def find_order(number: str) -> Order | None:
 
 
 def lock_order(order_id: int) -> Order:
-    """Re-read the order under a row lock (PostgreSQL) so concurrent events apply one by one."""
-    return db.session.execute(
-        select(Order)
-        .where(Order.id == order_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    """The order, its parts and attempts locked and re-read (see `shop.services.locks`)."""
+    return locks.lock_order(order_id)
 
 
 def move_order(

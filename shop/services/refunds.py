@@ -6,23 +6,24 @@ import logging
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shop.database import db
 from shop.models import (
     AttemptStatus,
     FacilityOrder,
     FacilityOrderStatus,
+    PaymentAttempt,
     Refund,
     RefundLine,
     RefundStatus,
     StockReason,
     User,
 )
-from shop.services import audit, ledger, orders, stock
+from shop.services import audit, ledger, locks, mail, orders, stock
 from shop.services.errors import DomainError
 from shop.services.payments import gateway_named
-from shop.services.payments.gateway import PaymentError
+from shop.services.payments.gateway import PaymentError, PaymentUnavailable
 
 log = logging.getLogger("etalase.refunds")
 
@@ -47,6 +48,10 @@ def refund_facility_order(
     `quantities` maps order line id -> units to refund. The same `idempotency_key` (the form
     carries one) never refunds twice: a repeat returns the first refund. Ledger reversals are
     written for this facility only; stock is returned when `restock` is set. Commits.
+
+    The order is locked and re-read before anything is decided, and what is still refundable
+    counts the refunds not yet answered by the gateway, so two refunds at once never give back
+    the same units.
     """
     existing = db.session.scalar(select(Refund).where(Refund.idempotency_key == idempotency_key))
     if existing is not None:
@@ -54,18 +59,103 @@ def refund_facility_order(
             return _send(existing, now=now)
         return existing
     orders.check_may_handle(actor, facility_order)
-    part = _locked_part(facility_order.id)
+    orders.lock_order(facility_order.order_id)
+    part = facility_order
     if part.status not in orders.REFUNDABLE_STATUSES:
+        db.session.rollback()
         raise RefundError(_l("Bagian pesanan ini belum dibayar atau sudah dikembalikan."))
-    remaining = {line.id: line.quantity - line.refunded_quantity for line in part.lines}
+    if _paid_attempt(part) is None:
+        db.session.rollback()
+        raise RefundError(_l("Pembayaran pesanan ini tidak ditemukan."))
+    refund = _build(
+        part,
+        quantities=quantities,
+        include_shipping=include_shipping,
+        restock=restock,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        actor=actor,
+    )
+    db.session.commit()
+    return _send(refund, now=now)
+
+
+LATE_PAYMENT_REASON = "Pembayaran masuk setelah stok dilepas dan stoknya sudah habis."
+
+
+def prepare_late_payment_refund(*, facility_order: FacilityOrder) -> Refund:
+    """The whole part, to be given back because its payment came too late (the caller holds the
+    order's lock and commits; `send_late_payment_refunds` sends it after the commit)."""
+    return _build(
+        facility_order,
+        quantities=None,
+        include_shipping=True,
+        restock=False,
+        reason=LATE_PAYMENT_REASON,
+        idempotency_key=f"late-payment-{facility_order.id}",
+        actor=None,
+    )
+
+
+def send_late_payment_refunds(*, refund_ids: list[int], now: datetime) -> None:
+    """Send the refunds of a late payment and tell the buyer; a gateway outage leaves them
+    pending, and `send_unsent` (run with `flask shop release-expired`) tries again."""
+    sent: list[Refund] = []
+    for refund_id in refund_ids:
+        refund = db.session.get(Refund, refund_id)
+        assert refund is not None
+        try:
+            sent.append(_send(refund, now=now))
+        except RefundError as error:
+            log.error("late-payment refund %s not sent yet: %s", refund_id, error)
+    if sent:
+        mail.send_late_payment_refunded(order=sent[0].facility_order.order, refunds=sent)
+
+
+def send_unsent(*, now: datetime) -> list[Refund]:
+    """Send again every refund the gateway never answered (it was down); returns those sent."""
+    waiting = db.session.scalars(
+        select(Refund.id).where(
+            Refund.status == RefundStatus.PENDING, Refund.gateway_refund_id.is_(None)
+        )
+    ).all()
+    sent = []
+    for refund_id in waiting:
+        refund = db.session.get(Refund, refund_id)
+        assert refund is not None
+        try:
+            sent.append(_send(refund, now=now))
+        except RefundError as error:
+            log.warning("refund %s still not sent: %s", refund_id, error)
+    return sent
+
+
+def _build(
+    part: FacilityOrder,
+    *,
+    quantities: dict[int, int] | None,
+    include_shipping: bool,
+    restock: bool,
+    reason: str,
+    idempotency_key: str,
+    actor: User | None,
+) -> Refund:
+    """Check the request against what is left to refund and add the pending refund (flushed)."""
+    unsent = _unsent_quantities(part)
+    remaining = {
+        line.id: line.quantity - line.refunded_quantity - unsent.get(line.id, 0)
+        for line in part.lines
+    }
     if quantities is None:
         quantities = {line_id: n for line_id, n in remaining.items() if n > 0}
         include_shipping = True
     quantities = {line_id: n for line_id, n in quantities.items() if n}
     for line_id, n in quantities.items():
         if line_id not in remaining:
+            db.session.rollback()
             raise RefundError(_l("Baris itu bukan bagian pesanan UPT ini."))
         if n < 0 or n > remaining[line_id]:
+            db.session.rollback()
             raise RefundError(_l("Jumlah yang dikembalikan melebihi yang masih bisa dikembalikan."))
     shipping_refunded = _shipping_already_refunded(part)
     include_shipping = include_shipping and part.shipping_idr > 0 and not shipping_refunded
@@ -103,15 +193,29 @@ def refund_facility_order(
             "restock": [None, restock],
         },
     )
-    db.session.commit()
-    return _send(refund, now=now)
+    return refund
+
+
+def _paid_attempt(part: FacilityOrder) -> PaymentAttempt | None:
+    return next(
+        (
+            a
+            for a in part.order.attempts
+            if a.status is AttemptStatus.COMPLETED and a.payment_intent_id is not None
+        ),
+        None,
+    )
 
 
 def _send(refund: Refund, *, now: datetime) -> Refund:
-    """Ask the gateway (idempotently) and apply the result."""
-    part = refund.facility_order
-    order = part.order
-    attempt = next((a for a in order.attempts if a.status is AttemptStatus.COMPLETED), None)
+    """Ask the gateway (idempotently, outside any lock), then apply its answer under the locks.
+
+    A gateway that cannot be reached leaves the refund pending and unsent, to be sent again
+    with the same key; a refusal marks it failed. Whoever applies the answer first wins: a
+    concurrent repeat finds `gateway_refund_id` already set and changes nothing.
+    """
+    order = refund.facility_order.order
+    attempt = _paid_attempt(refund.facility_order)
     if attempt is None or attempt.payment_intent_id is None:
         raise RefundError(_l("Pembayaran pesanan ini tidak ditemukan."))
     try:
@@ -121,27 +225,59 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
             idempotency_key=refund.idempotency_key,
             order_number=order.number,
         )
+    except PaymentUnavailable as error:
+        db.session.rollback()
+        raise RefundError(str(error)) from error
     except PaymentError as error:
-        refund.status = RefundStatus.FAILED
-        audit.record(
-            actor=None,
-            actor_label=order.gateway,
-            action="refund.refused",
-            obj=refund,
-            changes={"error": [None, str(error)]},
-        )
+        refund = locks.lock_refund(refund.id)
+        if refund.status is RefundStatus.PENDING and refund.gateway_refund_id is None:
+            refund.status = RefundStatus.FAILED
+            audit.record(
+                actor=None,
+                actor_label=order.gateway,
+                action="refund.refused",
+                obj=refund,
+                changes={"error": [None, str(error)]},
+            )
         db.session.commit()
         raise RefundError(str(error)) from error
-    part = _locked_part(part.id)
-    refund.gateway_refund_id = result.refund_id
+    refund = locks.lock_refund(refund.id)
+    if refund.gateway_refund_id is None and refund.status is RefundStatus.PENDING:
+        apply_first_answer(
+            refund, gateway_refund_id=result.refund_id, status=result.status, now=now,
+            actor_label=order.gateway,
+        )  # fmt: skip
+    db.session.commit()
+    if refund.status is RefundStatus.FAILED:
+        raise RefundError(_l("Pengembalian dana ditolak oleh layanan pembayaran."))
+    return refund
+
+
+def apply_first_answer(
+    refund: Refund, *, gateway_refund_id: str, status: str, now: datetime, actor_label: str
+) -> None:
+    """The gateway's first word on a sent refund: its id and status, and unless it failed, the
+    counters, stock and ledger. From `_send`, or from a Refund event that overtook its answer.
+    The caller holds `locks.lock_refund` and commits."""
+    part = refund.facility_order
+    refund.gateway_refund_id = gateway_refund_id
     refund.status = (
         RefundStatus.FAILED
-        if result.status in {"failed", "canceled"}
-        else (RefundStatus.SUCCEEDED if result.status == "succeeded" else RefundStatus.PENDING)
+        if status in {"failed", "canceled"}
+        else (RefundStatus.SUCCEEDED if status == "succeeded" else RefundStatus.PENDING)
+    )
+    audit.record(
+        actor=None,
+        actor_label=actor_label,
+        action="refund.sent",
+        obj=refund,
+        changes={
+            "gateway_refund_id": [None, gateway_refund_id],
+            "status": [None, refund.status.value],
+        },
     )
     if refund.status is RefundStatus.FAILED:
-        db.session.commit()
-        raise RefundError(_l("Pengembalian dana ditolak oleh layanan pembayaran."))
+        return
     for refund_line in refund.lines:
         refund_line.order_line.refunded_quantity += refund_line.quantity
         if refund.restock and refund_line.order_line.variant_id is not None:
@@ -149,19 +285,7 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
     part.refunded_idr += refund.amount_idr
     ledger.record_refund(refund=refund, occurred_at=now)
     if refund.status is RefundStatus.SUCCEEDED:
-        close_if_fully_refunded(part, actor_label=order.gateway)
-    audit.record(
-        actor=None,
-        actor_label=order.gateway,
-        action="refund.sent",
-        obj=refund,
-        changes={
-            "gateway_refund_id": [None, result.refund_id],
-            "status": [None, refund.status.value],
-        },
-    )
-    db.session.commit()
-    return refund
+        close_if_fully_refunded(part, actor_label=actor_label)
 
 
 def close_if_fully_refunded(part: FacilityOrder, *, actor_label: str) -> None:
@@ -201,13 +325,19 @@ def undo_failed_refund(*, refund: Refund, occurred_at: datetime) -> None:
     )
 
 
-def _locked_part(part_id: int) -> FacilityOrder:
-    return db.session.execute(
-        select(FacilityOrder)
-        .where(FacilityOrder.id == part_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+def _unsent_quantities(part: FacilityOrder) -> dict[int, int]:
+    """Units of pending refunds the gateway has not answered yet (not in `refunded_quantity`)."""
+    rows = db.session.execute(
+        select(RefundLine.order_line_id, func.sum(RefundLine.quantity))
+        .join(Refund, Refund.id == RefundLine.refund_id)
+        .where(
+            Refund.facility_order_id == part.id,
+            Refund.status == RefundStatus.PENDING,
+            Refund.gateway_refund_id.is_(None),
+        )
+        .group_by(RefundLine.order_line_id)
+    ).all()
+    return {line_id: int(total) for line_id, total in rows}
 
 
 def _shipping_already_refunded(part: FacilityOrder) -> bool:

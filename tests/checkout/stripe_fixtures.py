@@ -12,6 +12,8 @@ from typing import Any
 import responses
 import stripe
 
+from shop.services.payments.stripe_gateway import STRIPE_API_VERSION
+
 API = "https://api.stripe.com/v1"
 WEBHOOK_SECRET = "whsec_test_5f0c2d7a9b1e4c3f8a6d2b7e9c1a4f3d"
 SECRET_KEY = "sk_test_51QdXyzEtalaseTestKey000000000000000000000000000000000000"
@@ -189,11 +191,51 @@ def refund_object(
     }
 
 
+def refunded_charge(
+    *,
+    charge_id: str = "ch_3QeTestEtalase0001",
+    intent_id: str = "pi_3QeTestEtalase0001",
+    amount: int,
+    amount_refunded: int,
+    order_number: str,
+) -> dict[str, Any]:
+    """A Charge as API 2022-11-15 and later send it in `charge.refunded`: no `refunds` list."""
+    return {
+        "id": charge_id,
+        "object": "charge",
+        "amount": amount,
+        "amount_captured": amount,
+        "amount_refunded": amount_refunded,
+        "balance_transaction": "txn_3QeTestEtalase0001",
+        "captured": True,
+        "created": int(time.time()),
+        "currency": "idr",
+        "livemode": False,
+        "metadata": {"order_number": order_number},
+        "paid": True,
+        "payment_intent": intent_id,
+        "refunded": amount_refunded == amount,
+        "status": "succeeded",
+    }
+
+
+def mock_refunds_of_charge(
+    rsps: responses.RequestsMock, charge_id: str, refunds: list[dict[str, Any]]
+) -> None:
+    """`GET /v1/refunds?charge=...`: the charge's Refund objects, one page."""
+    rsps.add(
+        responses.GET,
+        f"{API}/refunds",
+        match=[responses.matchers.query_param_matcher({"charge": charge_id, "limit": "100"})],
+        json={"object": "list", "data": refunds, "has_more": False, "url": "/v1/refunds"},
+    )
+
+
 def event(event_type: str, obj: dict[str, Any], *, event_id: str, created: int | None = None):
     return {
         "id": event_id,
         "object": "event",
-        "api_version": stripe.api_version,
+        "api_version": STRIPE_API_VERSION,
         "created": created or int(time.time()),
         "data": {"object": obj},
         "livemode": False,

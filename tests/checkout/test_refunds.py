@@ -260,15 +260,13 @@ def test_refund_events_confirm_or_undo_a_refund(db, client, paid, rsps) -> None:
     assert part.refunded_idr == 0
     assert part.status is FacilityOrderStatus.PAID
     assert _facility_sums(db, shop.coffee_rutan.id)[0] == 255_000
-    charge = {
-        "id": "ch_3QeTestEtalase0001",
-        "object": "charge",
-        "payment_intent": "pi_3QeTestEtalase0001",
-        "metadata": {},
-        "refunds": {
-            "object": "list",
-            "data": [sf.refund_object(refund_id="re_unknown", amount=100, order_number="x")],
-        },
-    }
+    charge = sf.refunded_charge(
+        amount=765_000 * 100, amount_refunded=100, order_number=order.number
+    )
+    sf.mock_refunds_of_charge(
+        rsps,
+        "ch_3QeTestEtalase0001",
+        [sf.refund_object(refund_id="re_unknown", amount=100, order_number="x")],
+    )
     response = sf.post_event(client, sf.event("charge.refunded", charge, event_id="evt_cr"))
     assert response.get_json()["outcome"] == "re_unknown unmatched"

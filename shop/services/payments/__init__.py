@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from shop.database import db
 from shop.models import AttemptStatus, Order, OrderStatus, PaymentAttempt
-from shop.services import audit, orders
+from shop.services import audit, checkout, orders
 from shop.services.payments.demo import DemoGateway
 from shop.services.payments.gateway import (
     GatewayEvent,
@@ -35,6 +35,11 @@ __all__ = [
 ]
 
 
+# How long a payment session lives: Stripe wants at least 30 minutes after the session is
+# created; the extra minute covers the time the request itself takes.
+SESSION_MINUTES = 31
+
+
 def gateway_named(name: str) -> PaymentGateway:
     config = current_app.config
     if name == "stripe":
@@ -53,34 +58,32 @@ def configured_gateway_name() -> str:
 
 
 def start_payment(*, order: Order, now: datetime) -> PaymentAttempt:
-    """A payment session for the order: the open one if still valid, else a new attempt.
+    """A payment session for the order: the open one if there is one, else a new attempt.
 
-    The attempt (with its idempotency key) is committed before the gateway is called, so a
-    retry after a network failure reuses the key. A gateway error leaves the order payable.
+    A session lives at least `SESSION_MINUTES` from its creation (Stripe refuses less than 30),
+    and the order's stock hold follows it: a session made 20 minutes after the order holds the
+    stock until the session ends. The attempt (with its idempotency key and expiry) is committed
+    under the order's lock before the gateway is called, so a retry after a network failure
+    sends the same request again. A gateway error leaves the order payable.
     """
+    gateway = gateway_named(order.gateway)
+    gateway.check_amount(amount_idr=order.total_idr)
+    order = orders.lock_order(order.id)
     if order.status is not OrderStatus.PENDING_PAYMENT:
+        db.session.rollback()
         raise PaymentError(_l("Pesanan ini tidak menunggu pembayaran lagi."))
     if order.expires_at <= now:
+        db.session.rollback()
         raise PaymentError(_l("Waktu pembayaran pesanan ini sudah habis."))
     open_attempt = next(
         (a for a in order.attempts if a.status is AttemptStatus.OPEN and a.url), None
     )
     if open_attempt is not None:
+        db.session.rollback()
         return open_attempt
-    attempt = next(
-        (a for a in order.attempts if a.status is AttemptStatus.OPEN and not a.url), None
-    )
-    if attempt is None:
-        attempt = PaymentAttempt(
-            order=order,
-            gateway=order.gateway,
-            idempotency_key=secrets.token_urlsafe(24),
-            amount_idr=order.total_idr,
-            expires_at=order.expires_at,
-        )
-        db.session.add(attempt)
-        db.session.commit()
-    gateway = gateway_named(order.gateway)
+    attempt = _attempt_to_send(order, now=now)
+    checkout.extend_hold(order, until=attempt.expires_at)
+    db.session.commit()
     base = orders.order_url(order)
     try:
         session = gateway.create_session(
@@ -104,6 +107,27 @@ def start_payment(*, order: Order, now: datetime) -> PaymentAttempt:
         changes={"session_id": [None, session.session_id]},
     )
     db.session.commit()
+    return attempt
+
+
+def _attempt_to_send(order: Order, *, now: datetime) -> PaymentAttempt:
+    """The attempt whose session is still to be made (its earlier call failed), when its expiry
+    is still far enough ahead to send the very same request again; else a new attempt."""
+    earliest = now + timedelta(minutes=SESSION_MINUTES - 1)
+    for attempt in order.attempts:
+        if attempt.status is AttemptStatus.OPEN and not attempt.url:
+            if attempt.expires_at >= earliest:
+                return attempt
+            # Another expiry would be another request: Stripe refuses a reused key for it.
+            attempt.status = AttemptStatus.EXPIRED
+    attempt = PaymentAttempt(
+        order=order,
+        gateway=order.gateway,
+        idempotency_key=secrets.token_urlsafe(24),
+        amount_idr=order.total_idr,
+        expires_at=max(order.expires_at, now + timedelta(minutes=SESSION_MINUTES)),
+    )
+    db.session.add(attempt)
     return attempt
 
 

@@ -28,6 +28,9 @@ class DemoGateway:
     def __init__(self, *, site_url: str) -> None:
         self.site_url = site_url
 
+    def check_amount(self, *, amount_idr: int) -> None:
+        """The simulation charges any amount."""
+
     def create_session(
         self, *, order: Order, attempt: PaymentAttempt, success_url: str, cancel_url: str
     ) -> Session:

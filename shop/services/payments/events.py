@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import current_app
@@ -21,15 +22,21 @@ from shop.models import (
     RefundStatus,
     WebhookEvent,
 )
-from shop.services import audit, checkout, ledger, mail, orders, refunds
+from shop.services import audit, checkout, ledger, locks, mail, orders, refunds
 from shop.services.ledger import PaymentDetails
 from shop.services.payments import gateway_named
 from shop.services.payments.demo import simulated_event
-from shop.services.payments.gateway import GatewayEvent, InvalidSignature, PaymentError
+from shop.services.payments.gateway import (
+    GatewayEvent,
+    InvalidSignature,
+    PaymentError,
+    RefundUpdate,
+)
 from shop.services.payments.stripe_gateway import HANDLED_EVENTS, StripeGateway
 
 log = logging.getLogger("etalase.payments")
 
+SESSION_CLOSED = "session already closed"
 PAID_EVENTS = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})
 
 
@@ -45,23 +52,43 @@ def receive_stripe_webhook(*, payload: bytes, signature: str | None) -> str:
 
 
 def simulate_demo_payment(*, attempt: PaymentAttempt, outcome: str, now: datetime) -> str:
-    """A button of the demo payment page: the event Stripe would send, handled as Stripe's."""
+    """A button of the demo payment page: the event Stripe would send, handled as Stripe's.
+
+    One session has one outcome: the first button wins, the others find the session closed
+    (checked again under the order's lock, so two buttons at once also give one outcome).
+    """
     if attempt.gateway != "demo" or current_app.config["ETALASE_ENV"] == "production":
         raise PaymentError(_l("Simulasi pembayaran hanya untuk gateway demo."))
     if attempt.status is not AttemptStatus.OPEN:
         raise PaymentError(_l("Sesi pembayaran ini sudah selesai."))
-    return handle_event(event=simulated_event(attempt=attempt, outcome=outcome, now=now))
+    result = handle_event(
+        event=simulated_event(attempt=attempt, outcome=outcome, now=now), only_open_session=True
+    )
+    if result == SESSION_CLOSED:
+        raise PaymentError(_l("Sesi pembayaran ini sudah selesai."))
+    return result
 
 
-def handle_event(*, event: GatewayEvent) -> str:
+@dataclass
+class _AfterCommit:
+    """What an event leaves to do once its transaction is committed (mail, gateway calls)."""
+
+    paid_order: Order | None = None
+    late_refund_ids: list[int] = field(default_factory=list)
+
+
+def handle_event(*, event: GatewayEvent, only_open_session: bool = False) -> str:
     """Apply one event; a repeat (same id), even at the same moment, is a no-op.
 
     The event row and every change it causes commit together, so an event either happened
-    completely or not at all (and the gateway's retry will bring it again).
+    completely or not at all (and the gateway's retry will bring it again). Network calls
+    (the charge and its fee, a charge's refunds) are made before any lock is taken.
     """
     if _seen(event.event_id):
         return "duplicate"
     details = _payment_details(event) if _means_paid(event) else None
+    if event.type == "charge.refunded":
+        event = _with_refunds_of_charge(event)
     record = WebhookEvent(
         gateway=event.gateway,
         event_id=event.event_id,
@@ -74,21 +101,24 @@ def handle_event(*, event: GatewayEvent) -> str:
     except IntegrityError:
         db.session.rollback()
         return "duplicate"
-    paid_order: Order | None = None
+    after = _AfterCommit()
     if event.type not in HANDLED_EVENTS:
         outcome = "ignored"
     elif event.type.startswith("checkout.session."):
-        outcome, paid_order = _apply_session_event(event, details)
+        outcome = _apply_session_event(event, details, after, only_open_session)
     else:
         outcome = _apply_refund_updates(event)
+    log.info("event %s (%s): %s", event.event_id, event.type, outcome)
     record.outcome = outcome
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return "duplicate"
-    if paid_order is not None:
-        mail.send_order_paid(order=paid_order)
+    if after.paid_order is not None and not after.late_refund_ids:
+        mail.send_order_paid(order=after.paid_order)
+    if after.late_refund_ids:
+        refunds.send_late_payment_refunds(refund_ids=after.late_refund_ids, now=event.occurred_at)
     return outcome
 
 
@@ -125,52 +155,84 @@ def _attempt_for(event: GatewayEvent) -> PaymentAttempt | None:
     return None
 
 
+def _with_refunds_of_charge(event: GatewayEvent) -> GatewayEvent:
+    """`charge.refunded` no longer embeds the refunds (API 2022-11-15): read them from Stripe."""
+    charge_id = (event.payload.get("data") or {}).get("object", {}).get("id")
+    if event.gateway != "stripe" or not charge_id:
+        return event
+    gateway = gateway_named("stripe")
+    assert isinstance(gateway, StripeGateway)
+    return replace(event, refunds=gateway.refunds_of_charge(charge_id=charge_id))
+
+
 def _apply_session_event(
-    event: GatewayEvent, details: PaymentDetails | None
-) -> tuple[str, Order | None]:
-    attempt = _attempt_for(event)
-    if attempt is None:
+    event: GatewayEvent, details: PaymentDetails | None, after: _AfterCommit, only_open: bool
+) -> str:
+    """Lock the order, its parts and attempts, re-read them, then decide (one outcome wins)."""
+    found = _attempt_for(event)
+    if found is None:
         log.warning("event %s: no payment attempt for session %s", event.event_id, event.session_id)
-        return "unknown session", None
-    order = orders.lock_order(attempt.order_id)
-    label = event.gateway
-    if event.type == "checkout.session.completed" and details is None:
-        # A delayed method (bank transfer): finished at Stripe, money still to come.
-        attempt.status = AttemptStatus.COMPLETED
-        attempt.payment_intent_id = event.payment_intent_id
-        moved = orders.move_order(order, OrderStatus.AWAITING_PAYMENT, actor_label=label)
-        return ("awaiting payment" if moved else f"ignored in {order.status}"), None
+        return "unknown session"
+    order = orders.lock_order(found.order_id)
+    attempt = next(a for a in order.attempts if a.id == found.id)
+    if only_open and attempt.status is not AttemptStatus.OPEN:
+        return SESSION_CLOSED
     if details is not None:
-        return _mark_paid(order, attempt, details, event)
+        return _mark_paid(order, attempt, details, event, after)
+    if event.type == "checkout.session.completed":
+        # A delayed method (bank transfer): finished at Stripe, money still to come.
+        if attempt.status is AttemptStatus.OPEN and orders.move_order(
+            order, OrderStatus.AWAITING_PAYMENT, actor_label=event.gateway
+        ):
+            attempt.status = AttemptStatus.COMPLETED
+            attempt.payment_intent_id = event.payment_intent_id
+            return "awaiting payment"
+        return _no_op(order, attempt, event)
     if event.type == "checkout.session.async_payment_failed":
-        attempt.status = AttemptStatus.FAILED
-        return _close_unpaid(order, OrderStatus.PAYMENT_FAILED, event), None
+        if order.status is OrderStatus.PAID:
+            return _no_op(order, attempt, event)
+        if attempt.status in {AttemptStatus.OPEN, AttemptStatus.COMPLETED}:
+            attempt.status = AttemptStatus.FAILED
+        return _close_unpaid(order, OrderStatus.PAYMENT_FAILED, event)
     if event.type == "checkout.session.expired":
-        if attempt.status is AttemptStatus.OPEN:
-            attempt.status = AttemptStatus.EXPIRED
-        return _close_unpaid(order, OrderStatus.EXPIRED, event), None
-    return "ignored", None
+        if attempt.status is not AttemptStatus.OPEN:
+            return _no_op(order, attempt, event)
+        attempt.status = AttemptStatus.EXPIRED
+        if any(a.status is AttemptStatus.OPEN for a in order.attempts):
+            return "expired, another session open"
+        return _close_unpaid(order, OrderStatus.EXPIRED, event)
+    return "ignored"
+
+
+def _no_op(order: Order, attempt: PaymentAttempt, event: GatewayEvent) -> str:
+    log.info(
+        "event %s (%s) changes nothing: order %s is %s, attempt %s",
+        event.event_id, event.type, order.number, order.status.value, attempt.status.value,
+    )  # fmt: skip
+    return f"ignored in {order.status}"
 
 
 def _mark_paid(
-    order: Order, attempt: PaymentAttempt, details: PaymentDetails, event: GatewayEvent
-) -> tuple[str, Order | None]:
-    if not orders.move_order(order, OrderStatus.PAID, actor_label=event.gateway):
-        if order.status is not OrderStatus.PAID:
+    order: Order,
+    attempt: PaymentAttempt,
+    details: PaymentDetails,
+    event: GatewayEvent,
+    after: _AfterCommit,
+) -> str:
+    if order.status is OrderStatus.PAID:
+        if attempt.status is not AttemptStatus.COMPLETED:
             log.error(
-                "order %s was paid (%s) after its stock was released: refund or re-reserve",
-                order.number,
-                details.payment_intent_id,
-            )
+                "order %s paid twice: session %s paid after another (%s)",
+                order.number, attempt.session_id, details.payment_intent_id,
+            )  # fmt: skip
             audit.record(
-                actor=None,
-                actor_label=event.gateway,
-                action="payment.after_release",
-                obj=order,
+                actor=None, actor_label=event.gateway, action="payment.duplicate", obj=order,
                 changes={"payment_intent_id": [None, details.payment_intent_id]},
-            )
-            return "paid after release", None
-        return "already paid", None
+            )  # fmt: skip
+        return "already paid"
+    late = order.status in {OrderStatus.EXPIRED, OrderStatus.PAYMENT_FAILED}
+    restocked = late and checkout.take_released_stock_again(order, now=event.occurred_at)
+    orders.move_order(order, OrderStatus.PAID, actor_label=event.gateway)
     order.paid_at = event.occurred_at
     attempt.status = AttemptStatus.COMPLETED
     attempt.payment_intent_id = details.payment_intent_id
@@ -197,7 +259,21 @@ def _mark_paid(
             obj=order,
             changes={"amount_idr": [order.total_idr, details.amount_idr]},
         )
-    return "paid", order
+    after.paid_order = order
+    if not late:
+        return "paid"
+    audit.record(
+        actor=None, actor_label=event.gateway, action="payment.after_release", obj=order,
+        changes={"payment_intent_id": [None, details.payment_intent_id],
+                 "stock_taken_again": [None, restocked]},
+    )  # fmt: skip
+    if restocked:
+        return "paid after release, stock taken again"
+    log.error("order %s paid after release and its stock is gone: refunding", order.number)
+    after.late_refund_ids = [
+        refunds.prepare_late_payment_refund(facility_order=part).id for part in order.parts
+    ]
+    return "paid after release, refunding"
 
 
 def _close_unpaid(order: Order, to: OrderStatus, event: GatewayEvent) -> str:
@@ -210,17 +286,24 @@ def _close_unpaid(order: Order, to: OrderStatus, event: GatewayEvent) -> str:
 
 
 def _apply_refund_updates(event: GatewayEvent) -> str:
+    """Each Refund object's status, applied under the refund's locks: once, whatever the repeats."""
     outcomes = []
     for update in event.refunds:
-        refund = db.session.scalar(
-            select(Refund).where(Refund.gateway_refund_id == update.refund_id)
+        found = db.session.scalar(
+            select(Refund.id).where(Refund.gateway_refund_id == update.refund_id)
         )
-        if refund is None:
+        if found is None and update.key:
+            found, answered = _answer_by_key(update, event)
+            if answered is not None:
+                outcomes.append(answered)
+                continue
+        if found is None:
             log.warning(
                 "refund %s is not one of ours (made in the Stripe dashboard?)", update.refund_id
             )
             outcomes.append(f"{update.refund_id} unmatched")
             continue
+        refund = locks.lock_refund(found)
         if update.status == "succeeded" and refund.status is RefundStatus.PENDING:
             refunds.confirm_refund(refund=refund)
             outcomes.append(f"{update.refund_id} succeeded")
@@ -230,3 +313,21 @@ def _apply_refund_updates(event: GatewayEvent) -> str:
         else:
             outcomes.append(f"{update.refund_id} unchanged")
     return "; ".join(outcomes) or "no refunds"
+
+
+def _answer_by_key(update: RefundUpdate, event: GatewayEvent) -> tuple[int | None, str | None]:
+    """A Refund event that came before our request's answer was stored is that answer.
+
+    Returns the refund's id when it is known by now, and the outcome when this event answered.
+    """
+    refund_id = db.session.scalar(select(Refund.id).where(Refund.idempotency_key == update.key))
+    if refund_id is None:
+        return None, None
+    refund = locks.lock_refund(refund_id)
+    if refund.gateway_refund_id is None and refund.status is RefundStatus.PENDING:
+        refunds.apply_first_answer(
+            refund, gateway_refund_id=update.refund_id, status=update.status,
+            now=event.occurred_at, actor_label=event.gateway,
+        )  # fmt: skip
+        return refund.id, f"{update.refund_id} {refund.status.value}"
+    return (refund.id if refund.gateway_refund_id == update.refund_id else None), None

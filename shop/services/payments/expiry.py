@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from shop.database import db
 from shop.models import AttemptStatus, FacilityOrderStatus, Order, OrderStatus
-from shop.services import checkout, orders
+from shop.services import checkout, orders, refunds
 from shop.services.payments import gateway_named
 from shop.services.payments.gateway import PaymentError
 
@@ -24,10 +24,13 @@ GRACE = timedelta(minutes=5)
 class ExpiryReport:
     released_orders: list[str] = field(default_factory=list)
     skipped_orders: list[str] = field(default_factory=list)
+    # Refunds the gateway could not be asked for earlier (it was down), sent now.
+    refunds_sent: list[int] = field(default_factory=list)
 
 
 def release_expired(*, now: datetime) -> ExpiryReport:
     """Expire unpaid orders past their time; a session the gateway says was paid is left alone.
+    Then send the refunds that are still waiting for the gateway.
 
     Each order is its own transaction, so one gateway failure does not hold up the rest.
     """
@@ -50,6 +53,11 @@ def release_expired(*, now: datetime) -> ExpiryReport:
             report.skipped_orders.append(number)
             continue
         order = orders.lock_order(order.id)
+        if order.expires_at >= now - GRACE:
+            # A new payment session extended the hold after the order was listed.
+            db.session.rollback()
+            report.skipped_orders.append(number)
+            continue
         if orders.move_order(order, OrderStatus.EXPIRED, actor_label="release-expired"):
             for part in order.parts:
                 orders.move_part(part, FacilityOrderStatus.CANCELLED, actor_label="release-expired")
@@ -59,6 +67,7 @@ def release_expired(*, now: datetime) -> ExpiryReport:
             checkout.release_reservations(order, now=now)
             report.released_orders.append(number)
         db.session.commit()
+    report.refunds_sent = [refund.id for refund in refunds.send_unsent(now=now)]
     return report
 
 

@@ -48,6 +48,9 @@ class RefundResult:
 class RefundUpdate:
     refund_id: str
     status: str
+    # Our refund's idempotency key, sent as metadata: it finds the refund when the event comes
+    # before the gateway's answer to our request was stored.
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ class BalanceLine:
 
 class PaymentGateway(Protocol):
     name: str
+
+    def check_amount(self, *, amount_idr: int) -> None:
+        """Raise PaymentError when the gateway would refuse to charge this amount."""
 
     def create_session(
         self, *, order: Order, attempt: PaymentAttempt, success_url: str, cancel_url: str

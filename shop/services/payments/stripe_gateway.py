@@ -24,6 +24,17 @@ from shop.services.payments.gateway import (
 
 log = logging.getLogger("etalase.stripe")
 
+# The API version every request asks for, the one the pinned library's types describe. The
+# webhook endpoint in Stripe's dashboard must send events of this version; the recorded test
+# bodies (tests/checkout/stripe_fixtures.py) are of it.
+STRIPE_API_VERSION = "2026-10-28.endive"
+
+# Stripe's smallest charge is USD 0.50 converted into the settlement currency: about Rp8.300 at
+# Rp16.500 per dollar, so Rp10.000 leaves room for the exchange rate. The largest amount has 12
+# digits in minor units (Rp9.999.999.999).
+MIN_CHARGE_IDR = 10_000
+MAX_CHARGE_IDR = 9_999_999_999
+
 HANDLED_EVENTS = frozenset(
     {
         "checkout.session.completed",
@@ -31,6 +42,7 @@ HANDLED_EVENTS = frozenset(
         "checkout.session.async_payment_failed",
         "checkout.session.expired",
         "charge.refunded",
+        "refund.created",
         "refund.updated",
     }
 )
@@ -50,8 +62,28 @@ class StripeGateway:
     name = "stripe"
 
     def __init__(self, *, secret_key: str, webhook_secret: str = "") -> None:
-        self.client = stripe.StripeClient(secret_key, max_network_retries=0)
+        self.client = stripe.StripeClient(
+            secret_key, stripe_version=STRIPE_API_VERSION, max_network_retries=0
+        )
         self.webhook_secret = webhook_secret
+
+    def check_amount(self, *, amount_idr: int) -> None:
+        """Refuse, before any session is made, a total Stripe would refuse to charge."""
+        if amount_idr < MIN_CHARGE_IDR:
+            raise PaymentError(
+                _l(
+                    "Pembayaran kartu minimal %(minimum)s. Tambahkan barang ke keranjang.",
+                    minimum=f"Rp{MIN_CHARGE_IDR:,}".replace(",", "."),
+                )
+            )
+        if amount_idr > MAX_CHARGE_IDR:
+            raise PaymentError(
+                _l(
+                    "Pembayaran kartu paling banyak %(maximum)s. Bagi pesanan Anda menjadi "
+                    "beberapa pesanan.",
+                    maximum=f"Rp{MAX_CHARGE_IDR:,}".replace(",", "."),
+                )
+            )
 
     def create_session(
         self, *, order: Order, attempt: PaymentAttempt, success_url: str, cancel_url: str
@@ -101,6 +133,7 @@ class StripeGateway:
             "cancel_url": cancel_url,
             "locale": "en" if order.locale == "en" else "id",
         }
+        self.check_amount(amount_idr=order.total_idr)
         try:
             session = self.client.v1.checkout.sessions.create(
                 params=params,  # type: ignore[arg-type]
@@ -108,7 +141,7 @@ class StripeGateway:
             )
         except stripe.StripeError as error:
             log.error("Stripe refused a Checkout Session for %s: %s", order.number, error)
-            raise PaymentUnavailable() from error
+            raise _payment_error(error, refused=REFUSED_SESSION) from error
         return Session(session_id=session.id, url=session.url or "")
 
     def session_status(self, *, session_id: str) -> str:
@@ -160,19 +193,30 @@ class StripeGateway:
                 params={
                     "payment_intent": payment_intent_id,
                     "amount": to_minor(amount_idr),
-                    "metadata": {"order_number": order_number},
+                    "metadata": {"order_number": order_number, "refund_key": idempotency_key},
                 },
                 options={"idempotency_key": idempotency_key},
             )
         except stripe.StripeError as error:
             log.error("Stripe refused a refund for %s: %s", order_number, error)
-            raise PaymentError(
-                _l(
-                    "Stripe menolak pengembalian dana: %(reason)s",
-                    reason=getattr(error, "user_message", None) or str(error),
-                )
-            ) from error
+            raise _payment_error(error, refused=REFUSED_REFUND) from error
         return RefundResult(refund_id=refund.id, status=refund.status or "pending")
+
+    def refunds_of_charge(self, *, charge_id: str) -> list[RefundUpdate]:
+        """The Refund objects of a charge, read from Stripe (a Charge no longer embeds them)."""
+        try:
+            page = self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100})
+            return [
+                RefundUpdate(
+                    refund.id,
+                    refund.status or "pending",
+                    (refund.to_dict().get("metadata") or {}).get("refund_key"),
+                )
+                for refund in page.auto_paging_iter()
+            ]
+        except stripe.StripeError as error:
+            log.error("the refunds of charge %s could not be read: %s", charge_id, error)
+            raise PaymentUnavailable() from error
 
     def balance_transactions(
         self, *, created_from: datetime, created_before: datetime
@@ -214,6 +258,11 @@ class StripeGateway:
 
 def gateway_event(event: dict[str, Any]) -> GatewayEvent:
     obj = event["data"]["object"]
+    if event.get("api_version") not in {None, STRIPE_API_VERSION}:
+        log.warning(
+            "event %s is of API version %s, not %s: set the webhook endpoint's version",
+            event["id"], event.get("api_version"), STRIPE_API_VERSION,
+        )  # fmt: skip
     occurred_at = datetime.fromtimestamp(event["created"], UTC)
     base = {
         "gateway": "stripe",
@@ -234,20 +283,39 @@ def gateway_event(event: dict[str, Any]) -> GatewayEvent:
             amount_total_idr=from_minor(amount_total) if amount_total is not None else None,
         )
     if event["type"] == "charge.refunded":
-        refunds = (obj.get("refunds") or {}).get("data") or []
+        # Since API 2022-11-15 the Charge carries no refund list: the handler reads the charge's
+        # Refund objects from Stripe (`refunds_of_charge`) before it applies the event.
         return GatewayEvent(
             **base,
             payment_intent_id=_id_of(obj.get("payment_intent")),
             order_number=(obj.get("metadata") or {}).get("order_number"),
-            refunds=[RefundUpdate(r["id"], r.get("status") or "pending") for r in refunds],
         )
-    if event["type"] == "refund.updated":
+    if event["type"] in {"refund.created", "refund.updated"}:
         return GatewayEvent(
             **base,
             payment_intent_id=_id_of(obj.get("payment_intent")),
-            refunds=[RefundUpdate(obj["id"], obj.get("status") or "pending")],
+            refunds=[
+                RefundUpdate(
+                    obj["id"],
+                    obj.get("status") or "pending",
+                    (obj.get("metadata") or {}).get("refund_key"),
+                )
+            ],
         )
     return GatewayEvent(**base)
+
+
+REFUSED_SESSION = _l("Stripe menolak membuat sesi pembayaran: %(reason)s")
+REFUSED_REFUND = _l("Stripe menolak pengembalian dana: %(reason)s")
+
+
+def _payment_error(error: stripe.StripeError, *, refused: Any) -> PaymentError:
+    """A refusal (4xx) says why; Stripe being down or unreachable (5xx, network) is "try again"."""
+    status = error.http_status
+    if status is None or status >= 500 or status == 429:
+        return PaymentUnavailable()
+    reason = error.user_message or (error.error.message if error.error else None) or str(error)
+    return PaymentError(refused % {"reason": reason})
 
 
 def balance_line(txn: dict[str, Any]) -> BalanceLine:
