@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Exported so that the app derives SITE_URL (links in pages and mails) from the port it serves on.
+export PORT
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
@@ -35,7 +37,7 @@ messages: install ## Extract new texts into the catalogues (then translate trans
 run: install translations assets ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask shop seed-demo --if-empty
-	@echo "Etalase: http://127.0.0.1:$(PORT)"
+	@echo "Etalase serves http://127.0.0.1:$(PORT) (links in pages and mails: $${SITE_URL:-http://127.0.0.1:$(PORT)})"
 	exec $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
 test: lint translations test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)

@@ -54,6 +54,18 @@ def chargeable_kilograms(weight_grams: int) -> int:
     return max(1, -(-weight_grams // 1000))
 
 
+def offered_methods(facility: Facility) -> set[DeliveryMethod]:
+    """How this facility hands over orders at all: pickup unless switched off, courier only
+    with a rate table (a facility that has none offers pickup alone)."""
+    table = rate_table_for(facility)
+    methods = set()
+    if table is None or table.pickup_enabled:
+        methods.add(DeliveryMethod.PICKUP)
+    if table is not None and table.courier_enabled:
+        methods.add(DeliveryMethod.COURIER)
+    return methods
+
+
 def options_for(
     *, facility: Facility, weight_grams: int, city: str, province: str
 ) -> list[DeliveryOption]:
