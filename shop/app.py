@@ -130,6 +130,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from shop import formatting
+    from shop.services import delivery
 
     app.jinja_env.filters["rupiah"] = formatting.rupiah
     app.jinja_env.filters["local_datetime"] = formatting.local_datetime
@@ -139,6 +140,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = formatting.current_locale_code
     app.jinja_env.globals["media_url"] = formatting.media_url
     app.jinja_env.globals["asset_url"] = assets.asset_url
+    app.jinja_env.globals["courier_days"] = delivery.courier_days
 
 
 def register_commands(app: Flask) -> None:

@@ -19,7 +19,7 @@ from shop.models import (
     StockReason,
     User,
 )
-from shop.services import audit, ledger, orders, stock
+from shop.services import audit, ledger, mail, orders, stock
 from shop.services.errors import DomainError
 from shop.services.payments import gateway_named
 from shop.services.payments.gateway import PaymentError
@@ -161,6 +161,7 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
         },
     )
     db.session.commit()
+    mail.send_refund(refund=refund)
     return refund
 
 

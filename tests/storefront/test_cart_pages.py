@@ -9,8 +9,10 @@ from itsdangerous import URLSafeSerializer
 
 from shop.models import Order, ProductStatus
 from shop.services import cart as carts
-from shop.services import orders
-from tests.checkout.helpers import place, two_facilities
+from shop.models.base import utcnow
+from shop.services import checkout, orders, payments
+from shop.services.payments import events
+from tests.checkout.helpers import BUYER, place, two_facilities
 
 
 def test_cart_survives_in_a_signed_cookie_and_a_forged_one_is_ignored(client, db) -> None:
@@ -179,3 +181,36 @@ def test_no_courier_is_promised_by_a_facility_without_a_rate_table(client, db) -
     client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
     checkout_page = client.get("/checkout").get_data(as_text=True)
     assert "UPT ini belum melayani pengiriman kurir" in checkout_page
+
+
+def test_after_paying_the_order_page_thanks_and_says_what_happens_next(client, db) -> None:
+    shop = two_facilities()
+    order = place(shop)
+    attempt = payments.start_payment(order=order, now=utcnow())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    token = orders.access_token(order)
+    page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)
+    assert "Terima kasih, pembayaran Anda sudah kami terima." in page
+    assert "Langkah berikutnya" in page
+    assert "Tunggu email" in page and "Sen 08:00–15:00" in page  # the pickup part
+    assert "hari kerja setelah dikemas" in page  # the courier part
+    assert "Diambil sendiri di" not in page
+    assert "Alamat pengiriman kurir" in page
+
+
+def test_an_order_picked_up_everywhere_shows_no_delivery_address(client, db) -> None:
+    shop = two_facilities()
+    cart = carts.new_cart()
+    carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
+    order = checkout.place_order(
+        cart=cart,
+        buyer=BUYER,
+        deliveries={},
+        expected_total_idr=None,
+        gateway="demo",
+        locale="id",
+        now=utcnow(),
+    )
+    token = orders.access_token(order)
+    page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)
+    assert "Alamat pengiriman kurir" not in page and "Jl. Merdeka" not in page
