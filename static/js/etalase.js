@@ -75,7 +75,8 @@
     function requote() {
       var data = new FormData(form);
       data.set("action", "review");
-      fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+      // form.action would be the buttons named "action", not the attribute.
+      fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
           if (!html) return;
