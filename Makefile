@@ -9,7 +9,7 @@ export PORT
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations assets messages run test test-sqlite test-postgres lint format bench
+.PHONY: help install checkers translations assets messages run test test-sqlite test-postgres lint format bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,6 +20,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+checkers: .ci/node/node_modules/.installed ## Install the outside checkers the tests run (Nu Html Checker, axe-core) from npm
+
+.ci/node/node_modules/.installed: .ci/node/package.json .ci/node/package-lock.json
+	cd .ci/node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 translations: install ## Compile the message catalogues
@@ -40,7 +46,7 @@ run: install translations assets ## Migrate, seed demo data when empty, serve at
 	@echo "Etalase serves http://127.0.0.1:$(PORT) (links in pages and mails: $${SITE_URL:-http://127.0.0.1:$(PORT)})"
 	exec $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
-test: lint translations test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
+test: lint translations checkers test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
 
 test-sqlite: install translations assets
 	env -u TEST_DATABASE_URL $(BIN)/pytest
