@@ -214,3 +214,10 @@ def test_an_order_picked_up_everywhere_shows_no_delivery_address(client, db) -> 
     token = orders.access_token(order)
     page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)
     assert "Alamat pengiriman kurir" not in page and "Jl. Merdeka" not in page
+
+
+def test_the_favicon_is_found(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response.headers["Location"])
+    assert icon.status_code == 200 and b"<svg" in icon.get_data()
