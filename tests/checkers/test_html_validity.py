@@ -7,11 +7,23 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from shop.models.base import utcnow
 from shop.services import orders, payments
 from tests.checkers.tools import VNU_JAR, require
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import ProductFactory, ProductVariantFactory
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, object]:
+    """Forms render their CSRF fields, as on the real site (a repeated id would show)."""
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token"( type="hidden")? value="([^"]+)"', html).group(2)
 
 
 def _pages(client, login_as) -> dict[str, str]:
@@ -40,18 +52,26 @@ def _pages(client, login_as) -> dict[str, str]:
     get("impact", "/impact")
     get("not-found", "/no-such-page")
     get("cart-empty", "/cart")
-    client.post("/cart/items", data={"variant_id": shop.batik.id, "quantity": 1})
-    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 2})
+    token = _token(pages["product"])
+    for variant, quantity in ((shop.batik, 1), (shop.coffee, 2)):
+        added = client.post(
+            "/cart/items",
+            data={"variant_id": variant.id, "quantity": quantity, "csrf_token": token},
+        )
+        assert added.status_code == 302
     get("cart", "/cart")
     get("checkout", "/checkout")
     pages["checkout-errors"] = client.post(
-        "/checkout", data={"action": "place", "email": "x"}
+        "/checkout", data={"action": "place", "email": "x", "csrf_token": _token(pages["checkout"])}
     ).get_data(as_text=True)
     order = place(shop)
     get("order", f"/orders/{order.number}?t={orders.access_token(order)}")
     attempt = payments.start_payment(order=order, now=utcnow())
     get("demo-payment", attempt.url.split("127.0.0.1", 1)[-1].split("localhost", 1)[-1])
     get("login", "/admin/login")
+    # login_as signs in through the form without a token; the back-office pages still render
+    # their CSRF fields (the flag only switches the check off).
+    client.application.config["WTF_CSRF_ENABLED"] = False
     login_as("central")
     get("admin-dashboard", "/admin/")
     get("admin-reports", "/admin/reports")
