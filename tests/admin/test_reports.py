@@ -55,8 +55,8 @@ def test_central_sees_the_nation_per_kanwil_with_links_to_the_entries(client, lo
     # Gross sales of the nation: batik, coffee, bread and two weavings.
     assert rupiah(500_000 + 255_000 + 100_000 + 800_000) in body
     assert 'role="img"' in body
-    assert rupiah(592_659) in body  # SUMUT's net
-    assert rupiah(492_659) in _get(client, "/admin/reports/facilities", **_period(world))
+    assert rupiah(582_659) in body  # SUMUT's net: Medan 482,659 + Binjai 100,000
+    assert rupiah(482_659) in _get(client, "/admin/reports/facilities", **_period(world))
     drill = f"kanwil={world.ntt.id}&amp;entry_kind=sale"
     assert drill in body
     entries = _get(
@@ -73,9 +73,9 @@ def test_central_sees_the_nation_per_kanwil_with_links_to_the_entries(client, lo
 
 def test_a_kanwil_user_never_sees_another_region(client, login_as, world):
     login_as("kanwil", kanwil=world.ntt)
-    # Medan's net (after its share of the Stripe fee), SUMUT's net, the nation's gross: amounts
+    # Medan's net (its batik less its share of the Stripe fee; shipping is not net), SUMUT's net, the nation's gross: amounts
     # no chart axis rounds to.
-    amounts = [492_659, 592_659, 1_655_000]
+    amounts = [482_659, 582_659, 1_655_000]
     hidden = [world.medan.name, world.binjai.name, world.bapas.name, world.sumut.name,
               "Kemeja Batik", "Roti Sobek", *(rupiah(amount) for amount in amounts)]  # fmt: skip
     asks = [_period(world), {**_period(world), "kanwil": str(world.sumut.id)},
