@@ -257,11 +257,12 @@ def _pnbp_position(query: ReportQuery) -> pnbp.PnbpPosition:
 def reports_export(report: str, fmt: str) -> ResponseReturnValue:
     if fmt not in FORMATS:
         abort(404)
-    table = _export_table(report, _query())
+    query = _query()
+    table = _export_table(report, query)
     if table is None:
         abort(404)
     stream, mimetype = FORMATS[fmt]
-    filename = exports.export_filename(table, fmt)
+    filename = exports.export_filename(table, fmt, first=query.period.start, last=query.period.end)
     return Response(
         stream_with_context(stream(table)),
         mimetype=mimetype,
