@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
+from admin.helpers import now
+from admin.reports import cell
 from shop.formatting import rupiah
 from shop.models import FacilityKind
 from shop.services import reports
 from shop.services.report_period import Period, ReportFilters
+from shop.services.report_tables import ColumnKind
 from tests.checkout import stripe_fixtures as sf
 from tests.services import report_world
 from tests.storefront.helpers import QueryCounter
@@ -199,3 +204,14 @@ def test_the_overview_page_runs_as_many_queries_for_more_facilities(client, logi
             [(report_world.variant(extra, f"Sandal {n}", 30_000, world.crafts), 2)]
         )
     assert count() == before
+
+
+def test_the_time_chart_draws_no_day_still_to_come(client, login_as, world):
+    login_as("central")
+    today = now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    past, future = today - timedelta(days=3), today + timedelta(days=10)
+    body = _get(client, "/admin/reports", **{"from": past.isoformat(), "to": future.isoformat()})
+    chart = body[body.index("<desc") : body.index("</desc>")]
+    with client.application.test_request_context():
+        assert cell(past, ColumnKind.DATE) in chart
+        assert cell(future, ColumnKind.DATE) not in chart
