@@ -183,3 +183,13 @@ def test_seeding_twice_adds_nothing_and_the_command_skips_a_full_catalogue(app, 
     assert result.exit_code == 0, result.output
     assert "sudah berisi produk" in result.output
     assert "admin@etalase.demo" in result.output and seed.DEMO_PASSWORD in result.output
+
+
+def test_every_region_with_demo_facilities_has_a_kanwil_demo_account() -> None:
+    from shop.models import Role
+    from shop.services.demo.hierarchy import FACILITIES
+    from shop.services.demo.seed import DEMO_ACCOUNTS
+
+    regions = {row[0] for row in FACILITIES}
+    accounts = {a.scope for a in DEMO_ACCOUNTS if a.role is Role.KANWIL}
+    assert regions <= accounts

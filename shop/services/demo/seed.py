@@ -69,8 +69,12 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount("admin@etalase.demo", Role.ADMIN, ""),
     DemoAccount("pusat@etalase.demo", Role.CENTRAL, ""),
-    DemoAccount("kanwil.riau@etalase.demo", Role.KANWIL, "RIAU"),
-    DemoAccount("kanwil.bali@etalase.demo", Role.KANWIL, "BALI"),
+    # One Kanwil account for every region that has demo facilities, so each region's review
+    # queue and reports can be tried: kanwil.riau@..., kanwil.bali@..., kanwil.sumut@...
+    *(
+        DemoAccount(f"kanwil.{code.lower()}@etalase.demo", Role.KANWIL, code)
+        for code in sorted({row[0] for row in FACILITIES})
+    ),
     DemoAccount("staff.binjai@etalase.demo", Role.STAFF, "lapas-kelas-iia-binjai"),
     DemoAccount("staff.pekanbaru@etalase.demo", Role.STAFF, "lapas-kelas-iia-pekanbaru"),
     DemoAccount("staff.kerobokan@etalase.demo", Role.STAFF, "lapas-kelas-iia-kerobokan"),
