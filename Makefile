@@ -16,9 +16,15 @@ help: ## List the targets
 
 install: $(VENV)/.installed ## Create .venv and install the app with its dev tools
 
-$(VENV)/.installed: pyproject.toml
+# `make run` needs only the app's own dependencies (a third of the download and unpacking of
+# the dev tools: browsers' driver, moto, linters); the dev tools come with the first `make test`.
+$(VENV)/.installed-app: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-app
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -28,11 +34,11 @@ checkers: .ci/node/node_modules/.installed ## Install the outside checkers the t
 	cd .ci/node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-translations: install ## Compile the message catalogues
+translations: $(VENV)/.installed-app ## Compile the message catalogues
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
 	@test -f translations/en/LC_MESSAGES/messages.mo
 
-assets: install ## Fingerprint and compress static/ into static/dist/ (served with immutable caching)
+assets: $(VENV)/.installed-app ## Fingerprint and compress static/ into static/dist/ (served with immutable caching)
 	$(BIN)/python -m shop.assets
 
 messages: install ## Extract new texts into the catalogues (then translate translations/en/...)
@@ -40,7 +46,7 @@ messages: install ## Extract new texts into the catalogues (then translate trans
 		-o translations/messages.pot shop admin templates
 	$(BIN)/pybabel update --no-fuzzy-matching --width 100 -i translations/messages.pot -d translations
 
-run: install translations assets ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed-app translations assets ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask shop seed-demo --if-empty
 	@echo "Etalase serves http://127.0.0.1:$(PORT) (links in pages and mails: $${SITE_URL:-http://127.0.0.1:$(PORT)})"
