@@ -59,9 +59,7 @@ MESSAGES: dict[str, Any] = {
     ),
     "The CSRF token has expired.": _l("Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."),
     "The CSRF token is invalid.": _l("Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."),
-    "The CSRF tokens do not match.": _l(
-        "Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."
-    ),
+    "The CSRF tokens do not match.": _l("Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."),
     "Invalid Choice: could not coerce.": _l("Pilihan tidak valid."),
     "Choices cannot be None.": _l("Pilihan tidak valid."),
     "Not a valid choice.": _l("Pilih salah satu dari daftar."),

@@ -202,7 +202,7 @@ def test_kanwil_bars_are_named_by_what_tells_them_apart(app: Flask) -> None:
                 labels=names,
                 series=[("Bersih", [300, 200, 100])],
                 value_format=rupiah,
-            )  # fmt: skip
+            )
         )
     axis = {text.text for text in root.iter(SVG + "text")}
     assert {"Riau", "Bali", "Papua Barat"} <= axis

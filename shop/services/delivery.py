@@ -59,7 +59,7 @@ COURIER_DAYS: dict[DeliveryZone, tuple[int, int]] = {
 
 
 def courier_days(zone: DeliveryZone | None) -> tuple[int, int]:
-    return COURIER_DAYS.get(zone or DeliveryZone.OTHER_PROVINCE, COURIER_DAYS[DeliveryZone.OTHER_PROVINCE])
+    return COURIER_DAYS[zone or DeliveryZone.OTHER_PROVINCE]
 
 
 def chargeable_kilograms(weight_grams: int) -> int:

@@ -32,7 +32,10 @@ class CheckoutForm(FlaskForm):
         validators=[DataRequired()],
     )
     postal_code = StringField(
-        validators=[Optional(), Regexp(r"^\s*\d{5}\s*$", message=_l("Kode pos terdiri dari 5 angka."))]
+        validators=[
+            Optional(),
+            Regexp(r"^\s*\d{5}\s*$", message=_l("Kode pos terdiri dari 5 angka.")),
+        ]
     )
     quoted_total_idr = HiddenField()
 
@@ -94,9 +97,7 @@ def checkout_page() -> ResponseReturnValue:
         else:
             status = 422
     form.quoted_total_idr.data = str(offer.total_idr)
-    return render_template(
-        "shop/checkout.html", form=form, offer=offer, problems=problems
-    ), status
+    return render_template("shop/checkout.html", form=form, offer=offer, problems=problems), status
 
 
 def _pay(order) -> ResponseReturnValue:  # type: ignore[no-untyped-def]

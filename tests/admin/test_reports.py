@@ -78,8 +78,8 @@ def test_central_sees_the_nation_per_kanwil_with_links_to_the_entries(client, lo
 
 def test_a_kanwil_user_never_sees_another_region(client, login_as, world):
     login_as("kanwil", kanwil=world.ntt)
-    # Medan's net (its batik less its share of the Stripe fee; shipping is not net), SUMUT's net, the nation's gross: amounts
-    # no chart axis rounds to.
+    # Medan's net (its batik less its share of the Stripe fee; shipping is not net), SUMUT's
+    # net, the nation's gross: amounts no chart axis rounds to.
     amounts = [482_659, 582_659, 1_655_000]
     hidden = [world.medan.name, world.binjai.name, world.bapas.name, world.sumut.name,
               "Kemeja Batik", "Roti Sobek", *(rupiah(amount) for amount in amounts)]  # fmt: skip

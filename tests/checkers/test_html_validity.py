@@ -13,7 +13,7 @@ from shop.models.base import utcnow
 from shop.services import orders, payments
 from tests.checkers.tools import VNU_JAR, require
 from tests.checkout.helpers import place, two_facilities
-from tests.factories import ProductFactory, ProductVariantFactory
+from tests.factories import ProductFactory
 
 
 @pytest.fixture

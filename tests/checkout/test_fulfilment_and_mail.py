@@ -186,9 +186,9 @@ def test_the_confirmation_says_where_and_when_to_pick_up_and_when_the_courier_co
     body = _body(inbox.to("siti.aminah@contoh.id")[0])
     medan, kupang = body.index("Lapas Kelas I Medan:"), body.index("Rutan Kelas IIA Kupang:")
     assert "Dikirim kurir" in body[medan:kupang]
-    assert "1–2 hari kerja" in body[medan:kupang]  # same city
+    assert "1\u20132 hari kerja" in body[medan:kupang]  # same city
     pickup = body[kupang:]
-    assert shop.coffee_rutan.address in pickup and "Sen 08:00–15:00" in pickup
+    assert shop.coffee_rutan.address in pickup and "Sen 08:00\u201315:00" in pickup
     assert "siap diambil" in pickup and "Langkah berikutnya" in body
     assert order.number in body
 

@@ -8,8 +8,8 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from shop.models import Order, ProductStatus
-from shop.services import cart as carts
 from shop.models.base import utcnow
+from shop.services import cart as carts
 from shop.services import checkout, orders, payments
 from shop.services.payments import events
 from tests.checkout.helpers import BUYER, place, two_facilities
@@ -192,7 +192,7 @@ def test_after_paying_the_order_page_thanks_and_says_what_happens_next(client, d
     page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)
     assert "Terima kasih, pembayaran Anda sudah kami terima." in page
     assert "Langkah berikutnya" in page
-    assert "Tunggu email" in page and "Sen 08:00–15:00" in page  # the pickup part
+    assert "Tunggu email" in page and "Sen 08:00\u201315:00" in page  # the pickup part
     assert "hari kerja setelah dikemas" in page  # the courier part
     assert "Diambil sendiri di" not in page
     assert "Alamat pengiriman kurir" in page
