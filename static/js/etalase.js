@@ -9,10 +9,12 @@
     });
   });
 
-  // On a phone the filter panel starts closed when no filter is active.
-  if (window.matchMedia("(max-width: 899px)").matches) {
+  // The filter panel is sent closed unless a filter is active, so a phone never sees it fold
+  // after paint (that shifted the whole catalogue); a desktop opens it beside the results,
+  // which moves nothing else.
+  if (window.matchMedia("(min-width: 900px)").matches) {
     document.querySelectorAll("details.filters[data-collapsible]").forEach(function (d) {
-      d.open = false;
+      d.open = true;
     });
   }
 
