@@ -6,27 +6,41 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # pytest-xdist workers: one per core (CI has two).
 TEST_WORKERS ?= auto
+# Exported so that the app derives SITE_URL (links in pages and mails) from the port it serves on.
+export PORT
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations assets messages run test test-sqlite test-postgres lint format bench
+.PHONY: help install checkers translations assets messages run test test-sqlite test-postgres lint format bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## Create .venv and install the app with its dev tools
 
-$(VENV)/.installed: pyproject.toml
+# `make run` needs only the app's own dependencies (a third of the download and unpacking of
+# the dev tools: browsers' driver, moto, linters); the dev tools come with the first `make test`.
+$(VENV)/.installed-app: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-app
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-translations: install ## Compile the message catalogues
+checkers: .ci/node/node_modules/.installed ## Install the outside checkers the tests run (Nu Html Checker, axe-core) from npm
+
+.ci/node/node_modules/.installed: .ci/node/package.json .ci/node/package-lock.json
+	cd .ci/node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+translations: $(VENV)/.installed-app ## Compile the message catalogues
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
 	@test -f translations/en/LC_MESSAGES/messages.mo
 
-assets: install ## Fingerprint and compress static/ into static/dist/ (served with immutable caching)
+assets: $(VENV)/.installed-app ## Fingerprint and compress static/ into static/dist/ (served with immutable caching)
 	$(BIN)/python -m shop.assets
 
 messages: install ## Extract new texts into the catalogues (then translate translations/en/...)
@@ -34,13 +48,13 @@ messages: install ## Extract new texts into the catalogues (then translate trans
 		-o translations/messages.pot shop admin templates
 	$(BIN)/pybabel update --no-fuzzy-matching --width 100 -i translations/messages.pot -d translations
 
-run: install translations assets ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed-app translations assets ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask shop seed-demo --if-empty
-	@echo "Etalase: http://127.0.0.1:$(PORT)"
+	@echo "Etalase serves http://127.0.0.1:$(PORT) (links in pages and mails: $${SITE_URL:-http://127.0.0.1:$(PORT)})"
 	exec $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
-test: lint translations test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
+test: lint translations checkers test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
 
 test-sqlite: install translations assets
 	env -u TEST_DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS)

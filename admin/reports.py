@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
@@ -257,11 +258,12 @@ def _pnbp_position(query: ReportQuery) -> pnbp.PnbpPosition:
 def reports_export(report: str, fmt: str) -> ResponseReturnValue:
     if fmt not in FORMATS:
         abort(404)
-    table = _export_table(report, _query())
+    query = _query()
+    table = _export_table(report, query)
     if table is None:
         abort(404)
     stream, mimetype = FORMATS[fmt]
-    filename = exports.export_filename(table, fmt)
+    filename = exports.export_filename(table, fmt, first=query.period.start, last=query.period.end)
     return Response(
         stream_with_context(stream(table)),
         mimetype=mimetype,
@@ -275,13 +277,24 @@ def _values(table: ReportTable, key: str) -> list[int]:
 
 
 def _over_time_chart(table: ReportTable) -> object:
+    """The days or months up to today: days still to come are not drawn as zero sales."""
     kind = table.columns[0].kind
-    labels = [cell(row[0], kind) for row in table.rows]  # type: ignore[index]
+    # A day has begun somewhere in Indonesia once it has begun in WIT, the easternmost zone.
+    today = now().astimezone(ZoneInfo("Asia/Jayapura")).date()
+    past = replace(table, rows=[row for row in table.rows if _day_of(row[0]) <= today])  # type: ignore[index]
+    labels = [cell(row[0], kind) for row in past.rows]  # type: ignore[index]
     return charts.line_chart(
         title=table.title, labels=labels, value_format=rupiah,
-        series=[(str(_l("Penjualan kotor")), _values(table, "gross_idr")),
-                (str(_l("Bersih")), _values(table, "net_idr"))],
+        series=[(str(_l("Penjualan kotor")), _values(past, "gross_idr")),
+                (str(_l("Bersih")), _values(past, "net_idr"))],
     )  # fmt: skip
+
+
+def _day_of(value: object) -> date:
+    """A day (`date`) or a month (`date` of its first day, or "YYYY-MM") as its first day."""
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(f"{value}-01")
 
 
 def _bar_chart(table: ReportTable, title: object) -> object:

@@ -10,7 +10,7 @@ from flask import Flask, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
-from shop import assets
+from shop import assets, form_messages
 from shop.config import PROJECT_ROOT, Config
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     )
     limiter.init_app(app)
     cache.init_app(app)
+    form_messages.install()
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
@@ -129,13 +130,17 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from shop import formatting
+    from shop.services import delivery
 
     app.jinja_env.filters["rupiah"] = formatting.rupiah
     app.jinja_env.filters["local_datetime"] = formatting.local_datetime
     app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["weight"] = formatting.weight
+    app.jinja_env.filters["form_error"] = form_messages.localise
     app.jinja_env.globals["current_locale"] = formatting.current_locale_code
     app.jinja_env.globals["media_url"] = formatting.media_url
     app.jinja_env.globals["asset_url"] = assets.asset_url
+    app.jinja_env.globals["courier_days"] = delivery.courier_days
 
 
 def register_commands(app: Flask) -> None:

@@ -43,7 +43,7 @@ BAR_CHROME_HEIGHT = 80  # title, axis and margins around the bars
 MAX_WIDTH_PX = 640
 Y_TICKS = 5  # about this many value labels on a line chart's axis
 MAX_X_LABELS = 4  # month labels shown under a line chart; the others stay in the <desc>
-LABEL_CHARS = 18  # long facility or Kanwil names are shortened on the axis (full in <title>)
+LABEL_CHARS = 22  # long facility or Kanwil names are shortened on the axis (full in <title>)
 VALUE_ROOM = 0.6  # share of the longest bar added right of it for its value, written there
 VALUE_GAP = 4
 
@@ -106,6 +106,7 @@ def line_chart(
         y_labels=_ticks(min(0, *numbers), max(0, *numbers)),
         show_legend=len(series) > 1,
         x_labels_major_every=every,
+        x_label_rotation=30,  # dates as "12 Nov 2026" overlap when set side by side
         show_minor_x_labels=every == 1,
         dots_size=3,
     )
@@ -152,7 +153,7 @@ def bar_chart(
     )
     # pygal draws the first label at the bottom; a list reads from the top.
     drawn_labels = list(reversed(labels))
-    chart.x_labels = [_shorten(label) for label in drawn_labels]
+    chart.x_labels = [_shorten(label) for label in _without_common_words(drawn_labels)]
     for name, values in series:
         chart.add(name, [int(value) for value in reversed(values)])
     root = chart.render_tree()
@@ -214,6 +215,22 @@ def _check(labels: Sequence[str], series: Series) -> None:
 
 def _is_empty(series: Series) -> bool:
     return not any(value for _name, values in series for value in values)
+
+
+def _without_common_words(labels: Sequence[str]) -> list[str]:
+    """ "Kanwil Ditjenpas Riau", "Kanwil Ditjenpas Bali" -> "Riau", "Bali": the words every
+    label begins with say nothing on the axis (the title says what the rows are) and, cut to
+    the axis width, left every Kanwil as the same "Kanwil Ditjenpas…"."""
+    split = [label.split() for label in labels]
+    if len(split) < 2:
+        return list(labels)
+    common = 0
+    while (
+        all(len(words) > common + 1 for words in split)
+        and len({words[common] for words in split}) == 1
+    ):
+        common += 1
+    return [" ".join(words[common:]) for words in split]
 
 
 def _shorten(label: str) -> str:

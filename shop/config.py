@@ -12,6 +12,17 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 
 
+def site_url(env: dict[str, str]) -> str:
+    """The public address: `SITE_URL`, or else the local address on `PORT` (8000 by default).
+
+    `PORT=8080 make run` serves on 8080, so every link in pages and mails must point there too;
+    a SITE_URL left at another port would send the first buyer to a dead address after paying.
+    """
+    if env.get("SITE_URL"):
+        return env["SITE_URL"].rstrip("/")
+    return f"http://127.0.0.1:{_int(env.get('PORT'), 8000)}"
+
+
 class UnsafeConfiguration(RuntimeError):
     """Raised at start-up when production settings would be unsafe."""
 
@@ -100,7 +111,7 @@ class Config:
                 env.get("DATABASE_URL") or cls.SQLALCHEMY_DATABASE_URI
             ),
             UPLOAD_DIR=env.get("UPLOAD_DIR") or cls.UPLOAD_DIR,
-            SITE_URL=(env.get("SITE_URL") or cls.SITE_URL).rstrip("/"),
+            SITE_URL=site_url(env),
             STRIPE_SECRET_KEY=env.get("STRIPE_SECRET_KEY", ""),
             STRIPE_WEBHOOK_SECRET=env.get("STRIPE_WEBHOOK_SECRET", ""),
             MAIL_SERVER=env.get("MAIL_SERVER", ""),

@@ -38,6 +38,16 @@ def number(value: int | None) -> str:
     return format_decimal(value, locale="en_GB" if current_locale_code() == "en" else "id_ID")
 
 
+def weight(grams: int | None) -> str:
+    """`350 g` below a kilogram (not "0,3 kg"), `1,2 kg` from there on (`1.2 kg` in English)."""
+    if grams is None:
+        return ""
+    if grams < 1000:
+        return f"{grams} g"
+    locale = "en_GB" if current_locale_code() == "en" else "id_ID"
+    return f"{format_decimal(round(grams / 1000, 1), locale=locale)} kg"
+
+
 def whole_number(value: int, locale: str) -> str:
     """An integer as Babel's `format_decimal(value, locale=locale)` writes it (`1.234` in
     Indonesian, `1,234` in English), without Babel's pattern machinery (see `rupiah`)."""

@@ -191,3 +191,19 @@ def test_small_counts_get_whole_distinct_axis_labels() -> None:
     )
     axis = next(g for g in root.iter(SVG + "g") if g.get("class", "").split()[:2] == ["axis", "y"])
     assert [text.text for text in axis.iter(SVG + "text")] == ["0", "1", "2", "3"]
+
+
+def test_kanwil_bars_are_named_by_what_tells_them_apart(app: Flask) -> None:
+    names = ["Kanwil Ditjenpas Riau", "Kanwil Ditjenpas Bali", "Kanwil Ditjenpas Papua Barat"]
+    with app.test_request_context():
+        root = parse(
+            charts.bar_chart(
+                title="Penjualan bersih per Kanwil",
+                labels=names,
+                series=[("Bersih", [300, 200, 100])],
+                value_format=rupiah,
+            )
+        )
+    axis = {text.text for text in root.iter(SVG + "text")}
+    assert {"Riau", "Bali", "Papua Barat"} <= axis
+    assert not [label for label in axis if label and label.startswith("Kanwil Ditjenpas")]

@@ -19,6 +19,13 @@ def test_defaults_are_a_local_sqlite_site_with_the_demo_gateway() -> None:
     assert config.SESSION_COOKIE_SECURE is False
 
 
+def test_site_url_follows_the_port_when_not_set() -> None:
+    assert Config.from_env({}).SITE_URL == "http://127.0.0.1:8000"
+    assert Config.from_env({"PORT": "8080"}).SITE_URL == "http://127.0.0.1:8080"
+    explicit = {"PORT": "8080", "SITE_URL": "https://etalase.example/"}
+    assert Config.from_env(explicit).SITE_URL == "https://etalase.example"
+
+
 def test_postgres_urls_use_psycopg_3() -> None:
     config = Config.from_env({"DATABASE_URL": "postgres://u:p@db:5432/etalase"})
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u:p@db:5432/etalase"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from tqdm import tqdm
 
 from shop.extensions import db
@@ -34,7 +37,7 @@ def seed_demo_command(if_empty: bool) -> None:
     # Hundreds of audit lines would bury the progress bar; the events are still written.
     logging.getLogger("etalase.audit").setLevel(logging.WARNING)
     steps = seed.planned_product_count() + sales.remaining_order_count()
-    with tqdm(total=steps, desc="Produk demo", unit="langkah") as bar:
+    with _unsynced_sqlite(), tqdm(total=steps, desc="Produk demo", unit="langkah") as bar:
 
         def next_order() -> None:
             bar.set_description("Riwayat penjualan demo", refresh=False)
@@ -52,6 +55,34 @@ def seed_demo_command(if_empty: bool) -> None:
         f"{report.users} akun, {report.orders} pesanan."
     )
     _print_demo_logins()
+
+
+@contextmanager
+def _unsynced_sqlite() -> Iterator[None]:
+    """On SQLite, commit without waiting for the disk while the demo is written.
+
+    The year of demo sales goes through checkout, payment and fulfilment like real orders, a
+    few thousand commits; each waited for an fsync, which was most of a first start. Only a
+    crash of the machine itself during seeding could lose data, and the demo is simply
+    seeded again then (delete instance/etalase.db). Other databases are left as they are.
+    """
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+
+    def unsynced(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+    event.listen(engine, "connect", unsynced)
+    db.session.remove()
+    engine.dispose()
+    try:
+        yield
+    finally:
+        db.session.remove()
+        event.remove(engine, "connect", unsynced)
+        engine.dispose()
 
 
 def _print_demo_logins() -> None:

@@ -27,7 +27,7 @@ from shop.models import (
 )
 from shop.services import audit, contact, orders, stock
 from shop.services import cart as carts
-from shop.services.delivery import DeliveryOption, options_for
+from shop.services.delivery import DeliveryOption, offered_methods, options_for
 from shop.services.errors import DomainError
 from shop.services.regions import PROVINCES
 
@@ -66,6 +66,7 @@ class PartQuote:
     group: carts.CartGroup
     options: list[DeliveryOption]
     chosen: DeliveryOption | None
+    courier_offered: bool = False
 
     @property
     def facility(self) -> Facility:
@@ -115,7 +116,14 @@ def quote(
         chosen = next((o for o in options if o.method == wanted), None)
         if chosen is None and len(options) == 1:
             chosen = options[0]
-        result.parts.append(PartQuote(group=group, options=options, chosen=chosen))
+        result.parts.append(
+            PartQuote(
+                group=group,
+                options=options,
+                chosen=chosen,
+                courier_offered=DeliveryMethod.COURIER in offered_methods(group.facility),
+            )
+        )
     return result
 
 

@@ -7,8 +7,32 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from shop.database import db
-from shop.models import Product, ProductStatus, ProductVariant, User
+from shop.models import (
+    Facility,
+    FacilityOrder,
+    FacilityOrderStatus,
+    Product,
+    ProductStatus,
+    ProductVariant,
+    Role,
+    User,
+)
 from shop.services import review, scoping
+
+# A part in one of these states waits for the facility to act (pack, ship, hand over).
+OPEN_PART_STATUSES = (
+    FacilityOrderStatus.PAID,
+    FacilityOrderStatus.PACKED,
+    FacilityOrderStatus.READY_FOR_PICKUP,
+)
+
+
+@dataclass(frozen=True)
+class Unattended:
+    """A facility with paid orders waiting and nobody who can sign in to handle them."""
+
+    facility: Facility
+    open_parts: int
 
 
 @dataclass(frozen=True)
@@ -17,6 +41,7 @@ class Summary:
     awaiting_review: int
     rejected: list[Product]
     low_stock: list[ProductVariant]
+    unattended: list[Unattended]
 
 
 def summary(*, user: User) -> Summary:
@@ -46,4 +71,29 @@ def summary(*, user: User) -> Summary:
         awaiting_review=len(review.queue(user=user)),
         rejected=list(rejected),
         low_stock=list(low),
+        unattended=unattended_facilities(user=user) if user.role is not Role.STAFF else [],
     )
+
+
+def unattended_facilities(*, user: User) -> list[Unattended]:
+    """Facilities in `user`'s scope with open orders and no active staff account.
+
+    Their new-order mail goes to nobody, so the region or the centre has to step in.
+    """
+    has_staff = (
+        select(User.id)
+        .where(User.facility_id == Facility.id, User.role == Role.STAFF, User.is_active.is_(True))
+        .exists()
+    )
+    rows = db.session.execute(
+        select(Facility, func.count(FacilityOrder.id))
+        .join(FacilityOrder, FacilityOrder.facility_id == Facility.id)
+        .where(
+            scoping.facility_filter(user, Facility.id),
+            FacilityOrder.status.in_(OPEN_PART_STATUSES),
+            ~has_staff,
+        )
+        .group_by(Facility.id)
+        .order_by(Facility.name)
+    ).all()
+    return [Unattended(facility=facility, open_parts=count) for facility, count in rows]

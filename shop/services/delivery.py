@@ -49,9 +49,34 @@ def zone_for(*, facility: Facility, city: str, province: str) -> DeliveryZone:
     return DeliveryZone.SAME_PROVINCE
 
 
+# Working days a courier parcel usually takes after the facility hands it over, by zone: what
+# the buyer is told on the confirmation page and in the mail (an estimate, not a promise).
+COURIER_DAYS: dict[DeliveryZone, tuple[int, int]] = {
+    DeliveryZone.SAME_CITY: (1, 2),
+    DeliveryZone.SAME_PROVINCE: (2, 4),
+    DeliveryZone.OTHER_PROVINCE: (3, 7),
+}
+
+
+def courier_days(zone: DeliveryZone | None) -> tuple[int, int]:
+    return COURIER_DAYS[zone or DeliveryZone.OTHER_PROVINCE]
+
+
 def chargeable_kilograms(weight_grams: int) -> int:
     """Couriers charge whole kilograms, rounded up, at least one."""
     return max(1, -(-weight_grams // 1000))
+
+
+def offered_methods(facility: Facility) -> set[DeliveryMethod]:
+    """How this facility hands over orders at all: pickup unless switched off, courier only
+    with a rate table (a facility that has none offers pickup alone)."""
+    table = rate_table_for(facility)
+    methods = set()
+    if table is None or table.pickup_enabled:
+        methods.add(DeliveryMethod.PICKUP)
+    if table is not None and table.courier_enabled:
+        methods.add(DeliveryMethod.COURIER)
+    return methods
 
 
 def options_for(

@@ -74,14 +74,23 @@ SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def export_filename(
-    table: ReportTable, fmt: Literal["csv", "xlsx"], *, on: date | None = None
+    table: ReportTable,
+    fmt: Literal["csv", "xlsx"],
+    *,
+    first: date | None = None,
+    last: date | None = None,
 ) -> str:
-    """`etalase-penjualan-per-upt-2026-12-01.csv`: ASCII only, safe in a Content-Disposition."""
+    """`etalase-penjualan-per-upt-2026-11-01-sd-2026-11-30.csv`: named by report and period
+    (not by the day of download, which says nothing about the figures), ASCII only, safe in a
+    Content-Disposition. Without a period, today's date."""
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {fmt!r}")
-    day = on or datetime.now(FILENAME_TIMEZONE).date()
     stem = slugify(table.name) or "laporan"
-    return f"etalase-{stem}-{day.isoformat()}.{fmt}"
+    if first is None or last is None:
+        return f"etalase-{stem}-{datetime.now(FILENAME_TIMEZONE).date().isoformat()}.{fmt}"
+    if first == last:
+        return f"etalase-{stem}-{first.isoformat()}.{fmt}"
+    return f"etalase-{stem}-{first.isoformat()}-sd-{last.isoformat()}.{fmt}"
 
 
 def csv_stream(table: ReportTable) -> Iterator[str]:
@@ -180,7 +189,8 @@ def sheet_title(table: ReportTable) -> str:
 
 
 def _preamble(table: ReportTable) -> list[str]:
-    return [table.title, *table.caption]
+    """One title row, then the caption lines (a caption repeating the title is not repeated)."""
+    return [table.title, *(line for line in table.caption if line != table.title)]
 
 
 def _convert(

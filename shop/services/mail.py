@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.database import db
+from shop.formatting import rupiah
 from shop.models import FacilityOrder, Order, Refund, Role, User
 from shop.services import orders
 
@@ -141,5 +142,25 @@ def send_late_payment_refunded(*, order: Order, refunds: list[Refund]) -> None:
         locale=order.locale,
         order=order,
         refunded_idr=sum(refund.amount_idr for refund in refunds),
+        order_link=orders.order_url(order),
+    )
+
+
+def send_refund(*, refund: Refund) -> None:
+    """Tell the buyer what a facility gave back, how much, and when the money arrives."""
+    part = refund.facility_order
+    order = part.order
+    send(
+        to=[order.buyer_email],
+        subject=_l(
+            "Pengembalian dana %(amount)s untuk pesanan %(number)s",
+            amount=rupiah(refund.amount_idr),
+            number=order.number,
+        ),
+        template="refund",
+        locale=order.locale,
+        order=order,
+        part=part,
+        refund=refund,
         order_link=orders.order_url(order),
     )

@@ -105,7 +105,7 @@ def send_late_payment_refunds(*, refund_ids: list[int], now: datetime) -> None:
         refund = db.session.get(Refund, refund_id)
         assert refund is not None
         try:
-            sent.append(_send(refund, now=now))
+            sent.append(_send(refund, now=now, tell_buyer=False))
         except RefundError as error:
             log.error("late-payment refund %s not sent yet: %s", refund_id, error)
     if sent:
@@ -124,7 +124,7 @@ def send_unsent(*, now: datetime) -> list[Refund]:
         refund = db.session.get(Refund, refund_id)
         assert refund is not None
         try:
-            sent.append(_send(refund, now=now))
+            sent.append(_send(refund, now=now, tell_buyer=False))
         except RefundError as error:
             log.warning("refund %s still not sent: %s", refund_id, error)
     return sent
@@ -207,8 +207,9 @@ def _paid_attempt(part: FacilityOrder) -> PaymentAttempt | None:
     )
 
 
-def _send(refund: Refund, *, now: datetime) -> Refund:
-    """Ask the gateway (idempotently, outside any lock), then apply its answer under the locks.
+def _send(refund: Refund, *, now: datetime, tell_buyer: bool = True) -> Refund:
+    """Ask the gateway (idempotently, outside any lock), then apply its answer under the locks,
+    and mail the buyer once it is committed (unless the caller tells them itself).
 
     A gateway that cannot be reached leaves the refund pending and unsent, to be sent again
     with the same key; a refusal marks it failed. Whoever applies the answer first wins: a
@@ -242,7 +243,8 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
         db.session.commit()
         raise RefundError(str(error)) from error
     refund = locks.lock_refund(refund.id)
-    if refund.gateway_refund_id is None and refund.status is RefundStatus.PENDING:
+    applied_here = refund.gateway_refund_id is None and refund.status is RefundStatus.PENDING
+    if applied_here:
         apply_first_answer(
             refund, gateway_refund_id=result.refund_id, status=result.status, now=now,
             actor_label=order.gateway,
@@ -250,6 +252,8 @@ def _send(refund: Refund, *, now: datetime) -> Refund:
     db.session.commit()
     if refund.status is RefundStatus.FAILED:
         raise RefundError(_l("Pengembalian dana ditolak oleh layanan pembayaran."))
+    if applied_here and tell_buyer:
+        mail.send_refund(refund=refund)
     return refund
 
 

@@ -51,7 +51,7 @@ class Figures:
     refunds_idr: int = 0  # refund and reversal entries (negative)
     fees_idr: int = 0  # Stripe fees (negative)
     shipping_idr: int = 0
-    net_idr: int = 0  # every entry
+    net_idr: int = 0  # gross + refunds of goods + fees: shipping and its refunds left out
     pnbp_idr: int = 0
     premi_idr: int = 0
     capital_idr: int = 0
@@ -83,7 +83,18 @@ def figure_columns() -> list[Any]:
         _sum(_when(kind.in_(REFUND_KINDS), amount)).label("refunds_idr"),
         _sum(_when(kind == LedgerEntryKind.STRIPE_FEE, amount)).label("fees_idr"),
         _sum(_when(kind == LedgerEntryKind.SHIPPING, amount)).label("shipping_idr"),
-        _sum(amount).label("net_idr"),
+        # Net sales as finance reads them: what the goods brought in after refunds and the
+        # payment fees. Shipping is passed on to the courier, so neither the shipping entries
+        # nor their refunds (refund entries without an order line) count.
+        _sum(
+            _when(
+                sa.and_(
+                    kind != LedgerEntryKind.SHIPPING,
+                    sa.or_(kind.not_in(REFUND_KINDS), LedgerEntry.order_line_id.is_not(None)),
+                ),
+                amount,
+            )
+        ).label("net_idr"),
         _sum(LedgerEntry.pnbp_idr).label("pnbp_idr"),
         _sum(LedgerEntry.premi_idr).label("premi_idr"),
         _sum(LedgerEntry.capital_idr).label("capital_idr"),

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from shop.formatting import current_locale_code, rupiah
 from shop.models.base import utcnow
-from shop.services import catalogue, public_catalogue
+from shop.services import catalogue, delivery, public_catalogue
 from shop.storefront import bp
 from shop.storefront.filters import parse_catalogue_args
 
@@ -95,6 +95,7 @@ def product(slug: str) -> ResponseReturnValue:
         product=item,
         related=public_catalogue.related_products(item, limit=4),
         week=public_catalogue.opening_week(item.facility, utcnow()),
+        delivery_methods=delivery.offered_methods(item.facility),
     )
 
 

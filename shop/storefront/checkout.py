@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from shop.formatting import current_locale_code
 from shop.models import DeliveryMethod
@@ -26,8 +27,16 @@ class CheckoutForm(FlaskForm):
     phone = StringField(validators=[DataRequired(), Length(max=32)])
     address_line = TextAreaField(validators=[DataRequired(), Length(max=500)])
     city = StringField(validators=[DataRequired(), Length(max=80)])
-    province = SelectField(choices=[SelectChoice("", ""), *(SelectChoice(p, p) for p in PROVINCES)])
-    postal_code = StringField(validators=[Optional(), Length(max=10)])
+    province = SelectField(
+        choices=[SelectChoice("", _l("Pilih provinsi")), *(SelectChoice(p, p) for p in PROVINCES)],
+        validators=[DataRequired()],
+    )
+    postal_code = StringField(
+        validators=[
+            Optional(),
+            Regexp(r"^\s*\d{5}\s*$", message=_l("Kode pos terdiri dari 5 angka.")),
+        ]
+    )
     quoted_total_idr = HiddenField()
 
 
@@ -58,6 +67,7 @@ def checkout_page() -> ResponseReturnValue:
         flash(_("Keranjang Anda kosong."), "error")
         return redirect(url_for("shop.cart"))
     status = 200
+    problems: list[str] = []
     if request.method == "POST" and request.form.get("action") == "place":
         if form.validate_on_submit() and cart is not None:
             quoted = form.quoted_total_idr.data
@@ -80,14 +90,14 @@ def checkout_page() -> ResponseReturnValue:
                     now=utcnow(),
                 )
             except DomainError as error:
-                flash(str(error), "error")
+                problems.append(str(error))
                 status = 422
             else:
                 return _pay(order)
         else:
             status = 422
     form.quoted_total_idr.data = str(offer.total_idr)
-    return render_template("shop/checkout.html", form=form, offer=offer), status
+    return render_template("shop/checkout.html", form=form, offer=offer, problems=problems), status
 
 
 def _pay(order) -> ResponseReturnValue:  # type: ignore[no-untyped-def]

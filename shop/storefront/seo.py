@@ -6,9 +6,11 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from shop.assets import asset_url
 from shop.formatting import media_url
 from shop.models import Product
 from shop.services import public_catalogue
@@ -96,6 +98,12 @@ def sitemap() -> Response:
         categories=public_catalogue.all_categories(),
     )
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers and crawlers ask for /favicon.ico whatever the page says: send them the icon."""
+    return redirect(asset_url("favicon.svg"), code=301)
 
 
 @bp.get("/robots.txt")

@@ -9,10 +9,12 @@
     });
   });
 
-  // On a phone the filter panel starts closed when no filter is active.
-  if (window.matchMedia("(max-width: 899px)").matches) {
+  // The filter panel is sent closed unless a filter is active, so a phone never sees it fold
+  // after paint (that shifted the whole catalogue); a desktop opens it beside the results,
+  // which moves nothing else.
+  if (window.matchMedia("(min-width: 900px)").matches) {
     document.querySelectorAll("details.filters[data-collapsible]").forEach(function (d) {
-      d.open = false;
+      d.open = true;
     });
   }
 
@@ -46,5 +48,51 @@
         else thumb.removeAttribute("aria-current");
       });
     }, { passive: true });
+  });
+
+  // A form answered with errors: move focus to the summary that lists them.
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+
+  // Checkout: the total follows the delivery choice at once; a changed address asks the
+  // server for new courier prices. Without script, "Perbarui ringkasan" does the same.
+  document.querySelectorAll("form[data-checkout]").forEach(function (form) {
+    function rupiah(amount) {
+      return "Rp" + String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    }
+    function recompute() {
+      var subtotal = 0, shipping = 0;
+      form.querySelectorAll(".checkout-part").forEach(function (part) {
+        var sub = part.querySelector("[data-subtotal-idr]");
+        var chosen = part.querySelector("input[type=radio]:checked");
+        var cost = chosen ? parseInt(chosen.getAttribute("data-shipping-idr"), 10) : 0;
+        subtotal += parseInt(sub.getAttribute("data-subtotal-idr"), 10);
+        shipping += cost;
+        part.querySelector(".part-shipping").textContent = rupiah(cost);
+      });
+      form.querySelector(".checkout-summary .shipping").textContent = rupiah(shipping);
+      form.querySelector(".checkout-summary .total").textContent = rupiah(subtotal + shipping);
+      form.querySelector("input[name=quoted_total_idr]").value = String(subtotal + shipping);
+    }
+    function requote() {
+      var data = new FormData(form);
+      data.set("action", "review");
+      // form.action would be the buttons named "action", not the attribute.
+      fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (!html) return;
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          var parts = form.querySelectorAll(".checkout-part");
+          fresh.querySelectorAll(".checkout-part").forEach(function (part, index) {
+            if (parts[index]) parts[index].replaceWith(document.importNode(part, true));
+          });
+          recompute();
+        });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.matches("input[type=radio]")) recompute();
+      if (event.target.matches("[name=city], [name=province]")) requote();
+    });
   });
 })();

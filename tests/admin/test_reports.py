@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
+from admin.helpers import now
+from admin.reports import cell
 from shop.formatting import rupiah
 from shop.models import FacilityKind
 from shop.services import reports
 from shop.services.report_period import Period, ReportFilters
+from shop.services.report_tables import ColumnKind
 from tests.checkout import stripe_fixtures as sf
 from tests.services import report_world
 from tests.storefront.helpers import QueryCounter
@@ -55,8 +60,8 @@ def test_central_sees_the_nation_per_kanwil_with_links_to_the_entries(client, lo
     # Gross sales of the nation: batik, coffee, bread and two weavings.
     assert rupiah(500_000 + 255_000 + 100_000 + 800_000) in body
     assert 'role="img"' in body
-    assert rupiah(592_659) in body  # SUMUT's net
-    assert rupiah(492_659) in _get(client, "/admin/reports/facilities", **_period(world))
+    assert rupiah(582_659) in body  # SUMUT's net: Medan 482,659 + Binjai 100,000
+    assert rupiah(482_659) in _get(client, "/admin/reports/facilities", **_period(world))
     drill = f"kanwil={world.ntt.id}&amp;entry_kind=sale"
     assert drill in body
     entries = _get(
@@ -73,9 +78,9 @@ def test_central_sees_the_nation_per_kanwil_with_links_to_the_entries(client, lo
 
 def test_a_kanwil_user_never_sees_another_region(client, login_as, world):
     login_as("kanwil", kanwil=world.ntt)
-    # Medan's net (after its share of the Stripe fee), SUMUT's net, the nation's gross: amounts
-    # no chart axis rounds to.
-    amounts = [492_659, 592_659, 1_655_000]
+    # Medan's net (its batik less its share of the Stripe fee; shipping is not net), SUMUT's
+    # net, the nation's gross: amounts no chart axis rounds to.
+    amounts = [482_659, 582_659, 1_655_000]
     hidden = [world.medan.name, world.binjai.name, world.bapas.name, world.sumut.name,
               "Kemeja Batik", "Roti Sobek", *(rupiah(amount) for amount in amounts)]  # fmt: skip
     asks = [_period(world), {**_period(world), "kanwil": str(world.sumut.id)},
@@ -199,3 +204,14 @@ def test_the_overview_page_runs_as_many_queries_for_more_facilities(client, logi
             [(report_world.variant(extra, f"Sandal {n}", 30_000, world.crafts), 2)]
         )
     assert count() == before
+
+
+def test_the_time_chart_draws_no_day_still_to_come(client, login_as, world):
+    login_as("central")
+    today = now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    past, future = today - timedelta(days=3), today + timedelta(days=10)
+    body = _get(client, "/admin/reports", **{"from": past.isoformat(), "to": future.isoformat()})
+    chart = body[body.index("<desc") : body.index("</desc>")]
+    with client.application.test_request_context():
+        assert cell(past, ColumnKind.DATE) in chart
+        assert cell(future, ColumnKind.DATE) not in chart

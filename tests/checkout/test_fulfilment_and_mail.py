@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from shop.models import FacilityOrderStatus, OrderStatus
 from shop.models.base import utcnow
-from shop.services import fulfilment, mail, orders, payments
+from shop.services import fulfilment, mail, orders, payments, refunds
 from shop.services.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import KanwilUserFactory, StaffFactory
@@ -176,3 +176,40 @@ def test_without_a_mail_server_mails_land_in_the_outbox(app, db, tmp_path: Path)
     text = written.read_text()
     assert "To: siti.aminah@contoh.id" in text
     assert order.number in text
+
+
+def test_the_confirmation_says_where_and_when_to_pick_up_and_when_the_courier_comes(
+    db, inbox
+) -> None:
+    shop = two_facilities()
+    order = _paid_order(shop)
+    body = _body(inbox.to("siti.aminah@contoh.id")[0])
+    medan, kupang = body.index("Lapas Kelas I Medan:"), body.index("Rutan Kelas IIA Kupang:")
+    assert "Dikirim kurir" in body[medan:kupang]
+    assert "1\u20132 hari kerja" in body[medan:kupang]  # same city
+    pickup = body[kupang:]
+    assert shop.coffee_rutan.address in pickup and "Sen 08:00\u201315:00" in pickup
+    assert "siap diambil" in pickup and "Langkah berikutnya" in body
+    assert order.number in body
+
+
+def test_a_refund_mails_the_buyer_what_came_back(db, inbox) -> None:
+    shop = two_facilities()
+    order = _paid_order(shop)
+    part = next(p for p in order.parts if p.facility_id == shop.batik_lapas.id)
+    inbox.messages.clear()
+    refunds.refund_facility_order(
+        facility_order=part,
+        quantities={part.lines[0].id: 1},
+        include_shipping=False,
+        restock=True,
+        reason="Ukuran tidak tersedia",
+        idempotency_key="refund-mail-1",
+        actor=StaffFactory(facility=shop.batik_lapas),
+        now=utcnow(),
+    )
+    (refund_mail,) = inbox.to("siti.aminah@contoh.id")
+    assert "Rp250.000" in refund_mail["Subject"] and order.number in refund_mail["Subject"]
+    body = _body(refund_mail)
+    assert "Kemeja Batik Tulis (L) x 1: Rp250.000" in body
+    assert "Ukuran tidak tersedia" in body and "hari kerja" in body

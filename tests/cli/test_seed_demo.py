@@ -33,6 +33,8 @@ from shop.models import (
 )
 from shop.services import accounts
 from shop.services.demo import sales, seed
+from shop.services.demo.hierarchy import FACILITIES
+from shop.services.demo.pictures import ILLUSTRATION_VARIANTS
 from shop.services.storage import storage_from_config
 
 NOW = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
@@ -93,10 +95,17 @@ def test_demo_data_is_complete_realistic_and_pictured(app, seeded) -> None:
 
     storage = storage_from_config(app.config)
     per_product = Counter(db.session.scalars(select(ProductImage.product_id)))
-    assert set(per_product.values()) <= {1, 2, 3, 4}
+    assert set(per_product.values()) <= set(range(1, ILLUSTRATION_VARIANTS + 1))
     assert len(per_product) == db.session.scalar(select(func.count()).select_from(Product))
-    masters = db.session.scalars(select(ProductImage.master_key)).all()
-    assert len(set(masters)) == len(masters), "each picture is distinct"
+    # A product's photos differ; a category's products share its few drawings.
+    pairs = db.session.execute(select(ProductImage.product_id, ProductImage.master_key)).all()
+    assert len(set(pairs)) == len(pairs), "no product shows the same picture twice"
+    by_category = db.session.execute(
+        select(Product.category_id, func.count(func.distinct(ProductImage.master_key)))
+        .join(ProductImage.product)
+        .group_by(Product.category_id)
+    ).all()
+    assert all(1 <= drawings <= ILLUSTRATION_VARIANTS for _category, drawings in by_category)
     sample = db.session.scalars(select(ProductImage).limit(20)).all()
     for image in sample:
         assert storage.exists(image.master_key)
@@ -183,3 +192,9 @@ def test_seeding_twice_adds_nothing_and_the_command_skips_a_full_catalogue(app, 
     assert result.exit_code == 0, result.output
     assert "sudah berisi produk" in result.output
     assert "admin@etalase.demo" in result.output and seed.DEMO_PASSWORD in result.output
+
+
+def test_every_region_with_demo_facilities_has_a_kanwil_demo_account() -> None:
+    regions = {row[0] for row in FACILITIES}
+    accounts = {a.scope for a in seed.DEMO_ACCOUNTS if a.role is Role.KANWIL}
+    assert regions <= accounts

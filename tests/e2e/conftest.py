@@ -90,10 +90,12 @@ def live_server(app: Flask, tmp_path: Path) -> Iterator[str]:
         "UPLOAD_DIR": app.config["UPLOAD_DIR"],
         "MAIL_OUTBOX_DIR": app.config["MAIL_OUTBOX_DIR"],
         "SECRET_KEY": app.config["SECRET_KEY"],
-        "SITE_URL": f"http://127.0.0.1:{port}",
+        # As `PORT=NNNN make run` does: no SITE_URL, so the app derives it from the port.
+        "PORT": str(port),
         "ETALASE_ENV": "development",
     }
     env.pop("STRIPE_SECRET_KEY", None)
+    env.pop("SITE_URL", None)
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
@@ -9,15 +14,27 @@ from shop.models import LedgerEntry, Order, OrderStatus
 from tests.checkout.helpers import two_facilities
 
 
+def _every_absolute_link_is_on(page: Page, base: str) -> None:
+    """Links, canonical and OpenGraph addresses all point at the port the site serves on."""
+    links = page.eval_on_selector_all(
+        "a[href], link[href], meta[property='og:url'], meta[property='og:image']",
+        "els => els.map(e => e.getAttribute('href') || e.getAttribute('content'))",
+    )
+    absolute = [link for link in links if link.startswith("http")]
+    assert absolute and all(link.startswith(f"{base}/") for link in absolute), absolute
+
+
 def test_buyer_pays_two_facilities_at_once_with_the_demo_gateway(
-    db, live_server: str, page: Page, screenshot
+    app, db, live_server: str, page: Page, screenshot
 ) -> None:
+    """The site runs as `PORT=NNNN make run` does: SITE_URL derived from the port."""
     shop = two_facilities()
     for variant, quantity in ((shop.coffee, "3"), (shop.batik, "2")):
         page.goto(f"{live_server}/products/{variant.product.slug}")
         page.get_by_label("Jumlah").fill(quantity)
         page.get_by_role("button", name="Tambah ke keranjang").click()
         expect(page.locator(".flash").first).to_be_visible()
+    _every_absolute_link_is_on(page, live_server)
     page.goto(f"{live_server}/cart")
     expect(page.get_by_role("heading", name="Lapas Kelas I Medan")).to_be_visible()
     expect(page.get_by_role("heading", name="Rutan Kelas IIA Kupang")).to_be_visible()
@@ -31,9 +48,14 @@ def test_buyer_pays_two_facilities_at_once_with_the_demo_gateway(
     page.get_by_label("Kota atau kabupaten").fill("Medan")
     page.get_by_label("Provinsi").select_option("Sumatera Utara")
     page.get_by_label("Kode pos").fill("20112")
-    page.get_by_role("button", name="Perbarui ringkasan").click()
-    page.locator(f'input[name="delivery-{shop.batik_lapas.id}"][value="courier"]').check()
-    page.get_by_role("button", name="Perbarui ringkasan").click()
+    # No "Perbarui" press: the address brings the courier price, the choice changes the total.
+    courier = page.locator(f'input[name="delivery-{shop.batik_lapas.id}"][value="courier"]')
+    courier.check()
+    expect(page.locator(".checkout-summary .total")).to_have_text("Rp765.000")
+    pickup = page.locator(f'input[name="delivery-{shop.batik_lapas.id}"][value="pickup"]')
+    pickup.check()
+    expect(page.locator(".checkout-summary .total")).to_have_text("Rp755.000")
+    courier.check()
     expect(page.locator(".checkout-summary .total")).to_have_text("Rp765.000")
     screenshot("checkout")
 
@@ -46,7 +68,22 @@ def test_buyer_pays_two_facilities_at_once_with_the_demo_gateway(
     expect(page.get_by_role("heading", name="Lapas Kelas I Medan")).to_be_visible()
     expect(page.get_by_role("heading", name="Rutan Kelas IIA Kupang")).to_be_visible()
     expect(page.locator(".part-status")).to_have_text(["Dibayar, menunggu dikemas"] * 2)
+    expect(page.get_by_role("heading", name="Langkah berikutnya")).to_be_visible()
     screenshot("order-paid")
+    assert page.url.startswith(f"{live_server}/orders/")
+    _every_absolute_link_is_on(page, live_server)
+    (mail,) = [
+        m
+        for m in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml")
+        if "siti.aminah" in m.read_text()
+    ]
+    mailed = re.findall(
+        r"https?://[^\s\"<>]+",
+        email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+        .get_body(("plain",))
+        .get_content(),
+    )
+    assert mailed and all(link.startswith(f"{live_server}/") for link in mailed), mailed
 
     db.session.expire_all()
     order = db.session.scalars(select(Order)).one()

@@ -287,10 +287,21 @@ def test_sheet_title_follows_excels_rules(title: str, expected: str) -> None:
     assert read_xlsx(make_table(title=title)).title == expected
 
 
-def test_export_filename_is_ascii_and_dated() -> None:
+def test_export_filename_is_ascii_and_named_by_the_period() -> None:
     table = make_table(name="Penjualan per UPT — Jawa/Tengah")
-    name = exports.export_filename(table, "xlsx", on=date(2026, 12, 1))
-    assert name == "etalase-penjualan-per-upt-jawa-tengah-2026-12-01.xlsx"
+    name = exports.export_filename(table, "xlsx", first=date(2026, 11, 1), last=date(2026, 11, 30))
+    assert name == "etalase-penjualan-per-upt-jawa-tengah-2026-11-01-sd-2026-11-30.xlsx"
+    one_day = exports.export_filename(table, "csv", first=date(2026, 12, 1), last=date(2026, 12, 1))
+    assert one_day == "etalase-penjualan-per-upt-jawa-tengah-2026-12-01.csv"
     assert exports.export_filename(make_table(), "csv").startswith("etalase-penjualan-per-upt-")
     with pytest.raises(ValueError):
         exports.export_filename(make_table(), "pdf")  # type: ignore[arg-type]
+
+
+def test_the_title_is_one_row_even_when_the_caption_repeats_it() -> None:
+    table = make_table()
+    text = "".join(exports.csv_stream(make_table(caption=(table.title, *CAPTION))))
+    assert text.count(table.title) == 1
+    sheet = read_xlsx(make_table(caption=(table.title, *CAPTION)))
+    column_a = [row[0].value for row in sheet.iter_rows(max_row=4)]
+    assert column_a[:3] == [table.title, *CAPTION]

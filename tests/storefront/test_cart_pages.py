@@ -8,9 +8,11 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from shop.models import Order, ProductStatus
+from shop.models.base import utcnow
 from shop.services import cart as carts
-from shop.services import orders
-from tests.checkout.helpers import place, two_facilities
+from shop.services import checkout, orders, payments
+from shop.services.payments import events
+from tests.checkout.helpers import BUYER, place, two_facilities
 
 
 def test_cart_survives_in_a_signed_cookie_and_a_forged_one_is_ignored(client, db) -> None:
@@ -112,3 +114,110 @@ def test_a_product_withdrawn_after_adding_is_flagged_in_the_cart(client, db) -> 
     shop.batik.product.status = ProductStatus.ARCHIVED
     db.session.commit()
     assert "tidak dijual lagi" in client.get("/cart").get_data(as_text=True)
+
+
+def test_checkout_errors_are_indonesian_tied_to_their_fields_and_summarised(client, db) -> None:
+    shop = two_facilities()
+    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
+    response = client.post(
+        "/checkout", data={"action": "place", "email": "bukan-email", "postal_code": "12"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This field is required" not in page and "Invalid email" not in page
+    start = page.index('class="error-summary"')
+    summary = page[start : page.index("</div>", start)]
+    assert '<a href="#name">Nama lengkap: Wajib diisi.</a>' in summary
+    assert "Email: Alamat email tidak valid." in summary
+    assert "Kode pos: Kode pos terdiri dari 5 angka." in summary
+    assert "Provinsi: Wajib diisi." in summary
+    name_input = re.search(r"<input[^>]*id=\"name\"[^>]*>", page).group(0)
+    assert 'aria-invalid="true"' in name_input and 'aria-describedby="name-error"' in name_input
+    assert '<span class="field-error" id="name-error">Wajib diisi.</span>' in page
+    assert '<option value="">Pilih provinsi</option>' in page
+
+
+def test_checkout_errors_follow_the_chosen_language(client, db) -> None:
+    shop = two_facilities()
+    client.set_cookie("lang", "en")
+    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
+    page = client.post("/checkout", data={"action": "place"}).get_data(as_text=True)
+    assert "Full name: This field is required." in page
+
+
+def test_a_changed_delivery_choice_shows_the_new_total_and_places_on_the_second_press(
+    client, db
+) -> None:
+    shop = two_facilities()
+    client.post("/cart/items", data={"variant_id": shop.batik.id, "quantity": 1})
+    form = {
+        "name": "Budi",
+        "email": "budi@contoh.id",
+        "phone": "0812 3456 7890",
+        "address_line": "Jl. A 1",
+        "city": "Medan",
+        "province": "Sumatera Utara",
+        "action": "place",
+        f"delivery-{shop.batik_lapas.id}": "courier",
+        "quoted_total_idr": "250000",
+    }
+    response = client.post("/checkout", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Harga atau ongkos kirim berubah" in page
+    quoted = re.search(r'name="quoted_total_idr" type="hidden" value="(\d+)"', page).group(1)
+    assert int(quoted) > 250_000
+    placed = client.post("/checkout", data={**form, "quoted_total_idr": quoted})
+    assert placed.status_code == 302
+
+
+def test_no_courier_is_promised_by_a_facility_without_a_rate_table(client, db) -> None:
+    shop = two_facilities()
+    product_page = client.get(f"/products/{shop.coffee.product.slug}").get_data(as_text=True)
+    assert "Dikirim dengan kurir" not in product_page
+    assert "belum melayani pengiriman kurir" in product_page
+    with_courier = client.get(f"/products/{shop.batik.product.slug}").get_data(as_text=True)
+    assert "Dikirim dengan kurir" in with_courier
+    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
+    checkout_page = client.get("/checkout").get_data(as_text=True)
+    assert "UPT ini belum melayani pengiriman kurir" in checkout_page
+
+
+def test_after_paying_the_order_page_thanks_and_says_what_happens_next(client, db) -> None:
+    shop = two_facilities()
+    order = place(shop)
+    attempt = payments.start_payment(order=order, now=utcnow())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    token = orders.access_token(order)
+    page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)
+    assert "Terima kasih, pembayaran Anda sudah kami terima." in page
+    assert "Langkah berikutnya" in page
+    assert "Tunggu email" in page and "Sen 08:00\u201315:00" in page  # the pickup part
+    assert "hari kerja setelah dikemas" in page  # the courier part
+    assert "Diambil sendiri di" not in page
+    assert "Alamat pengiriman kurir" in page
+
+
+def test_an_order_picked_up_everywhere_shows_no_delivery_address(client, db) -> None:
+    shop = two_facilities()
+    cart = carts.new_cart()
+    carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
+    order = checkout.place_order(
+        cart=cart,
+        buyer=BUYER,
+        deliveries={},
+        expected_total_idr=None,
+        gateway="demo",
+        locale="id",
+        now=utcnow(),
+    )
+    token = orders.access_token(order)
+    page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)
+    assert "Alamat pengiriman kurir" not in page and "Jl. Merdeka" not in page
+
+
+def test_the_favicon_is_found(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response.headers["Location"])
+    assert icon.status_code == 200 and b"<svg" in icon.get_data()

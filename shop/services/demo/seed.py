@@ -41,7 +41,7 @@ from shop.services.demo.hierarchy import (
     KANWIL,
     facility_name,
 )
-from shop.services.demo.pictures import draw_product_picture
+from shop.services.demo.pictures import ILLUSTRATION_VARIANTS, draw_illustration
 from shop.services.demo.products import TEMPLATES, Template
 from shop.services.storage import Storage
 
@@ -69,8 +69,12 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount("admin@etalase.demo", Role.ADMIN, ""),
     DemoAccount("pusat@etalase.demo", Role.CENTRAL, ""),
-    DemoAccount("kanwil.riau@etalase.demo", Role.KANWIL, "RIAU"),
-    DemoAccount("kanwil.bali@etalase.demo", Role.KANWIL, "BALI"),
+    # One Kanwil account for every region that has demo facilities, so each region's review
+    # queue and reports can be tried: kanwil.riau@..., kanwil.bali@..., kanwil.sumut@...
+    *(
+        DemoAccount(f"kanwil.{code.lower()}@etalase.demo", Role.KANWIL, code)
+        for code in sorted({row[0] for row in FACILITIES})
+    ),
     DemoAccount("staff.binjai@etalase.demo", Role.STAFF, "lapas-kelas-iia-binjai"),
     DemoAccount("staff.pekanbaru@etalase.demo", Role.STAFF, "lapas-kelas-iia-pekanbaru"),
     DemoAccount("staff.kerobokan@etalase.demo", Role.STAFF, "lapas-kelas-iia-kerobokan"),
@@ -113,21 +117,13 @@ def seed_demo(
     db.session.commit()
     rng = random.Random(SEED)
     template_turns: dict[WorkshopKind, int] = defaultdict(int)
+    pictures = _Illustrations(storage, max_image_bytes, rendition_widths)
     for number, row in enumerate(FACILITIES):
         facility = _seed_facility(row, kanwil, report, number)
         _seed_delivery_rates(facility, number)
         for workshop, templates in _workshop_plan(facility, template_turns):
             for template in templates:
-                _seed_product(
-                    facility,
-                    workshop,
-                    template,
-                    categories,
-                    rng,
-                    storage,
-                    (max_image_bytes, rendition_widths),
-                    report,
-                )
+                _seed_product(facility, workshop, template, categories, rng, pictures, report)
                 if on_product:
                     on_product()
         db.session.commit()
@@ -265,14 +261,14 @@ def _seed_product(
     template: Template,
     categories: dict[str, Category],
     rng: random.Random,
-    storage: Storage,
-    image_limits: tuple[int, tuple[int, ...]],
+    pictures: _Illustrations,
     report: SeedReport,
 ) -> None:
     # Draw the random numbers even for products that exist, so a re-run sees the same sequence.
     base_price = rng.randrange(template.price[0], template.price[1] + 1, 500) // 500 * 500
     stocks = [rng.choice([0, 1, 2, 3, 5, 8, 12, 20, 35]) for _ in template.options or ("",)]
-    image_count = rng.randint(1, 4)
+    # Drawn even where fewer photos are made, so the random sequence stays the same.
+    image_count = min(rng.randint(1, 4), ILLUSTRATION_VARIANTS)
     age_days = rng.randint(0, 120)
     ordinal = rng.randint(0, 99)
     name = template.name
@@ -332,14 +328,14 @@ def _seed_product(
     if status is ProductStatus.PUBLISHED:
         product.published_at = utcnow() - timedelta(days=age_days, hours=ordinal)
     for index in range(image_count):
-        picture = draw_product_picture(name, f"{workshop.name} · {facility.city}", index)
-        prepared = images.prepare_image(picture, max_bytes=image_limits[0], widths=image_limits[1])
         # Unpublished products' photos wait for review, as do some new photos of products on
         # sale; those not in a draft were submitted, so the demo queue has photos to decide.
         pending = status is not ProductStatus.PUBLISHED or (
             index == image_count - 1 and index > 0 and ordinal % 5 == 0
         )
-        master_key, renditions = images.store_prepared(storage, prepared, public=not pending)
+        prepared, master_key, renditions = pictures.get(
+            category.slug, number + index, public=not pending
+        )
         db.session.add(
             ProductImage(
                 product=product,
@@ -355,6 +351,34 @@ def _seed_product(
         )
         report.images += 1
     report.products += 1
+
+
+class _Illustrations:
+    """Each category's few drawings, prepared and stored once, then shared by its products.
+
+    Preparing (resizing, encoding four widths twice) was most of the first start's time when
+    every product photo was drawn on its own. The files are named by their content, so products
+    sharing a drawing share its files (`photos.forget_files` keeps them while one is in use).
+    """
+
+    def __init__(self, storage: Storage, max_bytes: int, widths: tuple[int, ...]) -> None:
+        self._storage, self._max_bytes, self._widths = storage, max_bytes, widths
+        self._done: dict[tuple[str, int, bool], tuple[images.PreparedImage, str, list]] = {}
+
+    def get(
+        self, category_slug: str, index: int, *, public: bool
+    ) -> tuple[images.PreparedImage, str, list]:
+        """A drawing's stored files. Photos waiting for review get drawings of their own
+        (mirrored), so no public copy of an approved photo also shows them before review."""
+        key = (category_slug, index % ILLUSTRATION_VARIANTS, public)
+        if key not in self._done:
+            picture = draw_illustration(category_slug, index, mirrored=not public)
+            prepared = images.prepare_image(picture, max_bytes=self._max_bytes, widths=self._widths)
+            self._done[key] = (
+                prepared,
+                *images.store_prepared(self._storage, prepared, public=public),
+            )
+        return self._done[key]
 
 
 def _seed_accounts(report: SeedReport) -> None:
