@@ -9,6 +9,16 @@
     });
   });
 
+  // Back office: actions that ask first, and the packing slip's print button.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // On a phone the filter panel starts closed when no filter is active.
   if (window.matchMedia("(max-width: 899px)").matches) {
     document.querySelectorAll("details.filters[data-collapsible]").forEach(function (d) {
