@@ -35,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "admin.product_archive": ALL, "admin.product_restore": ALL, "admin.product_delete": ALL,
     "admin.photo_upload": ALL, "admin.photo_alt_text": ALL, "admin.photo_move": ALL,
     "admin.photo_delete": ALL, "admin.variant_stock": ALL, "admin.import_products": ALL,
-    "admin.password_change": ALL,
+    "admin.password_change": ALL, "admin.sign_out_everywhere": ALL,
     "admin.review_queue": REVIEWERS, "admin.review_detail": REVIEWERS,
     "admin.review_approve": REVIEWERS, "admin.review_reject": REVIEWERS,
     "admin.facility_profile": {"staff"}, "admin.delivery_rates": {"staff"},

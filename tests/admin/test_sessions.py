@@ -67,7 +67,9 @@ def test_an_admin_reset_ends_the_users_sessions_and_so_does_setting_the_password
     assert victim.get("/admin/").status_code == 302
     assert stolen.get("/admin/").status_code == 302
     db.session.expire_all()
-    link = next(line for line in response.get_data(as_text=True).split('"') if "/admin/reset/" in line)
+    link = next(
+        line for line in response.get_data(as_text=True).split('"') if "/admin/reset/" in line
+    )
     path = link[link.index("/admin/reset/") :]
     # A session signed in between the reset and the new password ends when it is set.
     app.test_client().post(path, data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
