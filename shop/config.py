@@ -196,7 +196,9 @@ def instance_secret_key(directory: Path = INSTANCE_DIR) -> str:
             if len(key) >= MIN_SECRET_KEY_LENGTH:
                 return key
             time.sleep(0.05)  # another process is writing it
-        raise UnsafeConfiguration(f"{path} holds no usable key: delete it to make a new one")
+        raise UnsafeConfiguration(
+            f"{path} holds no usable key: delete it to make a new one"
+        ) from None
     key = secrets.token_urlsafe(48)
     with os.fdopen(descriptor, "w") as file:
         file.write(key + "\n")

@@ -27,7 +27,7 @@ def test_development_uses_the_instance_key_and_the_environment_wins(monkeypatch,
     monkeypatch.setattr(config_module, "instance_secret_key", lambda: instance_secret_key(tmp_path))
     made = Config.from_env({}).SECRET_KEY
     assert made == (tmp_path / "secret_key").read_text().strip()
-    assert Config.from_env({}).SECRET_KEY == made
+    assert made == Config.from_env({}).SECRET_KEY
     assert Config.from_env({"SECRET_KEY": "y" * 40}).SECRET_KEY == "y" * 40
 
 
