@@ -7,18 +7,18 @@ The formats (15-digit billing code, 16-character NTPN, amount, dates) are checke
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.validators import Optional as OptionalValidator
 
 from admin.forms import RupiahField
+from shop.forms import SafeForm
 
 PROOF_LABEL = _l("Bukti setor (PDF, JPEG atau PNG, paling besar 5 MB)")
 
 
-class PositionFilterForm(FlaskForm):
+class PositionFilterForm(SafeForm):
     class Meta:
         csrf = False
 
@@ -27,7 +27,7 @@ class PositionFilterForm(FlaskForm):
     kanwil = SelectField(_l("Kanwil"), coerce=int, validators=[OptionalValidator()])
 
 
-class DepositFilterForm(FlaskForm):
+class DepositFilterForm(SafeForm):
     class Meta:
         csrf = False
 
@@ -38,7 +38,7 @@ class DepositFilterForm(FlaskForm):
     date_to = DateField(_l("Periode berakhir sampai"), validators=[OptionalValidator()], name="to")
 
 
-class _DepositFields(FlaskForm):
+class _DepositFields(SafeForm):
     period_start = DateField(_l("Awal periode"), validators=[InputRequired()])
     period_end = DateField(_l("Akhir periode"), validators=[InputRequired()])
     billing_code = StringField(
@@ -63,5 +63,5 @@ class CorrectionForm(_DepositFields):
     reason = TextAreaField(_l("Alasan koreksi"), validators=[DataRequired(), Length(max=1000)])
 
 
-class VoidForm(FlaskForm):
+class VoidForm(SafeForm):
     reason = TextAreaField(_l("Alasan pembatalan"), validators=[DataRequired(), Length(max=1000)])

@@ -13,6 +13,7 @@ from whitenoise import WhiteNoise
 from shop import assets, security
 from shop.config import PROJECT_ROOT, Config
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from shop.forms import IdConverter
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -34,6 +35,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["ETALASE"] = config
     _configure_logging(app)
     register_extensions(app)
+    # Every `<int:...>` in a URL is an id: ASCII digits within the database's range, else 404.
+    app.url_map.converters["int"] = IdConverter
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

@@ -38,6 +38,7 @@ from shop.models import Facility, Kanwil, LedgerEntry, PnbpDeposit, Role, User
 from shop.models.pnbp import counting_clause
 from shop.services import audit, scoping
 from shop.services.errors import DomainError
+from shop.services.numbers import parse_id
 from shop.services.report_tables import Column, ColumnKind, ReportTable
 from shop.services.storage import Storage
 
@@ -376,10 +377,9 @@ def _changes(before: PnbpDeposit | dict[str, Any], after: PnbpDeposit) -> dict[s
 
 def get_deposit(user: User, deposit_id: Any) -> PnbpDeposit:
     """The deposit if `user` may see its facility; `OutOfScope` (a 404) otherwise."""
-    try:
-        deposit_id = int(deposit_id)
-    except (TypeError, ValueError):
-        raise scoping.OutOfScope() from None
+    deposit_id = parse_id(deposit_id)
+    if deposit_id is None:
+        raise scoping.OutOfScope()
     found = db.session.scalar(
         sa.select(PnbpDeposit).where(
             PnbpDeposit.id == deposit_id, scoping.facility_filter(user, PnbpDeposit.facility_id)

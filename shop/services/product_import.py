@@ -28,7 +28,7 @@ from shop.models import (
     StockReason,
     User,
 )
-from shop.services import audit, catalogue, images, stock
+from shop.services import audit, catalogue, images, numbers, stock
 from shop.services.catalogue import ProductInput, VariantInput
 from shop.services.errors import DomainError
 from shop.services.storage import Storage
@@ -265,18 +265,14 @@ def _product_input(product: _Product, *, with_stock: bool = True) -> ProductInpu
 
 
 def _int(text: str, label: Any, problems: list[str], *, required: bool = False) -> int | None:
-    cleaned = text.replace(".", "").replace(" ", "")
-    if cleaned.lower().startswith("rp"):
-        cleaned = cleaned[2:]
-    if not cleaned:
+    if not text.strip():
         if required:
             problems.append(str(_l("%(field)s kosong.", field=label)))
         return None
-    try:
-        return int(cleaned)
-    except ValueError:
-        problems.append(str(_l("%(field)s '%(text)s' bukan angka.", field=label, text=text)))
-        return None
+    value = numbers.parse_amount_idr(text)
+    if value is None:
+        problems.append(str(_l("%(field)s '%(text)s' bukan angka.", field=label, text=text[:40])))
+    return value
 
 
 def _bool(text: str, problems: list[str]) -> bool:

@@ -5,22 +5,23 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from shop.formatting import current_locale_code
+from shop.forms import SafeForm
 from shop.models import DeliveryMethod
 from shop.models.base import utcnow
 from shop.services import checkout, orders, payments
 from shop.services.errors import DomainError
+from shop.services.numbers import parse_amount_idr, parse_id
 from shop.services.regions import PROVINCES
 from shop.storefront import bp
 from shop.storefront.cart import current_cart
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(SafeForm):
     name = StringField(validators=[DataRequired(), Length(max=120)])
     email = StringField(validators=[DataRequired(), Email(), Length(max=254)])
     phone = StringField(validators=[DataRequired(), Length(max=32)])
@@ -34,12 +35,11 @@ class CheckoutForm(FlaskForm):
 def _deliveries() -> dict[int, DeliveryMethod]:
     chosen: dict[int, DeliveryMethod] = {}
     for key, value in request.form.items():
-        if (
-            key.startswith("delivery-")
-            and key[9:].isdigit()
-            and value in {m.value for m in DeliveryMethod}
-        ):
-            chosen[int(key[9:])] = DeliveryMethod(value)
+        facility_id = (
+            parse_id(key.removeprefix("delivery-")) if key.startswith("delivery-") else None
+        )
+        if facility_id is not None and value in {m.value for m in DeliveryMethod}:
+            chosen[facility_id] = DeliveryMethod(value)
     return chosen
 
 
@@ -74,7 +74,7 @@ def checkout_page() -> ResponseReturnValue:
                         postal_code=form.postal_code.data or "",
                     ),
                     deliveries=deliveries,
-                    expected_total_idr=int(quoted) if quoted and quoted.isdigit() else -1,
+                    expected_total_idr=parse_amount_idr(quoted or "") or -1,
                     gateway=payments.configured_gateway_name(),
                     locale=current_locale_code(),
                     now=utcnow(),
