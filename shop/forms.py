@@ -8,7 +8,6 @@ reads only ASCII digits within a range the database can hold (`shop.services.num
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -19,12 +18,7 @@ from wtforms import IntegerField as _WTFormsIntegerField
 from wtforms.fields import FieldList, FormField
 
 from shop.services.numbers import MAX_ID, MAX_QUANTITY, parse_amount_idr, parse_int
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def has_control_characters(text: str) -> bool:
-    return CONTROL_CHARACTERS.search(text) is not None
+from shop.services.text import has_control_characters
 
 
 class IdConverter(IntegerConverter):
