@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.validators import Optional as OptionalValidator
 
 from admin.forms import RupiahField
-from shop.forms import SafeForm
+from shop.forms import SafeForm, coerce_id
 
 PROOF_LABEL = _l("Bukti setor (PDF, JPEG atau PNG, paling besar 5 MB)")
 
@@ -24,14 +24,14 @@ class PositionFilterForm(SafeForm):
 
     date_from = DateField(_l("Dari tanggal"), validators=[OptionalValidator()], name="from")
     date_to = DateField(_l("Sampai tanggal"), validators=[OptionalValidator()], name="to")
-    kanwil = SelectField(_l("Kanwil"), coerce=int, validators=[OptionalValidator()])
+    kanwil = SelectField(_l("Kanwil"), coerce=coerce_id, validators=[OptionalValidator()])
 
 
 class DepositFilterForm(SafeForm):
     class Meta:
         csrf = False
 
-    facility = SelectField(_l("UPT"), coerce=int, validators=[OptionalValidator()])
+    facility = SelectField(_l("UPT"), coerce=coerce_id, validators=[OptionalValidator()])
     date_from = DateField(
         _l("Periode berakhir sejak"), validators=[OptionalValidator()], name="from"
     )
@@ -52,7 +52,7 @@ class _DepositFields(SafeForm):
 class DepositForm(_DepositFields):
     # Any id is accepted here: the service answers a facility outside the scope with a 404.
     facility_id = SelectField(
-        _l("UPT"), coerce=int, validate_choice=False, validators=[InputRequired()]
+        _l("UPT"), coerce=coerce_id, validate_choice=False, validators=[InputRequired()]
     )
     proof = FileField(PROOF_LABEL)
     note = TextAreaField(_l("Catatan"), validators=[Length(max=1000)])

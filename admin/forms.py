@@ -34,7 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.validators import Optional as OptionalValidator
 
-from shop.forms import IntegerField, RupiahField, SafeForm
+from shop.forms import IntegerField, RupiahField, SafeForm, coerce_id
 from shop.models import WEEKDAYS, FacilityClass, FacilityKind, Role, StockReason, TimeZone
 
 
@@ -92,10 +92,12 @@ class VariantForm(Form):
 
 
 class ProductForm(SafeForm):
-    facility_id = SelectField(_l("UPT"), coerce=int, validators=[OptionalValidator()])
+    facility_id = SelectField(_l("UPT"), coerce=coerce_id, validators=[OptionalValidator()])
     name = StringField(_l("Nama produk"), validators=[DataRequired(), Length(max=160)])
-    category_id = SelectField(_l("Kategori"), coerce=int, validators=[DataRequired()])
-    workshop_id = SelectField(_l("Bengkel kerja"), coerce=int, validators=[OptionalValidator()])
+    category_id = SelectField(_l("Kategori"), coerce=coerce_id, validators=[DataRequired()])
+    workshop_id = SelectField(
+        _l("Bengkel kerja"), coerce=coerce_id, validators=[OptionalValidator()]
+    )
     description = TextAreaField(_l("Deskripsi"), validators=[Length(max=5000)])
     weight_grams = IntegerField(
         _l("Berat kirim (gram)"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)]
@@ -190,7 +192,7 @@ class FacilityProfileForm(SafeForm):
 
 class FacilityForm(FacilityProfileForm):
     name = StringField(_l("Nama UPT"), validators=[DataRequired(), Length(max=160)])
-    kanwil_id = SelectField(_l("Kanwil"), coerce=int, validators=[DataRequired()])
+    kanwil_id = SelectField(_l("Kanwil"), coerce=coerce_id, validators=[DataRequired()])
     kind = SelectField(_l("Jenis"), choices=options((k.value, k.label) for k in FacilityKind))
     facility_class = SelectField(
         _l("Kelas"), choices=options((c.value, c.value) for c in FacilityClass)
@@ -218,7 +220,7 @@ class UserForm(SafeForm):
 
 
 class ImportForm(SafeForm):
-    facility_id = SelectField(_l("UPT"), coerce=int, validators=[OptionalValidator()])
+    facility_id = SelectField(_l("UPT"), coerce=coerce_id, validators=[OptionalValidator()])
     csv_file = FileField(_l("Berkas CSV"))
     photos_zip = FileField(_l("ZIP foto (opsional)"))
 

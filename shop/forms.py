@@ -30,6 +30,17 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max)
 
 
+def coerce_id(value: Any) -> int:
+    """`coerce=` for select fields of ids (0 is some lists' "all"): huge or non-ASCII numbers
+    are an invalid choice."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    parsed = parse_int(value if isinstance(value, str) else "", minimum=0, maximum=MAX_ID)
+    if parsed is None:
+        raise ValueError("not an id")
+    return parsed
+
+
 class IntegerField(_WTFormsIntegerField):
     """An integer of ASCII digits within [minimum, maximum]; anything else is a field error."""
 
