@@ -73,6 +73,11 @@ class Config:
     S3_REGION: str = "ap-southeast-3"
     S3_PUBLIC_URL: str = ""
     MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
+    # Unpaid stock one buyer may hold (0: no limit): units of a variant in one order (larger
+    # quantities are quoted by the facility), open unpaid orders per address and per email.
+    CHECKOUT_MAX_UNITS_PER_VARIANT: int = 10
+    CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS: int = 3
+    CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL: int = 3
     # Flask-Caching: one process's memory by default, Redis (shared by all workers) when
     # CACHE_REDIS_URL is set. IMPACT_CACHE_SECONDS: how old the public /impact figures may be.
     CACHE_TYPE: str = "SimpleCache"
@@ -130,6 +135,17 @@ class Config:
             WEB_CONCURRENCY=_int(env.get("WEB_CONCURRENCY"), 1),
             MAX_IMAGE_BYTES=_int(env.get("MAX_IMAGE_BYTES"), cls.MAX_IMAGE_BYTES),
             PROXY_HOPS=_int(env.get("PROXY_HOPS"), 0),
+            CHECKOUT_MAX_UNITS_PER_VARIANT=_int(
+                env.get("CHECKOUT_MAX_UNITS_PER_VARIANT"), cls.CHECKOUT_MAX_UNITS_PER_VARIANT
+            ),
+            CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS=_int(
+                env.get("CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS"),
+                cls.CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS,
+            ),
+            CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL=_int(
+                env.get("CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL"),
+                cls.CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL,
+            ),
             LOGIN_RATE_LIMIT_ACCOUNT=env.get("LOGIN_RATE_LIMIT_ACCOUNT")
             or cls.LOGIN_RATE_LIMIT_ACCOUNT,
             LOGIN_RATE_LIMIT_ADDRESS=env.get("LOGIN_RATE_LIMIT_ADDRESS")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -13,7 +13,7 @@ from shop.formatting import current_locale_code
 from shop.forms import SafeForm
 from shop.models import DeliveryMethod
 from shop.models.base import utcnow
-from shop.services import checkout, orders, payments
+from shop.services import checkout, holds, orders, payments
 from shop.services.errors import DomainError
 from shop.services.numbers import parse_amount_idr, parse_id
 from shop.services.regions import PROVINCES
@@ -61,6 +61,7 @@ def checkout_page() -> ResponseReturnValue:
     if request.method == "POST" and request.form.get("action") == "place":
         if form.validate_on_submit() and cart is not None:
             quoted = form.quoted_total_idr.data
+            holds.release_earlier_orders(cart=cart, now=utcnow())
             try:
                 order = checkout.place_order(
                     cart=cart,
@@ -78,6 +79,8 @@ def checkout_page() -> ResponseReturnValue:
                     gateway=payments.configured_gateway_name(),
                     locale=current_locale_code(),
                     now=utcnow(),
+                    client_address=request.remote_addr or "",
+                    limits=_hold_limits(),
                 )
             except DomainError as error:
                 flash(str(error), "error")
@@ -88,6 +91,15 @@ def checkout_page() -> ResponseReturnValue:
             status = 422
     form.quoted_total_idr.data = str(offer.total_idr)
     return render_template("shop/checkout.html", form=form, offer=offer), status
+
+
+def _hold_limits() -> checkout.HoldLimits:
+    config = current_app.config
+    return checkout.HoldLimits(
+        max_units_per_variant=config["CHECKOUT_MAX_UNITS_PER_VARIANT"],
+        max_open_orders_per_address=config["CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS"],
+        max_open_orders_per_email=config["CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL"],
+    )
 
 
 def _pay(order) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
