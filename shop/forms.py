@@ -59,7 +59,7 @@ class IntegerField(_WTFormsIntegerField):
             return
         self.data = self._parse(str(valuelist[0]))
         if self.data is None:
-            raise ValueError(self.gettext("Not a valid integer value."))
+            raise ValueError(_l("Isi dengan bilangan bulat (angka 0-9) dalam batas yang wajar."))
 
 
 class RupiahField(IntegerField):
