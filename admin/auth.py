@@ -9,7 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from limits import parse
+from limits import RateLimitItem, parse
 
 from admin import bp
 from admin.forms import LoginForm, PasswordChangeForm, PasswordSetForm
@@ -34,7 +34,7 @@ def _address_key() -> str:
     return f"login-address:{request.remote_addr or ''}"
 
 
-def _slow_limit():  # type: ignore[no-untyped-def]
+def _slow_limit() -> RateLimitItem:
     return parse(f"{current_app.config['LOGIN_SLOW_AFTER']} per 15 minutes")
 
 
@@ -43,12 +43,16 @@ def _slow_down_when_attacked(email: str) -> None:
 
     Guessing many passwords from many addresses gets slow; the owner still gets in (later).
     """
-    if not limiter.limiter.test(_slow_limit(), "login-slow", email):
+    if not limiter.limiter.test(_slow_limit(), *_slow_key(email)):
         time.sleep(current_app.config["LOGIN_SLOW_SECONDS"])
 
 
 def _count_failure(email: str) -> None:
-    limiter.limiter.hit(_slow_limit(), "login-slow", email)
+    limiter.limiter.hit(_slow_limit(), *_slow_key(email))
+
+
+def _slow_key(email: str) -> tuple[str, str, str]:
+    return current_app.config["RATELIMIT_KEY_PREFIX"], "login-slow", email
 
 
 def _failed(response) -> bool:  # type: ignore[no-untyped-def]

@@ -41,6 +41,18 @@ def test_a_stranger_cannot_lock_the_owner_out(client, db) -> None:
     assert _login(client, owner.email, TEST_PASSWORD, "192.0.2.10").status_code == 302
 
 
+def test_without_a_proxy_a_forged_x_forwarded_for_does_not_dodge_the_limit(client, db) -> None:
+    owner = StaffFactory()
+    for n in range(5):
+        response = client.post(
+            "/admin/login", data={"email": owner.email, "password": WRONG},
+            environ_base={"REMOTE_ADDR": "198.51.100.9"},
+            headers={"X-Forwarded-For": f"10.0.0.{n}"},
+        )  # fmt: skip
+        assert response.status_code == 401
+    assert _login(client, owner.email, TEST_PASSWORD, "198.51.100.9").status_code == 429
+
+
 class TestSlowDown:
     @pytest.fixture
     def config_overrides(self):

@@ -82,7 +82,7 @@ def test_sign_out_everywhere_keeps_only_this_browser(app, db) -> None:
     thief = _copy_of(app, client)
     laptop = _signed_in(app, user)
     page = client.get("/admin/password").get_data(as_text=True)
-    assert "Keluar dari semua perangkat lain" in page
+    assert "Akhiri semua sesi lain" in page
     response = client.post("/admin/sessions/end", follow_redirects=True)
     assert "Semua sesi lain sudah berakhir" in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 200
