@@ -53,22 +53,26 @@ def test_without_a_proxy_a_forged_x_forwarded_for_does_not_dodge_the_limit(clien
     assert _login(client, owner.email, TEST_PASSWORD, "198.51.100.9").status_code == 429
 
 
+# Well above a password check on a busy machine, so the first attempts are clearly not slowed.
+SLOW = 2.5
+
+
 class TestSlowDown:
     @pytest.fixture
     def config_overrides(self):
-        return {"LOGIN_SLOW_AFTER": 3, "LOGIN_SLOW_SECONDS": 0.4}
+        return {"LOGIN_SLOW_AFTER": 3, "LOGIN_SLOW_SECONDS": SLOW}
 
     def test_many_failures_from_many_addresses_slow_the_account_down(self, client, db) -> None:
         owner = StaffFactory()
         for n in range(3):
             started = time.monotonic()
             assert _login(client, owner.email, WRONG, f"203.0.113.{n}").status_code == 401
-            assert time.monotonic() - started < 0.4
+            assert time.monotonic() - started < SLOW
         started = time.monotonic()
         response = _login(client, owner.email, TEST_PASSWORD, "192.0.2.10")
         # Slowed, not refused: the owner gets in, a little later.
         assert response.status_code == 302
-        assert time.monotonic() - started >= 0.4
+        assert time.monotonic() - started >= SLOW
 
 
 @pytest.mark.parametrize(
