@@ -12,7 +12,9 @@ from hashlib import sha512
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+
+from shop.services.text import has_control_characters
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -58,6 +60,16 @@ def header_pairs(config: dict[str, Any]) -> list[tuple[str, str]]:
 
 def init_app(app: Flask) -> None:
     pairs = header_pairs(app.config)
+
+    @app.before_request
+    def refuse_control_characters_in_the_query() -> None:
+        """No page reads NUL or other control characters from its query: 400 before any view.
+
+        (Forms refuse them field by field, with a message: `shop.forms.SafeForm`.)
+        """
+        for key, value in request.args.items(multi=True):
+            if has_control_characters(key) or has_control_characters(value):
+                abort(400)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
