@@ -52,7 +52,7 @@ run: $(VENV)/.installed-app translations assets ## Migrate, seed demo data when 
 	$(BIN)/flask db upgrade
 	$(BIN)/flask shop seed-demo --if-empty
 	@echo "Etalase serves http://127.0.0.1:$(PORT) (links in pages and mails: $${SITE_URL:-http://127.0.0.1:$(PORT)})"
-	exec $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	exec $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 test: lint translations checkers test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
 

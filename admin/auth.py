@@ -2,28 +2,57 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
+from limits import RateLimitItem, parse
 
 from admin import bp
 from admin.forms import LoginForm, PasswordChangeForm, PasswordSetForm
 from admin.helpers import me, now
+from shop.database import db
 from shop.extensions import limiter
 from shop.services import accounts
 from shop.services.errors import DomainError
 
 
+def _submitted_email() -> str:
+    return request.form.get("email", "").strip().lower()[:254]
+
+
 def _account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()[:254]
+    """One account tried from one address: someone else's failures never lock the owner out."""
+    return f"login-account:{_submitted_email()}|{request.remote_addr or ''}"
 
 
 def _address_key() -> str:
-    return "login-address:" + get_remote_address()
+    # request.remote_addr: ProxyFix sets it from X-Forwarded-For only when PROXY_HOPS > 0.
+    return f"login-address:{request.remote_addr or ''}"
+
+
+def _slow_limit() -> RateLimitItem:
+    return parse(f"{current_app.config['LOGIN_SLOW_AFTER']} per 15 minutes")
+
+
+def _slow_down_when_attacked(email: str) -> None:
+    """Beyond LOGIN_SLOW_AFTER failures of one account from anywhere, each try waits a while.
+
+    Guessing many passwords from many addresses gets slow; the owner still gets in (later).
+    """
+    if not limiter.limiter.test(_slow_limit(), *_slow_key(email)):
+        time.sleep(current_app.config["LOGIN_SLOW_SECONDS"])
+
+
+def _count_failure(email: str) -> None:
+    limiter.limiter.hit(_slow_limit(), *_slow_key(email))
+
+
+def _slow_key(email: str) -> tuple[str, str, str]:
+    return current_app.config["RATELIMIT_KEY_PREFIX"], "login-slow", email
 
 
 def _failed(response) -> bool:  # type: ignore[no-untyped-def]
@@ -46,11 +75,14 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        email = _submitted_email()
+        _slow_down_when_attacked(email)
         user = accounts.authenticate(email=form.email.data, password=form.password.data, now=now())
         if user is not None:
             session.clear()
             login_user(user)
             return redirect(_safe_next(form.next.data))
+        _count_failure(email)
         form.password.errors.append(_l("Email atau kata sandi salah, atau akun tidak aktif."))
     return render_template("admin/login.html", form=form), 200 if request.method == "GET" else 401
 
@@ -72,6 +104,10 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    """Ends this session and every copy of its cookie (all of the user's sessions)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(me())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_l("Anda sudah keluar."), "success")
@@ -93,9 +129,26 @@ def password_change() -> ResponseReturnValue:
         except DomainError as error:
             form.new_password.errors.append(str(error))
         else:
-            flash(_l("Kata sandi diganti."), "success")
+            _stay_signed_in_here()
+            flash(_l("Kata sandi diganti. Sesi di perangkat lain sudah berakhir."), "success")
             return redirect(url_for("admin.dashboard"))
     return render_template("admin/password.html", form=form)
+
+
+@bp.post("/sessions/end")
+def sign_out_everywhere() -> ResponseReturnValue:
+    """Ends the user's sessions in every other browser; this one stays signed in."""
+    accounts.sign_out_everywhere(user=me())
+    _stay_signed_in_here()
+    flash(_l("Semua sesi lain sudah berakhir."), "success")
+    return redirect(url_for("admin.password_change"))
+
+
+def _stay_signed_in_here() -> None:
+    """After the user's sessions were ended, sign this browser in again with a fresh session."""
+    user = me()
+    session.clear()
+    login_user(user)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ from admin.helpers import me, now, storage
 from shop.database import db
 from shop.models import Facility
 from shop.services import pnbp, scoping
+from shop.services.numbers import parse_id
 
 
 def _details(form: DepositForm | CorrectionForm) -> pnbp.DepositDetails:
@@ -53,7 +54,7 @@ def deposit_new() -> ResponseReturnValue:
     form.facility_id.choices = [
         (f.id, f.name) for f in db.session.scalars(scoping.facilities(user))
     ]
-    if request.method == "GET" and request.args.get("facility", "").isdigit():
+    if request.method == "GET" and parse_id(request.args.get("facility", "")) is not None:
         form.facility_id.data = scoping.get_in_scope(user, Facility, request.args["facility"]).id
     if form.validate_on_submit():
         try:

@@ -7,38 +7,38 @@ The formats (15-digit billing code, 16-character NTPN, amount, dates) are checke
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.validators import Optional as OptionalValidator
 
 from admin.forms import RupiahField
+from shop.forms import SafeForm, coerce_id
 
 PROOF_LABEL = _l("Bukti setor (PDF, JPEG atau PNG, paling besar 5 MB)")
 
 
-class PositionFilterForm(FlaskForm):
+class PositionFilterForm(SafeForm):
     class Meta:
         csrf = False
 
     date_from = DateField(_l("Dari tanggal"), validators=[OptionalValidator()], name="from")
     date_to = DateField(_l("Sampai tanggal"), validators=[OptionalValidator()], name="to")
-    kanwil = SelectField(_l("Kanwil"), coerce=int, validators=[OptionalValidator()])
+    kanwil = SelectField(_l("Kanwil"), coerce=coerce_id, validators=[OptionalValidator()])
 
 
-class DepositFilterForm(FlaskForm):
+class DepositFilterForm(SafeForm):
     class Meta:
         csrf = False
 
-    facility = SelectField(_l("UPT"), coerce=int, validators=[OptionalValidator()])
+    facility = SelectField(_l("UPT"), coerce=coerce_id, validators=[OptionalValidator()])
     date_from = DateField(
         _l("Periode berakhir sejak"), validators=[OptionalValidator()], name="from"
     )
     date_to = DateField(_l("Periode berakhir sampai"), validators=[OptionalValidator()], name="to")
 
 
-class _DepositFields(FlaskForm):
+class _DepositFields(SafeForm):
     period_start = DateField(_l("Awal periode"), validators=[InputRequired()])
     period_end = DateField(_l("Akhir periode"), validators=[InputRequired()])
     billing_code = StringField(
@@ -52,7 +52,7 @@ class _DepositFields(FlaskForm):
 class DepositForm(_DepositFields):
     # Any id is accepted here: the service answers a facility outside the scope with a 404.
     facility_id = SelectField(
-        _l("UPT"), coerce=int, validate_choice=False, validators=[InputRequired()]
+        _l("UPT"), coerce=coerce_id, validate_choice=False, validators=[InputRequired()]
     )
     proof = FileField(PROOF_LABEL)
     note = TextAreaField(_l("Catatan"), validators=[Length(max=1000)])
@@ -63,5 +63,5 @@ class CorrectionForm(_DepositFields):
     reason = TextAreaField(_l("Alasan koreksi"), validators=[DataRequired(), Length(max=1000)])
 
 
-class VoidForm(FlaskForm):
+class VoidForm(SafeForm):
     reason = TextAreaField(_l("Alasan pembatalan"), validators=[DataRequired(), Length(max=1000)])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -18,7 +16,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -37,6 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.validators import Optional as OptionalValidator
 
+from shop.forms import IntegerField, RupiahField, SafeForm, coerce_id
 from shop.models import WEEKDAYS, FacilityClass, FacilityKind, Role, StockReason, TimeZone
 
 
@@ -45,23 +43,13 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class RupiahField(IntegerField):
-    """An integer of rupiah that also accepts what people type: `Rp150.000`, `150 000`."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and isinstance(valuelist[0], str):
-            cleaned = re.sub(r"(?i)^\s*rp\.?|[\s.]", "", valuelist[0])
-            valuelist = [cleaned]
-        super().process_formdata(valuelist)
-
-
-class LoginForm(FlaskForm):
+class LoginForm(SafeForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(SafeForm):
     current_password = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("Kata sandi baru"), validators=[DataRequired(), Length(min=10, max=200)]
@@ -72,7 +60,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class PasswordSetForm(FlaskForm):
+class PasswordSetForm(SafeForm):
     new_password = PasswordField(
         _l("Kata sandi baru"), validators=[DataRequired(), Length(min=10, max=200)]
     )
@@ -103,11 +91,13 @@ class VariantForm(Form):
     )  # fmt: skip
 
 
-class ProductForm(FlaskForm):
-    facility_id = SelectField(_l("UPT"), coerce=int, validators=[OptionalValidator()])
+class ProductForm(SafeForm):
+    facility_id = SelectField(_l("UPT"), coerce=coerce_id, validators=[OptionalValidator()])
     name = StringField(_l("Nama produk"), validators=[DataRequired(), Length(max=160)])
-    category_id = SelectField(_l("Kategori"), coerce=int, validators=[DataRequired()])
-    workshop_id = SelectField(_l("Bengkel kerja"), coerce=int, validators=[OptionalValidator()])
+    category_id = SelectField(_l("Kategori"), coerce=coerce_id, validators=[DataRequired()])
+    workshop_id = SelectField(
+        _l("Bengkel kerja"), coerce=coerce_id, validators=[OptionalValidator()]
+    )
     description = TextAreaField(_l("Deskripsi"), validators=[Length(max=5000)])
     weight_grams = IntegerField(
         _l("Berat kirim (gram)"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)]
@@ -134,7 +124,7 @@ class ProductForm(FlaskForm):
             raise ValidationError(_l("Isi lama pengerjaan untuk produk pesanan."))
 
 
-class PhotoUploadForm(FlaskForm):
+class PhotoUploadForm(SafeForm):
     photos = MultipleFileField(_l("Foto (JPEG, PNG, WebP atau HEIC)"))
     alt_text = StringField(
         _l("Teks alternatif (apa yang tampak di foto)"),
@@ -142,14 +132,14 @@ class PhotoUploadForm(FlaskForm):
     )
 
 
-class AltTextForm(FlaskForm):
+class AltTextForm(SafeForm):
     alt_text = StringField(
         _l("Teks alternatif"),
         validators=[DataRequired(message=_l("Teks alternatif wajib diisi.")), Length(max=300)],
     )
 
 
-class SubmitForReviewForm(FlaskForm):
+class SubmitForReviewForm(SafeForm):
     no_faces = BooleanField(_l("Tidak ada wajah warga binaan yang terlihat."))
     no_names = BooleanField(_l("Tidak ada nama warga binaan, di foto maupun di teks."))
     no_identifying_details = BooleanField(
@@ -159,7 +149,7 @@ class SubmitForReviewForm(FlaskForm):
     no_people = BooleanField(_l("LPKA: tidak ada orang sama sekali di foto (UU 11/2012)."))
 
 
-class StockAdjustForm(FlaskForm):
+class StockAdjustForm(SafeForm):
     reason = SelectField(_l("Alasan"), validators=[DataRequired()])
     quantity = IntegerField(
         _l("Jumlah (+ menambah, - mengurangi)"),
@@ -184,7 +174,7 @@ def stock_reason_labels() -> dict[StockReason, Any]:
     }
 
 
-class FacilityProfileForm(FlaskForm):
+class FacilityProfileForm(SafeForm):
     description = TextAreaField(_l("Deskripsi untuk publik"), validators=[Length(max=5000)])
     address = TextAreaField(_l("Alamat showroom"), validators=[Length(max=500)])
     phone = StringField(_l("Telepon"), validators=[Length(max=32)])
@@ -196,7 +186,7 @@ class FacilityProfileForm(FlaskForm):
 
 class FacilityForm(FacilityProfileForm):
     name = StringField(_l("Nama UPT"), validators=[DataRequired(), Length(max=160)])
-    kanwil_id = SelectField(_l("Kanwil"), coerce=int, validators=[DataRequired()])
+    kanwil_id = SelectField(_l("Kanwil"), coerce=coerce_id, validators=[DataRequired()])
     kind = SelectField(_l("Jenis"), choices=options((k.value, k.label) for k in FacilityKind))
     facility_class = SelectField(
         _l("Kelas"), choices=options((c.value, c.value) for c in FacilityClass)
@@ -205,7 +195,7 @@ class FacilityForm(FacilityProfileForm):
     is_active = BooleanField(_l("Aktif (tampil di toko)"), default=True)
 
 
-class KanwilForm(FlaskForm):
+class KanwilForm(SafeForm):
     code = StringField(_l("Kode"), validators=[DataRequired(), Length(max=16)])
     name = StringField(_l("Nama"), validators=[DataRequired(), Length(max=120)])
     province = StringField(_l("Provinsi"), validators=[DataRequired(), Length(max=80)])
@@ -215,7 +205,7 @@ class KanwilForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(SafeForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Nama"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Peran"), choices=options((r.value, r.value) for r in Role))
@@ -223,13 +213,13 @@ class UserForm(FlaskForm):
     kanwil_code = SelectField(_l("Kanwil (untuk kanwil)"), validators=[OptionalValidator()])
 
 
-class ImportForm(FlaskForm):
-    facility_id = SelectField(_l("UPT"), coerce=int, validators=[OptionalValidator()])
+class ImportForm(SafeForm):
+    facility_id = SelectField(_l("UPT"), coerce=coerce_id, validators=[OptionalValidator()])
     csv_file = FileField(_l("Berkas CSV"))
     photos_zip = FileField(_l("ZIP foto (opsional)"))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(SafeForm):
     class Meta:
         csrf = False
 
@@ -240,7 +230,7 @@ class AuditFilterForm(FlaskForm):
     since = DateField(_l("Sejak tanggal"), validators=[OptionalValidator()])
 
 
-class ReconciliationForm(FlaskForm):
+class ReconciliationForm(SafeForm):
     """The period of a Stripe reconciliation: days in Asia/Jakarta, both included."""
 
     class Meta:
@@ -264,7 +254,7 @@ WEEKDAY_LABELS = dict(
 )  # fmt: skip
 
 
-class PartMoveForm(FlaskForm):
+class PartMoveForm(SafeForm):
     """One fulfilment step; shipping also asks for the courier and the tracking number."""
 
     to = HiddenField(validators=[DataRequired()])
@@ -272,7 +262,7 @@ class PartMoveForm(FlaskForm):
     tracking_number = StringField(_l("Nomor resi"), validators=[Length(max=80)])
 
 
-class RefundForm(FlaskForm):
+class RefundForm(SafeForm):
     """Refund a part; `idempotency_key` is made when the form is shown, so a repeat refunds once."""
 
     idempotency_key = HiddenField(validators=[DataRequired(), Length(max=80)])
@@ -282,7 +272,7 @@ class RefundForm(FlaskForm):
     reason = TextAreaField(_l("Alasan"), validators=[Length(max=500)])
 
 
-class RateTableForm(FlaskForm):
+class RateTableForm(SafeForm):
     pickup_enabled = BooleanField(_l("Ambil sendiri di showroom"))
     courier_enabled = BooleanField(_l("Kirim dengan kurir"))
     same_city_per_kg_idr = RupiahField(

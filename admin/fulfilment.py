@@ -21,6 +21,7 @@ from shop.formatting import rupiah
 from shop.models import FacilityOrder, FacilityOrderStatus, RefundStatus
 from shop.services import fulfilment, orders, refunds, scoping
 from shop.services.errors import DomainError
+from shop.services.numbers import parse_int
 from shop.services.scoping import OutOfScope
 
 PER_PAGE = 30
@@ -116,10 +117,10 @@ def _quantities(part: FacilityOrder) -> dict[int, int]:
     """Units per line from the `qty-<line id>` fields; blank means none."""
     quantities = {}
     for line in part.lines:
-        raw = request.form.get(f"qty-{line.id}", "").strip() or "0"
-        if not raw.isdigit():
+        quantity = parse_int(request.form.get(f"qty-{line.id}", "").strip() or "0")
+        if quantity is None:
             raise refunds.RefundError(_l("Isi jumlah dengan bilangan bulat 0 atau lebih."))
-        quantities[line.id] = int(raw)
+        quantities[line.id] = quantity
     return quantities
 
 

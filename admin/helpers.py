@@ -9,7 +9,11 @@ from flask_login import current_user
 
 from shop.models import User
 from shop.models.base import utcnow
+from shop.services.numbers import parse_int
 from shop.services.storage import Storage, storage_from_config
+
+# Deeper than any list goes; beyond it a page number is someone's experiment.
+MAX_PAGE = 100_000
 
 
 def me() -> User:
@@ -26,5 +30,4 @@ def now() -> datetime:
 
 
 def page_number() -> int:
-    value = request.args.get("page", "1")
-    return max(int(value), 1) if value.isdigit() else 1
+    return parse_int(request.args.get("page", "1"), minimum=1, maximum=MAX_PAGE) or 1

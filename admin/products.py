@@ -14,6 +14,7 @@ from shop.models import Category, Facility, Product, ProductStatus, Role, Worksh
 from shop.services import product_editing, review, scoping, text_revisions
 from shop.services.catalogue import ProductInput, VariantInput
 from shop.services.errors import DomainError
+from shop.services.numbers import parse_id
 from shop.services.product_editing import VariantEdit
 
 PER_PAGE = 25
@@ -145,7 +146,7 @@ def product_edit(product_id: int) -> ResponseReturnValue:
             data = _product_input(form, product.facility)
             edits = [
                 VariantEdit(
-                    id=int(v.variant_id.data) if (v.variant_id.data or "").isdigit() else None,
+                    id=parse_id(v.variant_id.data),
                     sku=v.sku.data or "", price_idr=v.price_idr.data or 0,
                     option_label=v.option_label.data or "", hpp_idr=v.hpp_idr.data,
                     low_stock_threshold=v.low_stock_threshold.data or 0,

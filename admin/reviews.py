@@ -17,6 +17,7 @@ from shop.database import db
 from shop.models import Product
 from shop.services import review, scoping, text_revisions
 from shop.services.errors import DomainError
+from shop.services.numbers import parse_id
 
 
 @bp.get("/reviews")
@@ -46,8 +47,8 @@ def _decision_from_form() -> review.Decision:
     shown: dict[int, str] = {}
     for value in form.getlist("shown_photo"):
         image_id, _sep, token = value.partition(":")
-        if image_id.isdigit():
-            shown[int(image_id)] = token
+        if (number := parse_id(image_id)) is not None:
+            shown[number] = token
     choices: dict[int, review.PhotoDecision] = {}
     for image_id in shown:
         choice = form.get(f"photo-{image_id}", "")

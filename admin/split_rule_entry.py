@@ -11,14 +11,14 @@ import hashlib
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from admin import bp
 from admin.forms import options
 from admin.helpers import me, now
 from shop.database import db
+from shop.forms import IntegerField, SafeForm, coerce_id
 from shop.models import SplitBasis
 from shop.services import scoping, split_rules
 
@@ -28,8 +28,8 @@ BASIS_LABELS = {
 }
 
 
-class SplitRuleForm(FlaskForm):
-    facility_id = SelectField(_l("Berlaku untuk"), coerce=int)
+class SplitRuleForm(SafeForm):
+    facility_id = SelectField(_l("Berlaku untuk"), coerce=coerce_id)
     first_day = DateField(_l("Berlaku mulai"), validators=[InputRequired()])
     basis = SelectField(
         _l("Dasar pembagian"),

@@ -10,9 +10,10 @@ from flask import Flask, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
-from shop import assets, form_messages
+from shop import assets, form_messages, security
 from shop.config import PROJECT_ROOT, Config
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from shop.forms import IdConverter
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -34,10 +35,13 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["ETALASE"] = config
     _configure_logging(app)
     register_extensions(app)
+    # Every `<int:...>` in a URL is an id: ASCII digits within the database's range, else 404.
+    app.url_map.converters["int"] = IdConverter
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    security.init_app(app)
     if config.PROXY_HOPS:
         hops = config.PROXY_HOPS
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -47,6 +51,7 @@ def create_app(config: Config | None = None) -> Flask:
         prefix="static/",
         max_age=3600,
         immutable_file_test=assets.is_immutable,
+        add_headers_function=security.add_static_headers(security.header_pairs(app.config)),
     )
     return app
 
@@ -97,11 +102,14 @@ def register_extensions(app: Flask) -> None:
     form_messages.install()
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        from shop.models import User
+    def load_user(identity: str) -> Any:
+        from shop.services.accounts import user_for_session
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        return user_for_session(identity)
+
+    # Flask-Login's "strong" session protection binds a session to the client's address, which
+    # it reads from X-Forwarded-For whatever sent it; ours reads the address ProxyFix settled.
+    login_manager._session_identifier_generator = security.session_identifier
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
-DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def site_url(env: dict[str, str]) -> str:
@@ -44,7 +46,9 @@ class Config:
     """Settings of one running site. `from_env` reads them; tests build one directly."""
 
     ETALASE_ENV: str = "development"
-    SECRET_KEY: str = DEV_SECRET_KEY
+    # No default: `from_env` takes SECRET_KEY from the environment or, outside production, from
+    # a random key made once in instance/secret_key; tests set their own.
+    SECRET_KEY: str = ""
     SQLALCHEMY_DATABASE_URI: str = f"sqlite:///{INSTANCE_DIR / 'etalase.db'}"
     UPLOAD_DIR: str = str(INSTANCE_DIR / "uploads")
     SITE_URL: str = "http://127.0.0.1:8000"
@@ -57,13 +61,22 @@ class Config:
     MAIL_USE_TLS: bool = False
     MAIL_DEFAULT_SENDER: str = "Etalase Karya Pemasyarakatan <noreply@etalase.local>"
     MAIL_OUTBOX_DIR: str = str(INSTANCE_DIR / "outbox")
+    # Where the login limits count: `memory://` is one process's memory, so it only holds with a
+    # single worker (production refuses it with WEB_CONCURRENCY > 1); `redis://...` is shared.
     RATELIMIT_STORAGE_URI: str = "memory://"
-    # Failed logins allowed per account and per address (Flask-Limiter notation).
+    RATELIMIT_KEY_PREFIX: str = "etalase"
+    # Worker processes the server runs (gunicorn reads WEB_CONCURRENCY too).
+    WEB_CONCURRENCY: int = 1
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). The
     # per-address login limit and Secure cookies need the real client address and scheme.
     PROXY_HOPS: int = 0
+    # Failed logins allowed per account from one address, and per address (Flask-Limiter
+    # notation); beyond LOGIN_SLOW_AFTER failures of one account from all addresses in 15 minutes,
+    # each further attempt on it waits LOGIN_SLOW_SECONDS (slowed, never refused: docs/security.md).
     LOGIN_RATE_LIMIT_ACCOUNT: str = "5 per 15 minutes"
     LOGIN_RATE_LIMIT_ADDRESS: str = "20 per 15 minutes"
+    LOGIN_SLOW_AFTER: int = 10
+    LOGIN_SLOW_SECONDS: float = 2.0
     # Photos in S3-compatible object storage when S3_BUCKET is set; a local folder otherwise.
     # Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
     S3_BUCKET: str = ""
@@ -71,6 +84,11 @@ class Config:
     S3_REGION: str = "ap-southeast-3"
     S3_PUBLIC_URL: str = ""
     MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
+    # Unpaid stock one buyer may hold (0: no limit): units of a variant in one order (larger
+    # quantities are quoted by the facility), open unpaid orders per address and per email.
+    CHECKOUT_MAX_UNITS_PER_VARIANT: int = 10
+    CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS: int = 3
+    CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL: int = 3
     # Flask-Caching: one process's memory by default, Redis (shared by all workers) when
     # CACHE_REDIS_URL is set. IMPACT_CACHE_SECONDS: how old the public /impact figures may be.
     CACHE_TYPE: str = "SimpleCache"
@@ -106,7 +124,7 @@ class Config:
         production = env.get("ETALASE_ENV", "development") == "production"
         config = cls(
             ETALASE_ENV=env.get("ETALASE_ENV", "development"),
-            SECRET_KEY=env.get("SECRET_KEY", "") or DEV_SECRET_KEY,
+            SECRET_KEY=env.get("SECRET_KEY", "") or ("" if production else instance_secret_key()),
             SQLALCHEMY_DATABASE_URI=normalise_database_url(
                 env.get("DATABASE_URL") or cls.SQLALCHEMY_DATABASE_URI
             ),
@@ -121,13 +139,29 @@ class Config:
             MAIL_USE_TLS=_bool(env.get("MAIL_USE_TLS")),
             MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER") or cls.MAIL_DEFAULT_SENDER,
             MAIL_OUTBOX_DIR=env.get("MAIL_OUTBOX_DIR") or cls.MAIL_OUTBOX_DIR,
-            RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI")
+            or env.get("REDIS_URL")
+            or "memory://",
+            RATELIMIT_KEY_PREFIX=env.get("RATELIMIT_KEY_PREFIX") or cls.RATELIMIT_KEY_PREFIX,
+            WEB_CONCURRENCY=_int(env.get("WEB_CONCURRENCY"), 1),
             MAX_IMAGE_BYTES=_int(env.get("MAX_IMAGE_BYTES"), cls.MAX_IMAGE_BYTES),
             PROXY_HOPS=_int(env.get("PROXY_HOPS"), 0),
+            CHECKOUT_MAX_UNITS_PER_VARIANT=_int(
+                env.get("CHECKOUT_MAX_UNITS_PER_VARIANT"), cls.CHECKOUT_MAX_UNITS_PER_VARIANT
+            ),
+            CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS=_int(
+                env.get("CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS"),
+                cls.CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS,
+            ),
+            CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL=_int(
+                env.get("CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL"),
+                cls.CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL,
+            ),
             LOGIN_RATE_LIMIT_ACCOUNT=env.get("LOGIN_RATE_LIMIT_ACCOUNT")
             or cls.LOGIN_RATE_LIMIT_ACCOUNT,
             LOGIN_RATE_LIMIT_ADDRESS=env.get("LOGIN_RATE_LIMIT_ADDRESS")
             or cls.LOGIN_RATE_LIMIT_ADDRESS,
+            LOGIN_SLOW_AFTER=_int(env.get("LOGIN_SLOW_AFTER"), cls.LOGIN_SLOW_AFTER),
             S3_BUCKET=env.get("S3_BUCKET", ""),
             S3_ENDPOINT_URL=env.get("S3_ENDPOINT_URL", ""),
             S3_REGION=env.get("S3_REGION") or cls.S3_REGION,
@@ -148,8 +182,13 @@ class Config:
         if not self.is_production:
             return
         problems = []
-        if self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY) < 32:
+        if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
             problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://") and self.WEB_CONCURRENCY > 1:
+            problems.append(
+                "RATELIMIT_STORAGE_URI is memory:// with WEB_CONCURRENCY > 1: each worker would"
+                " count login attempts on its own; set it (or REDIS_URL) to a shared Redis"
+            )
         if self.payment_gateway == "demo":
             problems.append(
                 "STRIPE_SECRET_KEY is not set, so the demo payment gateway would take orders"
@@ -167,6 +206,30 @@ class Config:
         values["MAX_CONTENT_LENGTH"] = self.MAX_IMAGE_BYTES * 12
         values["RATELIMIT_STORAGE_URI"] = self.RATELIMIT_STORAGE_URI
         return values
+
+
+def instance_secret_key(directory: Path = INSTANCE_DIR) -> str:
+    """The site's own random key in `directory/secret_key`, made on first use (never committed).
+
+    Made with O_EXCL, so when several workers start at once one writes it and the others read it.
+    """
+    path = directory / "secret_key"
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):
+            key = path.read_text().strip()
+            if len(key) >= MIN_SECRET_KEY_LENGTH:
+                return key
+            time.sleep(0.05)  # another process is writing it
+        raise UnsafeConfiguration(
+            f"{path} holds no usable key: delete it to make a new one"
+        ) from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
 
 
 def normalise_database_url(url: str) -> str:

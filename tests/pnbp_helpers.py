@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import current_app
 from PIL import Image
+from pypdf import PdfWriter
 
 from shop.models import Facility, PnbpDeposit, User
 from shop.models.base import utcnow
@@ -19,7 +20,12 @@ _numbers = itertools.count(1)
 
 
 def pdf_bytes() -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    """A one-page PDF as a scanner or "print to PDF" makes it: nothing active inside."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def image_bytes(image_format: str = "PNG") -> bytes:

@@ -37,6 +37,9 @@ class User(Base, TimestampMixin):
     kanwil_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kanwil.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # Part of the login identity in every session cookie: bumping it ends all of the user's
+    # sessions (logout, password change or reset, "sign out everywhere").
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     facility: Mapped[Facility | None] = relationship()
     kanwil: Mapped[Kanwil | None] = relationship()
@@ -67,7 +70,7 @@ class User(Base, TimestampMixin):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}.{self.session_generation}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

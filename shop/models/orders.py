@@ -80,6 +80,12 @@ class Order(Base, TimestampMixin):
     # Stock is held until then; the payment session expires at the same moment.
     expires_at: Mapped[datetime] = mapped_column(index=True)
     paid_at: Mapped[datetime | None]
+    # Who placed it, for the caps on open unpaid orders (shop/services/holds.py): the cart that
+    # was checked out, and the client's address as the server saw it.
+    cart_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cart.id", ondelete="SET NULL"), index=True
+    )
+    client_address: Mapped[str] = mapped_column(sa.String(45), default="", server_default="")
 
     parts: Mapped[list[FacilityOrder]] = relationship(
         back_populates="order", order_by="FacilityOrder.id", cascade="all, delete-orphan"
@@ -91,6 +97,8 @@ class Order(Base, TimestampMixin):
     __table_args__ = (
         sa.CheckConstraint("total_idr = subtotal_idr + shipping_idr", name="total_adds_up"),
         sa.CheckConstraint("total_idr > 0", name="total_positive"),
+        sa.Index("ix_shop_order_client_address_status", "client_address", "status"),
+        sa.Index("ix_shop_order_buyer_email_status", "buyer_email", "status"),
     )
 
     def __repr__(self) -> str:

@@ -188,8 +188,36 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
         raise WrongPassword(_l("Kata sandi saat ini salah."))
     check_password_strength(new_password, email=user.email)
     user.password_hash = hash_password(new_password)
+    end_sessions(user)
     audit.record(actor=user, action="user.password_change", obj=user, changes={})
     db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Void every session cookie of the user: each carries the generation it was made with.
+
+    The caller commits (and signs the current browser in again when it should stay).
+    """
+    user.session_generation += 1
+
+
+def sign_out_everywhere(*, user: User) -> None:
+    end_sessions(user)
+    audit.record(actor=user, action="user.sign_out_everywhere", obj=user, changes={})
+    db.session.commit()
+
+
+def user_for_session(identity: str) -> User | None:
+    """The active user a session's login identity (`id.generation`) names, if still valid."""
+    user_id, _dot, generation = identity.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 18):
+        return None
+    if not (generation.isascii() and generation.isdigit() and len(generation) <= 18):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_generation != int(generation):
+        return None
+    return user
 
 
 def set_active(*, user: User, active: bool, actor: User) -> None:
@@ -212,6 +240,7 @@ def start_password_reset(*, user: User, actor: User, secret_key: str) -> str:
     hash, so it is void as soon as a password is set with it, or the account is reset again.
     """
     user.password_hash = hash_password(secrets.token_urlsafe(32))
+    end_sessions(user)
     audit.record(actor=actor, action="user.password_reset", obj=user, changes={})
     db.session.commit()
     return _reset_serializer(secret_key).dumps({"user": user.id, "hash": _hash_tag(user)})
@@ -234,6 +263,7 @@ def complete_password_reset(*, token: str, new_password: str, secret_key: str) -
     user = user_for_reset_token(token=token, secret_key=secret_key)
     check_password_strength(new_password, email=user.email)
     user.password_hash = hash_password(new_password)
+    end_sessions(user)
     audit.record(actor=user, action="user.password_set", obj=user, changes={})
     db.session.commit()
     return user

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shop.database import db
 from shop.models import (
@@ -48,6 +48,24 @@ class OutOfStock(CheckoutError):
 
 class PricesChanged(CheckoutError):
     """The total differs from the one the buyer confirmed."""
+
+
+class HoldLimitReached(CheckoutError):
+    """The order would hold more stock than one buyer may hold unpaid (docs/security.md)."""
+
+
+# Orders whose stock is held while the buyer pays.
+OPEN_STATUSES = (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_PAYMENT)
+
+
+@dataclass(frozen=True)
+class HoldLimits:
+    """How much unpaid stock one buyer may hold: units of a variant in one order, and open
+    (unpaid, unexpired) orders per client address and per email. 0 switches a limit off."""
+
+    max_units_per_variant: int = 10
+    max_open_orders_per_address: int = 3
+    max_open_orders_per_email: int = 3
 
 
 @dataclass(frozen=True)
@@ -136,8 +154,13 @@ def place_order(
     gateway: str,
     locale: str,
     now: datetime,
+    client_address: str = "",
+    limits: HoldLimits | None = None,
 ) -> Order:
     """Create the order, its parts and lines, and reserve their stock, in one transaction.
+
+    With `limits`, an order that would hold more than a buyer may hold is refused
+    (`HoldLimitReached`); the storefront always passes them.
 
     Nothing is written when a check fails. The reservation is a conditional UPDATE
     (`stock = stock - n WHERE stock >= n`): PostgreSQL re-checks the condition under the row
@@ -160,6 +183,8 @@ def place_order(
                         name=line.variant.product.name,
                     )
                 )
+    if limits is not None:
+        _check_hold_limits(offer, details, client_address=client_address, limits=limits, now=now)
     if expected_total_idr is not None and expected_total_idr != offer.total_idr:
         raise PricesChanged(
             _l("Harga atau ongkos kirim berubah. Periksa ringkasan baru lalu pesan lagi.")
@@ -172,6 +197,7 @@ def place_order(
         # Stock first: concurrent buyers meet at the variant rows, before anything else.
         movements = _take_stock(offer, now=now)
         order = _build_order(offer, details, gateway=gateway, locale=locale, now=now)
+        order.cart_id, order.client_address = cart.id, client_address[:45]
         for movement in movements:
             movement.note = order.number
         _record_reservations(order)
@@ -188,6 +214,42 @@ def place_order(
         db.session.rollback()
         raise
     return order
+
+
+def _check_hold_limits(
+    offer: CheckoutQuote, buyer: BuyerDetails, *, client_address: str, limits: HoldLimits,
+    now: datetime,
+) -> None:  # fmt: skip
+    if limits.max_units_per_variant:
+        for part in offer.parts:
+            for line in part.group.lines:
+                if line.quantity > limits.max_units_per_variant:
+                    raise HoldLimitReached(
+                        _l(
+                            "Satu pesanan dapat memuat paling banyak %(n)s unit %(name)s. Untuk"
+                            " jumlah yang lebih besar, minta penawaran langsung ke %(facility)s.",
+                            n=limits.max_units_per_variant,
+                            name=line.variant.product.name,
+                            facility=part.facility.name,
+                        )
+                    )
+    open_orders = select(func.count()).where(
+        Order.status.in_(OPEN_STATUSES), Order.expires_at > now
+    )
+    caps = [(Order.buyer_email == buyer.email, limits.max_open_orders_per_email)]
+    if client_address:
+        caps.append((Order.client_address == client_address, limits.max_open_orders_per_address))
+    for condition, cap in caps:
+        if cap and (db.session.scalar(open_orders.where(condition)) or 0) >= cap:
+            raise HoldLimitReached(
+                _l(
+                    "Masih ada %(n)s pesanan yang belum dibayar dari Anda. Selesaikan"
+                    " pembayarannya atau tunggu sampai batas waktunya lewat (%(minutes)s menit),"
+                    " lalu pesan lagi.",
+                    n=cap,
+                    minutes=RESERVATION_MINUTES,
+                )
+            )
 
 
 def _checked_buyer(buyer: BuyerDetails) -> BuyerDetails:

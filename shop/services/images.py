@@ -27,6 +27,8 @@ RENDITION_WIDTHS: tuple[int, ...] = (320, 640, 1024, 1600)
 RENDITION_FORMATS: tuple[str, ...] = ("webp", "jpeg")
 MASTER_MAX_SIDE = 2000
 MAX_PIXELS = 50_000_000
+# Smaller photos look blurred on a product page (and a 1x1 "photo" shows nothing at all).
+MIN_SHORT_SIDE = 300
 # HEIF is the iPhone's own format, read through the pillow-heif plugin. Pillow's JPEG opener
 # also reads MPO, how many phones save a JPEG with a second picture (depth, preview) inside.
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
@@ -147,6 +149,16 @@ def _clean_master(data: bytes) -> Image.Image:
                             w=width,
                             h=height,
                             mp=MAX_PIXELS // 1_000_000,
+                        )
+                    )
+                if min(width, height) < MIN_SHORT_SIDE:
+                    raise ImageRejected(
+                        _l(
+                            "Foto terlalu kecil (%(w)s x %(h)s piksel). Sisi terpendeknya minimal"
+                            " %(min)s piksel.",
+                            w=width,
+                            h=height,
+                            min=MIN_SHORT_SIDE,
                         )
                     )
                 if image.format in ("JPEG", "MPO"):

@@ -36,8 +36,9 @@ from sqlalchemy.orm import selectinload
 from shop.database import db
 from shop.models import Facility, Kanwil, LedgerEntry, PnbpDeposit, Role, User
 from shop.models.pnbp import counting_clause
-from shop.services import audit, scoping
+from shop.services import audit, pdf_safety, scoping
 from shop.services.errors import DomainError
+from shop.services.numbers import parse_id
 from shop.services.report_tables import Column, ColumnKind, ReportTable
 from shop.services.storage import Storage
 
@@ -280,10 +281,27 @@ def _check_proof(proof: Proof) -> _CheckedProof:
         raise InvalidDeposit(
             {"proof": _l("Bukti setor harus berkas PDF, JPEG atau PNG yang utuh.")}
         )
+    if extension == "pdf":
+        _check_pdf_is_passive(proof.data)
     name = proof.filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
     return _CheckedProof(
         name or f"bukti.{extension}", proof.data, PROOF_TYPES[extension], extension
     )
+
+
+def _check_pdf_is_passive(data: bytes) -> None:
+    try:
+        pdf_safety.check_pdf(data)
+    except pdf_safety.UnsafePdf as error:
+        if str(error) == "unreadable":
+            message = _l("Bukti setor harus berkas PDF, JPEG atau PNG yang utuh.")
+        else:
+            message = _l(
+                "PDF ini memuat skrip, aksi otomatis, peluncuran program atau lampiran (%(what)s)."
+                " Cetak ulang sebagai PDF biasa, lalu unggah.",
+                what=str(error).lstrip("/"),
+            )
+        raise InvalidDeposit({"proof": message}) from None
 
 
 def _sniff(data: bytes) -> str | None:
@@ -376,10 +394,9 @@ def _changes(before: PnbpDeposit | dict[str, Any], after: PnbpDeposit) -> dict[s
 
 def get_deposit(user: User, deposit_id: Any) -> PnbpDeposit:
     """The deposit if `user` may see its facility; `OutOfScope` (a 404) otherwise."""
-    try:
-        deposit_id = int(deposit_id)
-    except (TypeError, ValueError):
-        raise scoping.OutOfScope() from None
+    deposit_id = parse_id(deposit_id)
+    if deposit_id is None:
+        raise scoping.OutOfScope()
     found = db.session.scalar(
         sa.select(PnbpDeposit).where(
             PnbpDeposit.id == deposit_id, scoping.facility_filter(user, PnbpDeposit.facility_id)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from shop.models import (
     StockReason,
     User,
 )
-from shop.services import audit, catalogue, images, stock
+from shop.services import audit, catalogue, images, numbers, stock, text
 from shop.services.catalogue import ProductInput, VariantInput
 from shop.services.errors import DomainError
 from shop.services.storage import Storage
@@ -40,7 +41,11 @@ OPTIONAL_COLUMNS = (
     "alt_text",
 )  # fmt: skip
 MAX_ROWS = 2000
+# The longest text a product takes is its description (5,000 characters).
+MAX_CELL_CHARS = 5000
 MAX_ZIP_ENTRIES = 500
+# What all photos of one ZIP may unpack to, counted from the bytes read, not the header.
+MAX_ZIP_TOTAL_BYTES = 1024 * 1024 * 1024
 _TRUE = {"1", "ya", "yes", "true", "y"}
 _FALSE = {"", "0", "tidak", "no", "false", "n"}
 
@@ -182,14 +187,17 @@ def _parse(facility: Facility, csv_bytes: bytes, errors: list[RowError]) -> list
     workshops = {w.name.lower(): w for w in facility.workshops}
     products: dict[str, _Product] = {}
     seen_skus: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in _rows(reader, errors):
         if line - 1 > MAX_ROWS:
             errors.append(RowError(line, str(_l("maksimal %(n)s baris.", n=MAX_ROWS))))
             break
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        row = {(k or "").strip(): _cell(v) for k, v in raw.items() if k is not None}
         if not any(row.values()):
             continue
-        problems: list[str] = []
+        problems = _cell_problems(row)
+        if problems:
+            errors.extend(RowError(line, message) for message in problems)
+            continue
         name = row.get("name", "")
         if not name:
             problems.append(str(_l("nama produk kosong.")))
@@ -260,6 +268,41 @@ def _parse(facility: Facility, csv_bytes: bytes, errors: list[RowError]) -> list
     return list(products.values())
 
 
+def _rows(reader: csv.DictReader[str], errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+    """The reader's rows with their line numbers; a row the csv module cannot read (a cell over
+    its 128 KB limit, say) ends the import with that line named."""
+    line = 1
+    while True:
+        line += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            errors.append(RowError(line, str(_l("baris tidak terbaca (sel terlalu panjang?)."))))
+            return
+        yield line, raw
+
+
+def _cell(value: Any) -> str:
+    # Extra cells beyond the header arrive as a list under the key None, dropped above.
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _cell_problems(row: dict[str, str]) -> list[str]:
+    problems = []
+    for column, value in row.items():
+        if len(value) > MAX_CELL_CHARS:
+            problems.append(
+                str(_l("kolom %(c)s lebih dari %(n)s karakter.", c=column[:40], n=MAX_CELL_CHARS))
+            )
+        elif text.has_control_characters(value) or text.has_control_characters(column):
+            problems.append(
+                str(_l("kolom %(c)s memuat karakter kendali (misalnya NUL).", c=column[:40]))
+            )
+    return problems
+
+
 def _product_input(product: _Product, *, with_stock: bool = True) -> ProductInput:
     """The product as the catalogue takes it; without stock, which arrives as movements."""
     variants = product.variants if with_stock else [replace(v, stock=0) for v in product.variants]
@@ -267,18 +310,14 @@ def _product_input(product: _Product, *, with_stock: bool = True) -> ProductInpu
 
 
 def _int(text: str, label: Any, problems: list[str], *, required: bool = False) -> int | None:
-    cleaned = text.replace(".", "").replace(" ", "")
-    if cleaned.lower().startswith("rp"):
-        cleaned = cleaned[2:]
-    if not cleaned:
+    if not text.strip():
         if required:
             problems.append(str(_l("%(field)s kosong.", field=label)))
         return None
-    try:
-        return int(cleaned)
-    except ValueError:
-        problems.append(str(_l("%(field)s '%(text)s' bukan angka.", field=label, text=text)))
-        return None
+    value = numbers.parse_amount_idr(text)
+    if value is None:
+        problems.append(str(_l("%(field)s '%(text)s' bukan angka.", field=label, text=text[:40])))
+    return value
 
 
 def _bool(text: str, problems: list[str]) -> bool:
@@ -310,14 +349,25 @@ def zip_source(data: bytes, *, max_bytes: int) -> PhotoSource:
         raise ImportFailed([RowError(1, str(_l("berkas ZIP foto rusak.")))]) from None
     entries = [i for i in archive.infolist() if not i.is_dir()][:MAX_ZIP_ENTRIES]
     by_name = {Path(i.filename).name: i for i in entries}
+    unpacked = 0
 
     def read(name: str) -> bytes | None:
+        """At most max_bytes + 1 bytes of the entry, however small its header says it is."""
+        nonlocal unpacked
         info = by_name.get(name)
         if info is None:
             return None
-        if info.file_size > max_bytes:
-            return b"\0" * (max_bytes + 1)  # refused by prepare_image with the size message
-        with archive.open(info) as handle:
-            return handle.read(max_bytes + 1)
+        try:
+            with archive.open(info) as handle:
+                data = handle.read(max_bytes + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            # A CRC or size that does not match the data, an unknown method, a password.
+            raise ImportFailed(
+                [RowError(1, str(_l("foto %(f)s di ZIP rusak atau terkunci.", f=name)))]
+            ) from None
+        unpacked += len(data)
+        if unpacked > MAX_ZIP_TOTAL_BYTES:
+            raise ImportFailed([RowError(1, str(_l("isi ZIP foto terlalu besar.")))])
+        return data
 
     return read

@@ -16,6 +16,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from shop.models import FacilityKind, LedgerEntryKind
+from shop.services.numbers import parse_id
 
 # "This month" is decided on the central office's calendar (WIB); the entries themselves are
 # picked by their own facility's local day.
@@ -159,8 +160,9 @@ def _parse_id(raw: str, messages: list[str]) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if raw.isdigit() and len(raw) < 10:
-        return int(raw)
+    value = parse_id(raw)
+    if value is not None:
+        return value
     messages.append(str(_l("Saringan tidak dikenal diabaikan.")))
     return None
 

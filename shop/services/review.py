@@ -40,6 +40,7 @@ from shop.models import (
 from shop.services import audit, photo_files, review_mail, scoping, text_revisions
 from shop.services.errors import DomainError
 from shop.services.storage import Storage
+from shop.services.text import has_control_characters
 
 REVIEWER_ROLES = (Role.KANWIL, Role.CENTRAL, Role.ADMIN)
 MIN_REASON = 5
@@ -291,6 +292,9 @@ def decide(
 def _check_decisions(
     product: Product, seen: Mapping[int, ProductImage], decision: Decision, text_seen: bool
 ) -> None:
+    reasons = [decision.text_reason, *(choice.reason for choice in decision.photos.values())]
+    if any(has_control_characters(reason) for reason in reasons):
+        raise ReviewError(_l("Teks ini memuat karakter kendali (misalnya NUL)."))
     required = {item.key for item in photo_checklist(product.facility)}
     for number, image_id in enumerate(sorted(seen, key=lambda i: seen[i].position), start=1):
         choice = decision.photos.get(image_id)

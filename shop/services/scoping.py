@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from shop.database import db
 from shop.models import Facility, FacilityOrder, Product, ProductImage, ProductVariant, Role, User
 from shop.services.errors import DomainError
+from shop.services.numbers import parse_id
 
 T = TypeVar("T")
 
@@ -60,10 +61,9 @@ _FACILITY_OF: dict[type, tuple[Any, ...]] = {
 
 def get_in_scope(user: User, model: type[T], object_id: Any) -> T:
     """The `model` row with `object_id` if `user` may see it; `OutOfScope` otherwise."""
-    try:
-        object_id = int(object_id)
-    except (TypeError, ValueError):
-        raise OutOfScope() from None
+    object_id = parse_id(object_id)
+    if object_id is None:
+        raise OutOfScope()
     column, *join = _FACILITY_OF[model]
     query = sa.select(model).where(model.id == object_id)  # type: ignore[attr-defined]
     if join:

@@ -15,12 +15,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, IntegerField
+from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from shop.forms import IntegerField, SafeForm
 from shop.models import Cart
 from shop.services import cart as carts
 from shop.services.errors import DomainError
@@ -30,16 +30,16 @@ CART_COOKIE = "etalase_cart"
 CART_COOKIE_AGE = 30 * 24 * 3600
 
 
-class AddToCartForm(FlaskForm):
+class AddToCartForm(SafeForm):
     variant_id = IntegerField(validators=[DataRequired()])
     quantity = IntegerField(default=1, validators=[InputRequired(), NumberRange(min=1, max=99)])
 
 
-class QuantityForm(FlaskForm):
+class QuantityForm(SafeForm):
     quantity = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=99)])
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(SafeForm):
     confirm = HiddenField(default="1")
 
 

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from shop.formatting import current_locale_code
+from shop.forms import SafeForm
 from shop.models import DeliveryMethod
 from shop.models.base import utcnow
-from shop.services import checkout, orders, payments
+from shop.services import checkout, holds, orders, payments
 from shop.services.errors import DomainError
+from shop.services.numbers import parse_amount_idr, parse_id
 from shop.services.regions import PROVINCES
 from shop.storefront import bp
 from shop.storefront.cart import current_cart
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(SafeForm):
     name = StringField(validators=[DataRequired(), Length(max=120)])
     email = StringField(validators=[DataRequired(), Email(), Length(max=254)])
     phone = StringField(validators=[DataRequired(), Length(max=32)])
@@ -43,12 +44,11 @@ class CheckoutForm(FlaskForm):
 def _deliveries() -> dict[int, DeliveryMethod]:
     chosen: dict[int, DeliveryMethod] = {}
     for key, value in request.form.items():
-        if (
-            key.startswith("delivery-")
-            and key[9:].isdigit()
-            and value in {m.value for m in DeliveryMethod}
-        ):
-            chosen[int(key[9:])] = DeliveryMethod(value)
+        facility_id = (
+            parse_id(key.removeprefix("delivery-")) if key.startswith("delivery-") else None
+        )
+        if facility_id is not None and value in {m.value for m in DeliveryMethod}:
+            chosen[facility_id] = DeliveryMethod(value)
     return chosen
 
 
@@ -71,6 +71,7 @@ def checkout_page() -> ResponseReturnValue:
     if request.method == "POST" and request.form.get("action") == "place":
         if form.validate_on_submit() and cart is not None:
             quoted = form.quoted_total_idr.data
+            holds.release_earlier_orders(cart=cart, now=utcnow())
             try:
                 order = checkout.place_order(
                     cart=cart,
@@ -84,10 +85,12 @@ def checkout_page() -> ResponseReturnValue:
                         postal_code=form.postal_code.data or "",
                     ),
                     deliveries=deliveries,
-                    expected_total_idr=int(quoted) if quoted and quoted.isdigit() else -1,
+                    expected_total_idr=parse_amount_idr(quoted or "") or -1,
                     gateway=payments.configured_gateway_name(),
                     locale=current_locale_code(),
                     now=utcnow(),
+                    client_address=request.remote_addr or "",
+                    limits=_hold_limits(),
                 )
             except DomainError as error:
                 problems.append(str(error))
@@ -98,6 +101,15 @@ def checkout_page() -> ResponseReturnValue:
             status = 422
     form.quoted_total_idr.data = str(offer.total_idr)
     return render_template("shop/checkout.html", form=form, offer=offer, problems=problems), status
+
+
+def _hold_limits() -> checkout.HoldLimits:
+    config = current_app.config
+    return checkout.HoldLimits(
+        max_units_per_variant=config["CHECKOUT_MAX_UNITS_PER_VARIANT"],
+        max_open_orders_per_address=config["CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS"],
+        max_open_orders_per_email=config["CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL"],
+    )
 
 
 def _pay(order) -> ResponseReturnValue:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from shop.services.numbers import parse_amount_idr, parse_int
 from shop.services.public_catalogue import PER_PAGE, CatalogueQuery, Sort
 
 MAX_PRICE_IDR = 999_999_999
@@ -31,11 +32,10 @@ class ParsedQuery:
 def _price(raw: str | None, label: str, notes: list[str]) -> int | None:
     if raw is None or raw.strip() == "":
         return None
-    digits = raw.strip().replace(".", "").replace(",", "").removeprefix("Rp").strip()
-    if not digits.isdigit() or int(digits) > MAX_PRICE_IDR:
+    value = parse_amount_idr(raw.replace(",", ""), maximum=MAX_PRICE_IDR)
+    if value is None:
         notes.append(str(_l("%(field)s tidak dikenali dan diabaikan.", field=label)))
-        return None
-    return int(digits)
+    return value
 
 
 def parse_catalogue_args(args: MultiDict[str, str]) -> ParsedQuery:
@@ -68,7 +68,7 @@ def parse_catalogue_args(args: MultiDict[str, str]) -> ParsedQuery:
         except ValueError:
             notes.append(str(_l("Urutan tidak dikenali; produk diurutkan seperti biasa.")))
     page_raw = args.get("page", "1").strip()
-    page = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) <= MAX_PAGE else 1
+    page = parse_int(page_raw, minimum=1, maximum=MAX_PAGE) or 1
     in_stock = args.get("in_stock", "") in {"1", "on", "true"}
     query = CatalogueQuery(
         q=q,

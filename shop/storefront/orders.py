@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from shop.forms import SafeForm
 from shop.models import Order
 from shop.models.base import utcnow
 from shop.services import orders, payments
@@ -14,7 +14,7 @@ from shop.services.errors import DomainError
 from shop.storefront import bp
 
 
-class PayForm(FlaskForm):
+class PayForm(SafeForm):
     t = HiddenField()
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from shop.forms import SafeForm
 from shop.models import PaymentAttempt
 from shop.models.base import utcnow
 from shop.services import orders, payments
@@ -15,7 +15,7 @@ from shop.services.payments import events
 from shop.storefront import bp
 
 
-class DemoPaymentForm(FlaskForm):
+class DemoPaymentForm(SafeForm):
     pay = SubmitField()
     fail = SubmitField()
     cancel = SubmitField()

@@ -9,6 +9,16 @@
     });
   });
 
+  // Back office: actions that ask first, and the packing slip's print button.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // The filter panel is sent closed unless a filter is active, so a phone never sees it fold
   // after paint (that shifted the whole catalogue); a desktop opens it beside the results,
   // which moves nothing else.

@@ -41,7 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     "admin.photo_upload": ALL, "admin.photo_alt_text": ALL, "admin.photo_move": ALL,
     "admin.photo_delete": ALL, "admin.photo_file": ALL, "admin.photo_full": ALL,
     "admin.variant_stock": ALL, "admin.import_products": ALL,
-    "admin.password_change": ALL,
+    "admin.password_change": ALL, "admin.sign_out_everywhere": ALL,
     "admin.review_queue": REVIEWERS, "admin.review_detail": REVIEWERS,
     "admin.review_decide": REVIEWERS,
     "admin.facility_profile": {"staff"}, "admin.delivery_rates": {"staff"},

@@ -21,7 +21,9 @@ def test_list_filters_by_kanwil_and_kind(client, db) -> None:
     assert "Lapas Tutup" not in page
     page = client.get("/facilities?kanwil=bali&kind=lpka").get_data(as_text=True)
     assert "Karangasem" in page and "Kerobokan" not in page and "Ambon" not in page
-    assert client.get("/facilities?kanwil=%00&kind=penjara").status_code == 200
+    assert client.get("/facilities?kanwil=xx&kind=penjara").status_code == 200
+    # A NUL in a query is refused before any view (shop/security.py).
+    assert client.get("/facilities?kanwil=%00&kind=penjara").status_code == 400
 
 
 def test_profile_shows_workshops_hours_in_local_time_and_products(client, db) -> None:

@@ -44,7 +44,7 @@ def release_expired(*, now: datetime) -> ExpiryReport:
         order = orders.find_order(number)
         assert order is not None
         try:
-            still_payable = _close_sessions(order)
+            still_payable = close_sessions(order)
         except PaymentError as error:
             log.warning("order %s: gateway unavailable (%s); retry later", number, error)
             report.skipped_orders.append(number)
@@ -58,20 +58,30 @@ def release_expired(*, now: datetime) -> ExpiryReport:
             db.session.rollback()
             report.skipped_orders.append(number)
             continue
-        if orders.move_order(order, OrderStatus.EXPIRED, actor_label="release-expired"):
-            for part in order.parts:
-                orders.move_part(part, FacilityOrderStatus.CANCELLED, actor_label="release-expired")
-            for attempt in order.attempts:
-                if attempt.status is AttemptStatus.OPEN:
-                    attempt.status = AttemptStatus.EXPIRED
-            checkout.release_reservations(order, now=now)
+        if expire_unpaid(order.id, now=now, actor_label="release-expired"):
             report.released_orders.append(number)
         db.session.commit()
     report.refunds_sent = [refund.id for refund in refunds.send_unsent(now=now)]
     return report
 
 
-def _close_sessions(order: Order) -> bool:
+def expire_unpaid(order_id: int, *, now: datetime, actor_label: str) -> bool:
+    """Lock the order; if still unpaid, expire it and give its stock back. The caller commits."""
+    order = orders.lock_order(order_id)
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        return False  # paid, or a bank transfer began, while we waited for the lock
+    if not orders.move_order(order, OrderStatus.EXPIRED, actor_label=actor_label):
+        return False
+    for part in order.parts:
+        orders.move_part(part, FacilityOrderStatus.CANCELLED, actor_label=actor_label)
+    for attempt in order.attempts:
+        if attempt.status is AttemptStatus.OPEN:
+            attempt.status = AttemptStatus.EXPIRED
+    checkout.release_reservations(order, now=now)
+    return True
+
+
+def close_sessions(order: Order) -> bool:
     """Expire the order's open sessions at the gateway; True when one was in fact completed."""
     gateway = gateway_named(order.gateway)
     for attempt in order.attempts:
