@@ -81,6 +81,7 @@ COMMON = {
     "margin_right": 28,  # the last month label is centred on the plot's edge
     "legend_at_bottom": True,
     "legend_at_bottom_columns": 2,
+    "truncate_legend": -1,  # "Penjualan kotor" fits its column; pygal would cut it at 360 px
 }
 
 Series = Sequence[tuple[str, Sequence[int]]]

@@ -123,6 +123,19 @@ def test_several_series_are_named_in_the_description_and_legend() -> None:
     assert sorted(legend) == ["Penjualan", "Refund"]
 
 
+def test_series_names_in_the_legend_are_not_cut() -> None:
+    root = parse(
+        charts.line_chart(
+            title="Penjualan menurut waktu",
+            labels=MONTHS[:2],
+            series=[("Penjualan kotor", [900_000, 400_000]), ("Bersih", [800_000, 350_000])],
+            value_format=rupiah,
+        )
+    )
+    legend = {t.text for t in root.iter(SVG + "text")} & {"Penjualan kotor", "Bersih"}
+    assert legend == {"Penjualan kotor", "Bersih"}
+
+
 @pytest.mark.parametrize("chart", [charts.line_chart, charts.bar_chart])
 def test_hostile_labels_are_escaped(chart) -> None:
     hostile = 'Lapas <script>alert("x")</script> & "Rutan"'
