@@ -37,12 +37,6 @@ new PerformanceObserver((list) => {
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args: dict) -> dict:
-    """The page's CSP forbids inline scripts, so axe-core can only be injected around it."""
-    return {**browser_context_args, "bypass_csp": True}
-
-
-@pytest.fixture
 def paid_order(db) -> None:
     """One paid order, so /impact shows its per-Kanwil table (a region that scrolls on a phone)."""
     now = utcnow()
