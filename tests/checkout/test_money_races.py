@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from shop.extensions import db as _db
 from shop.models import (
     AttemptStatus,
+    AuditEvent,
     Cart,
     DeliveryMethod,
     FacilityOrderStatus,
@@ -364,3 +365,123 @@ def _assert_late_refund(db, shop, order: Order, tmp_path: Path, *, batik_left: i
     assert _ledger_sum(db, order, LedgerEntryKind.SALE, LedgerEntryKind.SHIPPING) == TOTAL_IDR
     assert _ledger_sum(db, order) == 0
     assert any("dikembalikan" in subject for subject in _outbox_subjects(tmp_path))
+
+
+# --- two payment pages of one order, both paid ----------------------------------------------
+
+
+def _second_demo_session(order: Order) -> int:
+    """Another open payment page of the same order (say, a tab kept from before a retry)."""
+    attempt = PaymentAttempt(
+        order=order, gateway="demo", idempotency_key="second-page-key", amount_idr=TOTAL_IDR,
+        session_id="demo_cs_second-page-key", url="http://localhost/demo-pay/second-page-key",
+        expires_at=order.expires_at,
+    )  # fmt: skip
+    _db.session.add(attempt)
+    _db.session.commit()
+    return attempt.id
+
+
+def _pay(attempt_id: int) -> Callable[[], str]:
+    def call() -> str:
+        attempt = _db.session.get(PaymentAttempt, attempt_id)
+        return events.handle_event(
+            event=simulated_event(attempt=attempt, outcome="pay", now=utcnow())
+        )
+
+    return call
+
+
+def _audit_actions(db, order: Order) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "shop_order", AuditEvent.object_id == str(order.id))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def _assert_one_paid_one_refunded(db, shop, order: Order, tmp_path: Path) -> PaymentAttempt:
+    assert_consistent(db, shop, order)  # one completed attempt, one sale in the ledger
+    (duplicate,) = [a for a in order.attempts if a.status is AttemptStatus.DUPLICATE]
+    assert duplicate.duplicate_refund_id and duplicate.payment_intent_id
+    actions = _audit_actions(db, order)
+    assert actions.count("payment.duplicate") == 1
+    assert actions.count("payment.duplicate_refunded") == 1
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0  # no part refunded
+    assert sum("Pembayaran ganda" in subject for subject in _outbox_subjects(tmp_path)) == 1
+    return duplicate
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_two_pages_paid_at_once_one_pays_the_other_goes_back(app, db, tmp_path, reverse) -> None:
+    shop = two_facilities()
+    order = place(shop)
+    first = payments.start_payment(order=order, now=utcnow()).id
+    second = _second_demo_session(order)
+    outcomes = race(app, [_pay(first), _pay(second)], reverse=reverse)
+    assert sorted(outcomes) == ["paid", "paid twice, refunding"], outcomes
+    duplicate = _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+    assert duplicate.id == (second if outcomes[0] == "paid" else first)
+    # The paid session's money can still be refunded as usual.
+    assert_refundable(db, order, key=f"after-duplicate-{reverse}")
+
+
+def test_a_duplicate_payment_event_repeated_is_refunded_once(app, db, tmp_path) -> None:
+    shop = two_facilities()
+    order = place(shop)
+    assert _pay(payments.start_payment(order=order, now=utcnow()).id)() == "paid"
+    second = _second_demo_session(order)
+    again = simulated_event(
+        attempt=db.session.get(PaymentAttempt, second), outcome="pay", now=utcnow()
+    )
+    outcomes = race(app, [_pay(second), _pay(second), lambda: events.handle_event(event=again)],
+                    reverse=False)  # fmt: skip
+    assert sorted(outcomes) == ["already paid", "already paid", "paid twice, refunding"]
+    assert events.handle_event(event=again) == "duplicate"
+    _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+
+
+def test_a_duplicate_stripe_payment_is_refunded_by_its_intent(app, db, rsps, tmp_path) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = PaymentAttempt(
+        order=order, gateway="stripe", idempotency_key="second-stripe-key", amount_idr=TOTAL_IDR,
+        session_id="cs_test_second0000000000000000000000000000000", url="https://checkout/x",
+        expires_at=order.expires_at,
+    )  # fmt: skip
+    db.session.add(second)
+    db.session.commit()
+    intent_2 = "pi_3QeTestEtalase0002"
+    sf.mock_payment_intent(
+        rsps, sf.payment_intent(intent_id=intent_2, charge_id="ch_3QeTestEtalase0002",
+                                txn_id="txn_3QeTestEtalase0002", order_number=order.number,
+                                amount=TOTAL_IDR * 100, fee=2_601_100),
+    )  # fmt: skip
+    refund_call = rsps.add(
+        responses.POST, f"{sf.API}/refunds",
+        json=sf.refund_object(refund_id="re_duplicate_1", amount=TOTAL_IDR * 100,
+                              order_number=order.number, intent_id=intent_2),
+    )  # fmt: skip
+    paid = {**session, "status": "complete", "payment_status": "paid",
+            "payment_intent": "pi_3QeTestEtalase0001", "url": None}  # fmt: skip
+    paid_twice = {**paid, "id": second.session_id, "payment_intent": intent_2}
+    client = app.test_client()
+    assert (
+        sf.post_event(
+            client, sf.event("checkout.session.completed", paid, event_id="evt_dup_1")
+        ).get_json()["outcome"]
+        == "paid"
+    )
+    for event_id in ("evt_dup_2", "evt_dup_2", "evt_dup_3"):
+        sf.post_event(client, sf.event("checkout.session.completed", paid_twice,
+                                       event_id=event_id))  # fmt: skip
+    assert refund_call.call_count == 1
+    body = refund_call.calls[0].request.body
+    assert f"payment_intent={intent_2}" in body and f"amount={TOTAL_IDR * 100}" in body
+    assert refund_call.calls[0].request.headers["Idempotency-Key"] == (
+        f"duplicate-payment-{second.id}"
+    )
+    duplicate = _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+    assert duplicate.duplicate_refund_id == "re_duplicate_1"
