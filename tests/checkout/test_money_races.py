@@ -443,9 +443,11 @@ def test_a_duplicate_payment_event_repeated_is_refunded_once(app, db, tmp_path) 
     _assert_one_paid_one_refunded(db, shop, order, tmp_path)
 
 
-def test_a_duplicate_stripe_payment_is_refunded_by_its_intent(app, db, rsps, tmp_path) -> None:
-    shop = two_facilities()
-    order, session = _stripe_session(shop, rsps)
+INTENT_2 = "pi_3QeTestEtalase0002"
+
+
+def _second_stripe_session(db, rsps, order: Order) -> PaymentAttempt:
+    """A second Stripe session of the order, and its PaymentIntent (the second charge)."""
     second = PaymentAttempt(
         order=order, gateway="stripe", idempotency_key="second-stripe-key", amount_idr=TOTAL_IDR,
         session_id="cs_test_second0000000000000000000000000000000", url="https://checkout/x",
@@ -453,35 +455,96 @@ def test_a_duplicate_stripe_payment_is_refunded_by_its_intent(app, db, rsps, tmp
     )  # fmt: skip
     db.session.add(second)
     db.session.commit()
-    intent_2 = "pi_3QeTestEtalase0002"
     sf.mock_payment_intent(
-        rsps, sf.payment_intent(intent_id=intent_2, charge_id="ch_3QeTestEtalase0002",
+        rsps, sf.payment_intent(intent_id=INTENT_2, charge_id="ch_3QeTestEtalase0002",
                                 txn_id="txn_3QeTestEtalase0002", order_number=order.number,
                                 amount=TOTAL_IDR * 100, fee=2_601_100),
     )  # fmt: skip
-    refund_call = rsps.add(
-        responses.POST, f"{sf.API}/refunds",
-        json=sf.refund_object(refund_id="re_duplicate_1", amount=TOTAL_IDR * 100,
-                              order_number=order.number, intent_id=intent_2),
+    return second
+
+
+def _stripe_refund_answer(order: Order, *, intent: str, status: int = 200):
+    body = (
+        sf.refund_object(refund_id="re_duplicate_1", amount=TOTAL_IDR * 100,
+                         order_number=order.number, intent_id=intent)
+        if status == 200 else {"error": {"message": "Service unavailable", "type": "api_error"}}
     )  # fmt: skip
-    paid = {**session, "status": "complete", "payment_status": "paid",
-            "payment_intent": "pi_3QeTestEtalase0001", "url": None}  # fmt: skip
-    paid_twice = {**paid, "id": second.session_id, "payment_intent": intent_2}
+    return responses.Response(responses.POST, f"{sf.API}/refunds", json=body, status=status)
+
+
+def _session_event(session: dict, *, event_id: str, intent: str, paid: bool = True,
+                   event_type: str = "checkout.session.completed") -> dict:  # fmt: skip
+    state = {"status": "complete", "payment_status": "paid" if paid else "unpaid",
+             "payment_intent": intent, "url": None}  # fmt: skip
+    return sf.event(event_type, {**session, **state}, event_id=event_id)
+
+
+def test_a_duplicate_stripe_payment_is_refunded_by_its_intent(app, db, rsps, tmp_path) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = _second_stripe_session(db, rsps, order)
+    refund_call = rsps.add(_stripe_refund_answer(order, intent=INTENT_2))
     client = app.test_client()
-    assert (
-        sf.post_event(
-            client, sf.event("checkout.session.completed", paid, event_id="evt_dup_1")
-        ).get_json()["outcome"]
-        == "paid"
-    )
+    first_paid = _session_event(session, event_id="evt_dup_1", intent="pi_3QeTestEtalase0001")
+    assert sf.post_event(client, first_paid).get_json()["outcome"] == "paid"
+    paid_twice = {**session, "id": second.session_id}
     for event_id in ("evt_dup_2", "evt_dup_2", "evt_dup_3"):
-        sf.post_event(client, sf.event("checkout.session.completed", paid_twice,
-                                       event_id=event_id))  # fmt: skip
+        sf.post_event(client, _session_event(paid_twice, event_id=event_id, intent=INTENT_2))
     assert refund_call.call_count == 1
     body = refund_call.calls[0].request.body
-    assert f"payment_intent={intent_2}" in body and f"amount={TOTAL_IDR * 100}" in body
+    assert f"payment_intent={INTENT_2}" in body and f"amount={TOTAL_IDR * 100}" in body
     assert refund_call.calls[0].request.headers["Idempotency-Key"] == (
         f"duplicate-payment-{second.id}"
     )
     duplicate = _assert_one_paid_one_refunded(db, shop, order, tmp_path)
     assert duplicate.duplicate_refund_id == "re_duplicate_1"
+
+
+def test_stripe_down_the_duplicate_refund_is_sent_by_release_expired(
+    app, db, rsps, tmp_path
+) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = _second_stripe_session(db, rsps, order)
+    client = app.test_client()
+    sf.post_event(client, _session_event(session, event_id="evt_1", intent="pi_3QeTestEtalase0001"))
+    down = rsps.add(_stripe_refund_answer(order, intent=INTENT_2, status=503))
+    paid_twice = {**session, "id": second.session_id}
+    outcome = sf.post_event(client, _session_event(paid_twice, event_id="evt_2", intent=INTENT_2))
+    assert outcome.get_json()["outcome"] == "paid twice, refunding"
+    assert down.call_count >= 1
+    db.session.expire_all()
+    assert db.session.get(PaymentAttempt, second.id).duplicate_refund_id is None
+    assert not any("Pembayaran ganda" in subject for subject in _outbox_subjects(tmp_path))
+    rsps.remove(down)
+    up = rsps.add(_stripe_refund_answer(order, intent=INTENT_2))
+    refunds.send_unsent(now=utcnow())
+    refunds.send_unsent(now=utcnow())
+    assert up.call_count == 1
+    _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+
+
+def test_a_bank_transfer_overtaken_by_a_card_payment_goes_back_when_it_arrives(
+    app, db, rsps, tmp_path
+) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = _second_stripe_session(db, rsps, order)
+    refund_call = rsps.add(_stripe_refund_answer(order, intent="pi_3QeTestEtalase0001"))
+    client = app.test_client()
+    transfer = _session_event(
+        session, event_id="evt_t1", intent="pi_3QeTestEtalase0001", paid=False
+    )
+    assert sf.post_event(client, transfer).get_json()["outcome"] == "awaiting payment"
+    card = _session_event({**session, "id": second.session_id}, event_id="evt_c", intent=INTENT_2)
+    assert sf.post_event(client, card).get_json()["outcome"] == "paid"
+    db.session.expire_all()
+    first = next(a for a in order.attempts if a.id != second.id)
+    assert first.status is AttemptStatus.FAILED
+    arrived = _session_event(session, event_id="evt_t2", intent="pi_3QeTestEtalase0001",
+                             event_type="checkout.session.async_payment_succeeded")  # fmt: skip
+    assert sf.post_event(client, arrived).get_json()["outcome"] == "paid twice, refunding"
+    assert refund_call.call_count == 1
+    assert "payment_intent=pi_3QeTestEtalase0001" in refund_call.calls[0].request.body
+    duplicate = _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+    assert duplicate.id == first.id
