@@ -112,6 +112,9 @@ def send_late_payment_refunds(*, refund_ids: list[int], now: datetime) -> None:
         mail.send_late_payment_refunded(order=sent[0].facility_order.order, refunds=sent)
 
 
+DUPLICATE_KEY_PREFIX = "duplicate-payment-"
+
+
 def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
     """Give back a payment made after the order was already paid (see `AttemptStatus.DUPLICATE`),
     whole, by its payment intent, and tell the buyer; True when the gateway took it.
@@ -130,7 +133,7 @@ def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
         result = gateway_named(attempt.gateway).refund(
             payment_intent_id=attempt.payment_intent_id,
             amount_idr=attempt.amount_idr,
-            idempotency_key=f"duplicate-payment-{attempt.id}",
+            idempotency_key=f"{DUPLICATE_KEY_PREFIX}{attempt.id}",
             order_number=order.number,
         )
     except PaymentUnavailable as error:
@@ -165,6 +168,39 @@ def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
     db.session.commit()
     mail.send_duplicate_payment_refunded(order=order, amount_idr=attempt.amount_idr)
     return True
+
+
+def apply_duplicate_refund_update(*, key: str, status: str, actor_label: str) -> str | None:
+    """A Refund event about a duplicate payment's refund (found by its key): a failed one is
+    kept on the attempt and audited once, for staff to settle by hand; None when the key is not
+    a duplicate payment's. The caller commits."""
+    attempt_id = key.removeprefix(DUPLICATE_KEY_PREFIX)
+    if (
+        not key.startswith(DUPLICATE_KEY_PREFIX)
+        or not attempt_id.isascii()
+        or not attempt_id.isdigit()
+    ):
+        return None
+    order_id = db.session.scalar(
+        select(PaymentAttempt.order_id).where(PaymentAttempt.id == int(attempt_id))
+    )
+    if order_id is None:
+        return None
+    order = locks.lock_order(order_id)
+    attempt = next(a for a in order.attempts if a.id == int(attempt_id))
+    if status not in {"failed", "canceled"}:
+        return f"duplicate payment refund {status}"
+    if attempt.error != DUPLICATE_REFUND_FAILED:
+        attempt.error = DUPLICATE_REFUND_FAILED
+        log.error("refund of duplicate payment %s failed at the gateway", attempt.payment_intent_id)
+        audit.record(
+            actor=None, actor_label=actor_label, action="payment.duplicate_refund_failed",
+            obj=order, changes={"payment_intent_id": [None, attempt.payment_intent_id]},
+        )  # fmt: skip
+    return "duplicate payment refund failed"
+
+
+DUPLICATE_REFUND_FAILED = "refund failed at the gateway"
 
 
 def send_unsent(*, now: datetime) -> list[Refund]:

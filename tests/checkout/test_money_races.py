@@ -548,3 +548,30 @@ def test_a_bank_transfer_overtaken_by_a_card_payment_goes_back_when_it_arrives(
     assert "payment_intent=pi_3QeTestEtalase0001" in refund_call.calls[0].request.body
     duplicate = _assert_one_paid_one_refunded(db, shop, order, tmp_path)
     assert duplicate.id == first.id
+
+
+def test_a_failed_duplicate_refund_is_kept_for_staff_once(app, db, rsps, tmp_path) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = _second_stripe_session(db, rsps, order)
+    rsps.add(_stripe_refund_answer(order, intent=INTENT_2))
+    client = app.test_client()
+    sf.post_event(client, _session_event(session, event_id="evt_1", intent="pi_3QeTestEtalase0001"))
+    paid_twice = {**session, "id": second.session_id}
+    sf.post_event(client, _session_event(paid_twice, event_id="evt_2", intent=INTENT_2))
+    failed = sf.refund_object(
+        refund_id="re_duplicate_1", amount=TOTAL_IDR * 100, order_number=order.number,
+        status="failed", intent_id=INTENT_2,
+    )  # fmt: skip
+    failed["metadata"]["refund_key"] = f"duplicate-payment-{second.id}"
+    outcomes = [
+        sf.post_event(client, sf.event("refund.updated", failed, event_id=event_id)).get_json()
+        for event_id in ("evt_r1", "evt_r2")
+    ]
+    assert [o["outcome"] for o in outcomes] == [
+        "re_duplicate_1 duplicate payment refund failed"
+    ] * 2
+    db.session.expire_all()
+    assert db.session.get(PaymentAttempt, second.id).error == "refund failed at the gateway"
+    assert _audit_actions(db, order).count("payment.duplicate_refund_failed") == 1
+    assert_consistent(db, shop, order)  # the paid order and its ledger are untouched

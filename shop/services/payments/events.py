@@ -328,6 +328,12 @@ def _apply_refund_updates(event: GatewayEvent) -> str:
         found = db.session.scalar(
             select(Refund.id).where(Refund.gateway_refund_id == update.refund_id)
         )
+        duplicate = update.key and refunds.apply_duplicate_refund_update(
+            key=update.key, status=update.status, actor_label=event.gateway
+        )
+        if duplicate:
+            outcomes.append(f"{update.refund_id} {duplicate}")
+            continue
         if found is None and update.key:
             found, answered = _answer_by_key(update, event)
             if answered is not None:
