@@ -13,6 +13,7 @@ from shop.models import (
     AttemptStatus,
     FacilityOrder,
     FacilityOrderStatus,
+    Order,
     PaymentAttempt,
     Refund,
     RefundLine,
@@ -113,6 +114,7 @@ def send_late_payment_refunds(*, refund_ids: list[int], now: datetime) -> None:
 
 
 DUPLICATE_KEY_PREFIX = "duplicate-payment-"
+DUPLICATE_REFUND_FAILED = "refund failed at the gateway"
 
 
 def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
@@ -158,7 +160,10 @@ def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
         db.session.rollback()
         return False
     attempt.duplicate_refund_id = result.refund_id
-    attempt.error = ""
+    if result.status in {"failed", "canceled"}:
+        _mark_duplicate_refund_failed(attempt, order, actor_label=attempt.gateway)
+        db.session.commit()
+        return False
     audit.record(
         actor=None, actor_label=attempt.gateway, action="payment.duplicate_refunded", obj=order,
         changes={"payment_intent_id": [None, attempt.payment_intent_id],
@@ -190,17 +195,23 @@ def apply_duplicate_refund_update(*, key: str, status: str, actor_label: str) ->
     attempt = next(a for a in order.attempts if a.id == int(attempt_id))
     if status not in {"failed", "canceled"}:
         return f"duplicate payment refund {status}"
-    if attempt.error != DUPLICATE_REFUND_FAILED:
-        attempt.error = DUPLICATE_REFUND_FAILED
-        log.error("refund of duplicate payment %s failed at the gateway", attempt.payment_intent_id)
-        audit.record(
-            actor=None, actor_label=actor_label, action="payment.duplicate_refund_failed",
-            obj=order, changes={"payment_intent_id": [None, attempt.payment_intent_id]},
-        )  # fmt: skip
+    _mark_duplicate_refund_failed(attempt, order, actor_label=actor_label)
     return "duplicate payment refund failed"
 
 
-DUPLICATE_REFUND_FAILED = "refund failed at the gateway"
+def _mark_duplicate_refund_failed(
+    attempt: PaymentAttempt, order: Order, *, actor_label: str
+) -> None:
+    """Keep a failed refund of a duplicate payment on its attempt, audited once (the caller
+    holds the order's lock and commits)."""
+    if attempt.error == DUPLICATE_REFUND_FAILED:
+        return
+    attempt.error = DUPLICATE_REFUND_FAILED
+    log.error("refund of duplicate payment %s failed at the gateway", attempt.payment_intent_id)
+    audit.record(
+        actor=None, actor_label=actor_label, action="payment.duplicate_refund_failed",
+        obj=order, changes={"payment_intent_id": [None, attempt.payment_intent_id]},
+    )  # fmt: skip
 
 
 def send_unsent(*, now: datetime) -> list[Refund]:
