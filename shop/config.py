@@ -41,6 +41,16 @@ def _int(value: str | None, default: int) -> int:
     return int(value)
 
 
+def _seconds(value: str | None, default: float) -> float:
+    """A duration in seconds, not negative (a ValueError names a bad one)."""
+    if value is None or value.strip() == "":
+        return default
+    seconds = float(value)
+    if not 0 <= seconds < 3600:
+        raise ValueError(f"not a duration from 0 up to an hour in seconds: {value!r}")
+    return seconds
+
+
 @dataclass
 class Config:
     """Settings of one running site. `from_env` reads them; tests build one directly."""
@@ -162,6 +172,7 @@ class Config:
             LOGIN_RATE_LIMIT_ADDRESS=env.get("LOGIN_RATE_LIMIT_ADDRESS")
             or cls.LOGIN_RATE_LIMIT_ADDRESS,
             LOGIN_SLOW_AFTER=_int(env.get("LOGIN_SLOW_AFTER"), cls.LOGIN_SLOW_AFTER),
+            LOGIN_SLOW_SECONDS=_seconds(env.get("LOGIN_SLOW_SECONDS"), cls.LOGIN_SLOW_SECONDS),
             S3_BUCKET=env.get("S3_BUCKET", ""),
             S3_ENDPOINT_URL=env.get("S3_ENDPOINT_URL", ""),
             S3_REGION=env.get("S3_REGION") or cls.S3_REGION,

@@ -71,6 +71,14 @@ def test_invalid_number_in_the_environment_is_reported() -> None:
         Config.from_env({"MAIL_PORT": "dua lima"})
 
 
+def test_the_login_brake_delay_is_read_from_the_environment() -> None:
+    assert Config.from_env({}).LOGIN_SLOW_SECONDS == 2.0
+    assert Config.from_env({"LOGIN_SLOW_SECONDS": "0.5"}).LOGIN_SLOW_SECONDS == 0.5
+    for bad in ("dua", "-1", "nan", "86400"):
+        with pytest.raises(ValueError):
+            Config.from_env({"LOGIN_SLOW_SECONDS": bad})
+
+
 def test_the_instance_folder_is_made_for_the_embedded_defaults(monkeypatch, tmp_path) -> None:
     from shop import app as app_module
 

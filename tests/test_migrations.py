@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -10,7 +11,10 @@ from sqlalchemy import inspect, text
 from shop.extensions import db
 from shop.health import migration_head
 from shop.migration_support import alembic_options
-from shop.models.base import UTCDateTime
+from shop.models.base import UTCDateTime, utcnow
+from shop.services import payments
+from shop.services.payments import events
+from tests.checkout.helpers import place, two_facilities
 
 
 def _differences() -> list:
@@ -88,3 +92,33 @@ def test_the_upgrade_puts_photo_files_where_their_review_state_says(app) -> None
         text("SELECT id FROM product_image WHERE submitted_at IS NOT NULL")
     ).scalars()
     assert list(submitted) == [ids["pending"]]
+
+
+def test_0012_stops_when_an_order_has_two_completed_attempts(app, caplog) -> None:
+    """One completed payment attempt per order: existing data that breaks it stops the upgrade."""
+    shop = two_facilities()
+    attempt = payments.start_payment(order=place(shop), now=utcnow())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    db.session.remove()
+    downgrade(revision="0011")
+    columns = (
+        "order_id, gateway, status, amount_idr, url, expires_at, error, created_at, updated_at"
+    )
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                f"INSERT INTO payment_attempt (idempotency_key, session_id, {columns}) "
+                f"SELECT 'copy', 'copy', {columns} FROM payment_attempt"
+            )
+        )
+    with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+        upgrade()
+    assert "migration 0012 stopped, nothing changed" in caplog.text
+    assert ": 2 completed attempts" in caplog.text
+    with db.engine.begin() as connection:
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0011"
+        )
+        connection.execute(text("DELETE FROM payment_attempt WHERE idempotency_key = 'copy'"))
+    upgrade()
+    assert _differences() == []

@@ -21,6 +21,8 @@ class AttemptStatus(enum.StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     EXPIRED = "expired"
+    # Paid after another session of the same order had paid: given back whole, never a sale.
+    DUPLICATE = "duplicate"
 
 
 class RefundStatus(enum.StrEnum):
@@ -50,8 +52,21 @@ class PaymentAttempt(Base, TimestampMixin):
     fee_idr: Mapped[int | None] = mapped_column(sa.BigInteger)
     expires_at: Mapped[datetime]
     error: Mapped[str] = mapped_column(sa.Text, default="")
+    # The gateway's refund of a duplicate payment, once it answered.
+    duplicate_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
 
     order: Mapped[Order] = relationship(back_populates="attempts")
+
+    __table_args__ = (
+        # The order's money is taken once: a second paid session becomes DUPLICATE, refunded.
+        sa.Index(
+            "uq_payment_attempt_completed_order_id",
+            "order_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'completed'"),
+            postgresql_where=sa.text("status = 'completed'"),
+        ),
+    )
 
 
 class WebhookEvent(Base):

@@ -25,7 +25,7 @@ from shop.models import (
     StockReason,
     StockReservation,
 )
-from shop.services import audit, contact, orders, stock
+from shop.services import audit, contact, locks, orders, stock
 from shop.services import cart as carts
 from shop.services.delivery import DeliveryOption, offered_methods, options_for
 from shop.services.errors import DomainError
@@ -183,8 +183,6 @@ def place_order(
                         name=line.variant.product.name,
                     )
                 )
-    if limits is not None:
-        _check_hold_limits(offer, details, client_address=client_address, limits=limits, now=now)
     if expected_total_idr is not None and expected_total_idr != offer.total_idr:
         raise PricesChanged(
             _l("Harga atau ongkos kirim berubah. Periksa ringkasan baru lalu pesan lagi.")
@@ -193,6 +191,8 @@ def place_order(
     from shop.services.payments import gateway_named
 
     gateway_named(gateway).check_amount(amount_idr=offer.total_idr)
+    if limits is not None:
+        _check_hold_limits(offer, details, client_address=client_address, limits=limits, now=now)
     try:
         # Stock first: concurrent buyers meet at the variant rows, before anything else.
         movements = _take_stock(offer, now=now)
@@ -233,14 +233,22 @@ def _check_hold_limits(
                             facility=part.facility.name,
                         )
                     )
+    caps = [(Order.buyer_email == buyer.email, limits.max_open_orders_per_email)]
+    names = [f"hold-cap:email:{buyer.email}"]
+    if client_address:
+        caps.append((Order.client_address == client_address, limits.max_open_orders_per_address))
+        names.append(f"hold-cap:address:{client_address}")
+    if not any(cap for _condition, cap in caps):
+        return
+    # Lock, then count, then decide: two checkouts of one buyer at once are counted one after
+    # the other (the lock lasts until the order is committed), so none goes over the cap.
+    locks.lock_names(*names)
     open_orders = select(func.count()).where(
         Order.status.in_(OPEN_STATUSES), Order.expires_at > now
     )
-    caps = [(Order.buyer_email == buyer.email, limits.max_open_orders_per_email)]
-    if client_address:
-        caps.append((Order.client_address == client_address, limits.max_open_orders_per_address))
     for condition, cap in caps:
         if cap and (db.session.scalar(open_orders.where(condition)) or 0) >= cap:
+            db.session.rollback()
             raise HoldLimitReached(
                 _l(
                     "Masih ada %(n)s pesanan yang belum dibayar dari Anda. Selesaikan"

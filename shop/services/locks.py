@@ -13,6 +13,7 @@ never wait on each other crosswise, re-reads them inside the lock, and only then
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -63,6 +64,25 @@ def lock_refund(refund_id: int) -> Refund:
     lock_order(order_id)
     (refund,) = lock_rows(Refund, [refund_id])
     return refund
+
+
+def lock_names(*names: str) -> None:
+    """Lock names that have no row of their own (a buyer's email, a client address) for the rest
+    of the transaction, so a count of their rows is read and acted on by one writer at a time.
+
+    PostgreSQL: a transaction-level advisory lock per name, taken in a fixed order; SQLite: the
+    transaction becomes a write transaction at once, which admits one writer at a time.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text('UPDATE "shop_order" SET id = id WHERE 0'))
+        return
+    for key in sorted({_advisory_key(name) for name in names}):
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for a name (Python's hash() changes between processes)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), signed=True)
 
 
 def _ids(model: type[FacilityOrder] | type[PaymentAttempt], order_id: int) -> list[int]:

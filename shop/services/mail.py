@@ -146,6 +146,19 @@ def send_late_payment_refunded(*, order: Order, refunds: list[Refund]) -> None:
     )
 
 
+def send_duplicate_payment_refunded(*, order: Order, amount_idr: int) -> None:
+    """The buyer paid an order twice (two payment pages): the second payment goes back."""
+    send(
+        to=[order.buyer_email],
+        subject=_l("Pembayaran ganda pesanan %(number)s dikembalikan", number=order.number),
+        template="duplicate_payment_refunded",
+        locale=order.locale,
+        order=order,
+        refunded_idr=amount_idr,
+        order_link=orders.order_url(order),
+    )
+
+
 def send_refund(*, refund: Refund) -> None:
     """Tell the buyer what a facility gave back, how much, and when the money arrives."""
     part = refund.facility_order

@@ -13,6 +13,7 @@ from shop.models import (
     AttemptStatus,
     FacilityOrder,
     FacilityOrderStatus,
+    Order,
     PaymentAttempt,
     Refund,
     RefundLine,
@@ -112,8 +113,119 @@ def send_late_payment_refunds(*, refund_ids: list[int], now: datetime) -> None:
         mail.send_late_payment_refunded(order=sent[0].facility_order.order, refunds=sent)
 
 
+DUPLICATE_KEY_PREFIX = "duplicate-payment-"
+DUPLICATE_REFUND_FAILED = "refund failed at the gateway"
+
+
+def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
+    """Give back a payment made after the order was already paid (see `AttemptStatus.DUPLICATE`),
+    whole, by its payment intent, and tell the buyer; True when the gateway took it.
+
+    The gateway is asked outside any lock with a key of the attempt's own, so a repeat (two
+    events, or `send_unsent` after an outage) is one refund at the gateway; the answer is kept
+    under the order's lock by whoever comes first. An outage leaves it to `send_unsent`; a
+    refusal is recorded on the attempt and audited for staff to settle by hand.
+    """
+    attempt = db.session.get(PaymentAttempt, attempt_id)
+    assert attempt is not None and attempt.payment_intent_id is not None
+    if attempt.duplicate_refund_id is not None:
+        return False
+    order = attempt.order
+    try:
+        result = gateway_named(attempt.gateway).refund(
+            payment_intent_id=attempt.payment_intent_id,
+            amount_idr=attempt.amount_idr,
+            idempotency_key=f"{DUPLICATE_KEY_PREFIX}{attempt.id}",
+            order_number=order.number,
+        )
+    except PaymentUnavailable as error:
+        db.session.rollback()
+        log.error("duplicate payment %s not refunded yet: %s", attempt.payment_intent_id, error)
+        return False
+    except PaymentError as error:
+        locks.lock_order(order.id)  # re-reads the attempt
+        if attempt.duplicate_refund_id is not None:
+            db.session.rollback()
+            return False
+        attempt.error = str(error)
+        audit.record(
+            actor=None, actor_label=attempt.gateway, action="payment.duplicate_refund_refused",
+            obj=order, changes={"error": [None, str(error)]},
+        )  # fmt: skip
+        db.session.commit()
+        log.error("refund of duplicate payment %s refused: %s", attempt.payment_intent_id, error)
+        return False
+    locks.lock_order(order.id)  # re-reads the attempt
+    if attempt.duplicate_refund_id is not None:
+        db.session.rollback()
+        return False
+    attempt.duplicate_refund_id = result.refund_id
+    if result.status in {"failed", "canceled"}:
+        _mark_duplicate_refund_failed(attempt, order, actor_label=attempt.gateway)
+        db.session.commit()
+        return False
+    audit.record(
+        actor=None, actor_label=attempt.gateway, action="payment.duplicate_refunded", obj=order,
+        changes={"payment_intent_id": [None, attempt.payment_intent_id],
+                 "gateway_refund_id": [None, result.refund_id],
+                 "amount_idr": [None, attempt.amount_idr]},
+    )  # fmt: skip
+    db.session.commit()
+    mail.send_duplicate_payment_refunded(order=order, amount_idr=attempt.amount_idr)
+    return True
+
+
+def apply_duplicate_refund_update(*, key: str, status: str, actor_label: str) -> str | None:
+    """A Refund event about a duplicate payment's refund (found by its key): a failed one is
+    kept on the attempt and audited once, for staff to settle by hand; None when the key is not
+    a duplicate payment's. The caller commits."""
+    attempt_id = key.removeprefix(DUPLICATE_KEY_PREFIX)
+    if (
+        not key.startswith(DUPLICATE_KEY_PREFIX)
+        or not attempt_id.isascii()
+        or not attempt_id.isdigit()
+    ):
+        return None
+    order_id = db.session.scalar(
+        select(PaymentAttempt.order_id).where(PaymentAttempt.id == int(attempt_id))
+    )
+    if order_id is None:
+        return None
+    order = locks.lock_order(order_id)
+    attempt = next(a for a in order.attempts if a.id == int(attempt_id))
+    if status not in {"failed", "canceled"}:
+        return f"duplicate payment refund {status}"
+    _mark_duplicate_refund_failed(attempt, order, actor_label=actor_label)
+    return "duplicate payment refund failed"
+
+
+def _mark_duplicate_refund_failed(
+    attempt: PaymentAttempt, order: Order, *, actor_label: str
+) -> None:
+    """Keep a failed refund of a duplicate payment on its attempt, audited once (the caller
+    holds the order's lock and commits)."""
+    if attempt.error == DUPLICATE_REFUND_FAILED:
+        return
+    attempt.error = DUPLICATE_REFUND_FAILED
+    log.error("refund of duplicate payment %s failed at the gateway", attempt.payment_intent_id)
+    audit.record(
+        actor=None, actor_label=actor_label, action="payment.duplicate_refund_failed",
+        obj=order, changes={"payment_intent_id": [None, attempt.payment_intent_id]},
+    )  # fmt: skip
+
+
 def send_unsent(*, now: datetime) -> list[Refund]:
-    """Send again every refund the gateway never answered (it was down); returns those sent."""
+    """Send again every refund the gateway never answered (it was down), refunds of duplicate
+    payments too; returns the facility refunds sent."""
+    duplicates = db.session.scalars(
+        select(PaymentAttempt.id).where(
+            PaymentAttempt.status == AttemptStatus.DUPLICATE,
+            PaymentAttempt.duplicate_refund_id.is_(None),
+            PaymentAttempt.error == "",
+        )
+    ).all()
+    for attempt_id in duplicates:
+        send_duplicate_payment_refund(attempt_id=attempt_id)
     waiting = db.session.scalars(
         select(Refund.id).where(
             Refund.status == RefundStatus.PENDING, Refund.gateway_refund_id.is_(None)

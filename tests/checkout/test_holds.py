@@ -3,10 +3,26 @@ per email, and a second checkout by the same cart gives the first one's stock ba
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from sqlalchemy import select
 
-from shop.models import Order, OrderStatus, ProductVariant, ReservationState, StockReservation
-from tests.checkout.helpers import two_facilities
+from shop.extensions import db as _db
+from shop.models import (
+    Cart,
+    DeliveryMethod,
+    Order,
+    OrderStatus,
+    ProductVariant,
+    ReservationState,
+    StockReservation,
+)
+from shop.models.base import utcnow
+from shop.services import cart as carts
+from shop.services import checkout
+from tests.checkout.helpers import BUYER, two_facilities
+from tests.checkout.test_money_races import race
 
 
 def _checkout(client, shop, *, coffee: int = 1, email: str = "siti@contoh.id", address="10.1.1.1"):
@@ -92,3 +108,38 @@ def test_checking_out_the_same_cart_again_releases_the_first_hold(app, db) -> No
     assert _stock(db, shop.coffee) == 18
     states = db.session.scalars(select(StockReservation.state).order_by(StockReservation.id))
     assert list(states) == [ReservationState.RELEASED, ReservationState.HELD]
+
+
+@pytest.mark.parametrize("shared", ["email", "address"])
+def test_two_checkouts_at_once_stay_within_the_cap(app, db, shared) -> None:
+    """Lock, then count, then decide: with room for one more open order, two checkouts of one
+    buyer at the same moment (threads on PostgreSQL) give one order and one refusal."""
+    shop = two_facilities()
+    limits = checkout.HoldLimits(
+        max_open_orders_per_email=1 if shared == "email" else 0,
+        max_open_orders_per_address=1 if shared == "address" else 0,
+    )
+    cart_ids = []
+    for _ in range(2):
+        cart = carts.new_cart()
+        carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
+        cart_ids.append(cart.id)
+
+    def checkout_with(n: int):
+        def call() -> str:
+            checkout.place_order(
+                cart=_db.session.get(Cart, cart_ids[n]),
+                buyer=BUYER if shared == "email" else replace(BUYER, email=f"b{n}@contoh.id"),
+                deliveries={shop.coffee_rutan.id: DeliveryMethod.PICKUP},
+                expected_total_idr=None, gateway="demo", locale="id", now=utcnow(),
+                client_address="10.2.2.2" if shared == "address" else f"10.3.3.{n}",
+                limits=limits,
+            )  # fmt: skip
+            return "ordered"
+
+        return call
+
+    outcomes = race(app, [checkout_with(0), checkout_with(1)], reverse=False)
+    assert sorted(outcomes)[0] == "ordered", outcomes
+    assert sorted(outcomes)[1].startswith("refused: Masih ada 1 pesanan yang belum dibayar")
+    assert len(_orders(db)) == 1 and _stock(db, shop.coffee) == 19

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from shop.extensions import db as _db
 from shop.models import (
     AttemptStatus,
+    AuditEvent,
     Cart,
     DeliveryMethod,
     FacilityOrderStatus,
@@ -364,3 +365,213 @@ def _assert_late_refund(db, shop, order: Order, tmp_path: Path, *, batik_left: i
     assert _ledger_sum(db, order, LedgerEntryKind.SALE, LedgerEntryKind.SHIPPING) == TOTAL_IDR
     assert _ledger_sum(db, order) == 0
     assert any("dikembalikan" in subject for subject in _outbox_subjects(tmp_path))
+
+
+# --- two payment pages of one order, both paid ----------------------------------------------
+
+
+def _second_demo_session(order: Order) -> int:
+    """Another open payment page of the same order (say, a tab kept from before a retry)."""
+    attempt = PaymentAttempt(
+        order=order, gateway="demo", idempotency_key="second-page-key", amount_idr=TOTAL_IDR,
+        session_id="demo_cs_second-page-key", url="http://localhost/demo-pay/second-page-key",
+        expires_at=order.expires_at,
+    )  # fmt: skip
+    _db.session.add(attempt)
+    _db.session.commit()
+    return attempt.id
+
+
+def _pay(attempt_id: int) -> Callable[[], str]:
+    def call() -> str:
+        attempt = _db.session.get(PaymentAttempt, attempt_id)
+        return events.handle_event(
+            event=simulated_event(attempt=attempt, outcome="pay", now=utcnow())
+        )
+
+    return call
+
+
+def _audit_actions(db, order: Order) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "shop_order", AuditEvent.object_id == str(order.id))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def _assert_one_paid_one_refunded(db, shop, order: Order, tmp_path: Path) -> PaymentAttempt:
+    assert_consistent(db, shop, order)  # one completed attempt, one sale in the ledger
+    (duplicate,) = [a for a in order.attempts if a.status is AttemptStatus.DUPLICATE]
+    assert duplicate.duplicate_refund_id and duplicate.payment_intent_id
+    actions = _audit_actions(db, order)
+    assert actions.count("payment.duplicate") == 1
+    assert actions.count("payment.duplicate_refunded") == 1
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0  # no part refunded
+    assert sum("Pembayaran ganda" in subject for subject in _outbox_subjects(tmp_path)) == 1
+    return duplicate
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_two_pages_paid_at_once_one_pays_the_other_goes_back(app, db, tmp_path, reverse) -> None:
+    shop = two_facilities()
+    order = place(shop)
+    first = payments.start_payment(order=order, now=utcnow()).id
+    second = _second_demo_session(order)
+    outcomes = race(app, [_pay(first), _pay(second)], reverse=reverse)
+    assert sorted(outcomes) == ["paid", "paid twice, refunding"], outcomes
+    duplicate = _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+    assert duplicate.id == (second if outcomes[0] == "paid" else first)
+    # The paid session's money can still be refunded as usual.
+    assert_refundable(db, order, key=f"after-duplicate-{reverse}")
+
+
+def test_a_duplicate_payment_event_repeated_is_refunded_once(app, db, tmp_path) -> None:
+    shop = two_facilities()
+    order = place(shop)
+    assert _pay(payments.start_payment(order=order, now=utcnow()).id)() == "paid"
+    second = _second_demo_session(order)
+    again = simulated_event(
+        attempt=db.session.get(PaymentAttempt, second), outcome="pay", now=utcnow()
+    )
+    outcomes = race(app, [_pay(second), _pay(second), lambda: events.handle_event(event=again)],
+                    reverse=False)  # fmt: skip
+    assert sorted(outcomes) == ["already paid", "already paid", "paid twice, refunding"]
+    assert events.handle_event(event=again) == "duplicate"
+    _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+
+
+INTENT_2 = "pi_3QeTestEtalase0002"
+
+
+def _second_stripe_session(db, rsps, order: Order) -> PaymentAttempt:
+    """A second Stripe session of the order, and its PaymentIntent (the second charge)."""
+    second = PaymentAttempt(
+        order=order, gateway="stripe", idempotency_key="second-stripe-key", amount_idr=TOTAL_IDR,
+        session_id="cs_test_second0000000000000000000000000000000", url="https://checkout/x",
+        expires_at=order.expires_at,
+    )  # fmt: skip
+    db.session.add(second)
+    db.session.commit()
+    sf.mock_payment_intent(
+        rsps, sf.payment_intent(intent_id=INTENT_2, charge_id="ch_3QeTestEtalase0002",
+                                txn_id="txn_3QeTestEtalase0002", order_number=order.number,
+                                amount=TOTAL_IDR * 100, fee=2_601_100),
+    )  # fmt: skip
+    return second
+
+
+def _stripe_refund_answer(order: Order, *, intent: str, status: int = 200):
+    body = (
+        sf.refund_object(refund_id="re_duplicate_1", amount=TOTAL_IDR * 100,
+                         order_number=order.number, intent_id=intent)
+        if status == 200 else {"error": {"message": "Service unavailable", "type": "api_error"}}
+    )  # fmt: skip
+    return responses.Response(responses.POST, f"{sf.API}/refunds", json=body, status=status)
+
+
+def _session_event(session: dict, *, event_id: str, intent: str, paid: bool = True,
+                   event_type: str = "checkout.session.completed") -> dict:  # fmt: skip
+    state = {"status": "complete", "payment_status": "paid" if paid else "unpaid",
+             "payment_intent": intent, "url": None}  # fmt: skip
+    return sf.event(event_type, {**session, **state}, event_id=event_id)
+
+
+def test_a_duplicate_stripe_payment_is_refunded_by_its_intent(app, db, rsps, tmp_path) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = _second_stripe_session(db, rsps, order)
+    refund_call = rsps.add(_stripe_refund_answer(order, intent=INTENT_2))
+    client = app.test_client()
+    first_paid = _session_event(session, event_id="evt_dup_1", intent="pi_3QeTestEtalase0001")
+    assert sf.post_event(client, first_paid).get_json()["outcome"] == "paid"
+    paid_twice = {**session, "id": second.session_id}
+    for event_id in ("evt_dup_2", "evt_dup_2", "evt_dup_3"):
+        sf.post_event(client, _session_event(paid_twice, event_id=event_id, intent=INTENT_2))
+    assert refund_call.call_count == 1
+    body = refund_call.calls[0].request.body
+    assert f"payment_intent={INTENT_2}" in body and f"amount={TOTAL_IDR * 100}" in body
+    assert refund_call.calls[0].request.headers["Idempotency-Key"] == (
+        f"duplicate-payment-{second.id}"
+    )
+    duplicate = _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+    assert duplicate.duplicate_refund_id == "re_duplicate_1"
+
+
+def test_stripe_down_the_duplicate_refund_is_sent_by_release_expired(
+    app, db, rsps, tmp_path
+) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = _second_stripe_session(db, rsps, order)
+    client = app.test_client()
+    sf.post_event(client, _session_event(session, event_id="evt_1", intent="pi_3QeTestEtalase0001"))
+    down = rsps.add(_stripe_refund_answer(order, intent=INTENT_2, status=503))
+    paid_twice = {**session, "id": second.session_id}
+    outcome = sf.post_event(client, _session_event(paid_twice, event_id="evt_2", intent=INTENT_2))
+    assert outcome.get_json()["outcome"] == "paid twice, refunding"
+    assert down.call_count >= 1
+    db.session.expire_all()
+    assert db.session.get(PaymentAttempt, second.id).duplicate_refund_id is None
+    assert not any("Pembayaran ganda" in subject for subject in _outbox_subjects(tmp_path))
+    rsps.remove(down)
+    up = rsps.add(_stripe_refund_answer(order, intent=INTENT_2))
+    refunds.send_unsent(now=utcnow())
+    refunds.send_unsent(now=utcnow())
+    assert up.call_count == 1
+    _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+
+
+def test_a_bank_transfer_overtaken_by_a_card_payment_goes_back_when_it_arrives(
+    app, db, rsps, tmp_path
+) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = _second_stripe_session(db, rsps, order)
+    refund_call = rsps.add(_stripe_refund_answer(order, intent="pi_3QeTestEtalase0001"))
+    client = app.test_client()
+    transfer = _session_event(
+        session, event_id="evt_t1", intent="pi_3QeTestEtalase0001", paid=False
+    )
+    assert sf.post_event(client, transfer).get_json()["outcome"] == "awaiting payment"
+    card = _session_event({**session, "id": second.session_id}, event_id="evt_c", intent=INTENT_2)
+    assert sf.post_event(client, card).get_json()["outcome"] == "paid"
+    db.session.expire_all()
+    first = next(a for a in order.attempts if a.id != second.id)
+    assert first.status is AttemptStatus.FAILED
+    arrived = _session_event(session, event_id="evt_t2", intent="pi_3QeTestEtalase0001",
+                             event_type="checkout.session.async_payment_succeeded")  # fmt: skip
+    assert sf.post_event(client, arrived).get_json()["outcome"] == "paid twice, refunding"
+    assert refund_call.call_count == 1
+    assert "payment_intent=pi_3QeTestEtalase0001" in refund_call.calls[0].request.body
+    duplicate = _assert_one_paid_one_refunded(db, shop, order, tmp_path)
+    assert duplicate.id == first.id
+
+
+def test_a_failed_duplicate_refund_is_kept_for_staff_once(app, db, rsps, tmp_path) -> None:
+    shop = two_facilities()
+    order, session = _stripe_session(shop, rsps)
+    second = _second_stripe_session(db, rsps, order)
+    rsps.add(_stripe_refund_answer(order, intent=INTENT_2))
+    client = app.test_client()
+    sf.post_event(client, _session_event(session, event_id="evt_1", intent="pi_3QeTestEtalase0001"))
+    paid_twice = {**session, "id": second.session_id}
+    sf.post_event(client, _session_event(paid_twice, event_id="evt_2", intent=INTENT_2))
+    failed = sf.refund_object(
+        refund_id="re_duplicate_1", amount=TOTAL_IDR * 100, order_number=order.number,
+        status="failed", intent_id=INTENT_2,
+    )  # fmt: skip
+    failed["metadata"]["refund_key"] = f"duplicate-payment-{second.id}"
+    outcomes = [
+        sf.post_event(client, sf.event("refund.updated", failed, event_id=event_id)).get_json()
+        for event_id in ("evt_r1", "evt_r2")
+    ]
+    assert [o["outcome"] for o in outcomes] == [
+        "re_duplicate_1 duplicate payment refund failed"
+    ] * 2
+    db.session.expire_all()
+    assert db.session.get(PaymentAttempt, second.id).error == "refund failed at the gateway"
+    assert _audit_actions(db, order).count("payment.duplicate_refund_failed") == 1
+    assert_consistent(db, shop, order)  # the paid order and its ledger are untouched

@@ -75,6 +75,7 @@ class _AfterCommit:
 
     paid_order: Order | None = None
     late_refund_ids: list[int] = field(default_factory=list)
+    duplicate_attempt_id: int | None = None
 
 
 def handle_event(*, event: GatewayEvent, only_open_session: bool = False) -> str:
@@ -119,6 +120,8 @@ def handle_event(*, event: GatewayEvent, only_open_session: bool = False) -> str
         mail.send_order_paid(order=after.paid_order)
     if after.late_refund_ids:
         refunds.send_late_payment_refunds(refund_ids=after.late_refund_ids, now=event.occurred_at)
+    if after.duplicate_attempt_id is not None:
+        refunds.send_duplicate_payment_refund(attempt_id=after.duplicate_attempt_id)
     return outcome
 
 
@@ -220,16 +223,10 @@ def _mark_paid(
     after: _AfterCommit,
 ) -> str:
     if order.status is OrderStatus.PAID:
-        if attempt.status is not AttemptStatus.COMPLETED:
-            log.error(
-                "order %s paid twice: session %s paid after another (%s)",
-                order.number, attempt.session_id, details.payment_intent_id,
-            )  # fmt: skip
-            audit.record(
-                actor=None, actor_label=event.gateway, action="payment.duplicate", obj=order,
-                changes={"payment_intent_id": [None, details.payment_intent_id]},
-            )  # fmt: skip
-        return "already paid"
+        if attempt.status in {AttemptStatus.COMPLETED, AttemptStatus.DUPLICATE}:
+            return "already paid"
+        return _mark_duplicate(order, attempt, details, event, after)
+    _close_awaiting_attempts(order, attempt)
     late = order.status in {OrderStatus.EXPIRED, OrderStatus.PAYMENT_FAILED}
     restocked = late and checkout.take_released_stock_again(order, now=event.occurred_at)
     orders.move_order(order, OrderStatus.PAID, actor_label=event.gateway)
@@ -276,6 +273,45 @@ def _mark_paid(
     return "paid after release, refunding"
 
 
+def _mark_duplicate(
+    order: Order,
+    attempt: PaymentAttempt,
+    details: PaymentDetails,
+    event: GatewayEvent,
+    after: _AfterCommit,
+) -> str:
+    """Another session of this order had paid already: this money goes back whole, after the
+    commit; it is never a sale. The attempt turns DUPLICATE under the order's lock, so however
+    often its event comes, and whatever comes at once, one refund is sent."""
+    log.error(
+        "order %s paid twice: session %s paid after another (%s); refunding",
+        order.number, attempt.session_id, details.payment_intent_id,
+    )  # fmt: skip
+    attempt.status = AttemptStatus.DUPLICATE
+    attempt.payment_intent_id = details.payment_intent_id
+    attempt.charge_id = details.charge_id
+    attempt.balance_transaction_id = details.balance_transaction_id
+    attempt.fee_idr = details.fee_idr
+    attempt.amount_idr = details.amount_idr
+    audit.record(
+        actor=None, actor_label=event.gateway, action="payment.duplicate", obj=order,
+        changes={"payment_intent_id": [None, details.payment_intent_id],
+                 "amount_idr": [None, details.amount_idr]},
+    )  # fmt: skip
+    after.duplicate_attempt_id = attempt.id
+    return "paid twice, refunding"
+
+
+def _close_awaiting_attempts(order: Order, paying: PaymentAttempt) -> None:
+    """A bank transfer still on its way (an attempt COMPLETED without money) yields to the
+    session that paid: the order has one completed attempt, and that transfer, should it still
+    arrive, is a duplicate payment and goes back."""
+    for other in order.attempts:
+        if other is not paying and other.status is AttemptStatus.COMPLETED:
+            other.status = AttemptStatus.FAILED
+            other.error = "superseded by a paid session"
+
+
 def _close_unpaid(order: Order, to: OrderStatus, event: GatewayEvent) -> str:
     if not orders.move_order(order, to, actor_label=event.gateway):
         return f"ignored in {order.status}"
@@ -292,6 +328,12 @@ def _apply_refund_updates(event: GatewayEvent) -> str:
         found = db.session.scalar(
             select(Refund.id).where(Refund.gateway_refund_id == update.refund_id)
         )
+        duplicate = update.key and refunds.apply_duplicate_refund_update(
+            key=update.key, status=update.status, actor_label=event.gateway
+        )
+        if duplicate:
+            outcomes.append(f"{update.refund_id} {duplicate}")
+            continue
         if found is None and update.key:
             found, answered = _answer_by_key(update, event)
             if answered is not None:
