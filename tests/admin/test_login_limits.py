@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import runpy
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import TEST_PASSWORD, StaffFactory
+from tests.servers import free_port, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 WRONG = "salah-sandi-123"
@@ -94,12 +94,6 @@ def test_make_run_uses_one_worker_unless_the_limits_are_shared(monkeypatch, env,
     assert os.environ["WEB_CONCURRENCY"] == str(workers)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _post(base: str, email: str, password: str, address: str) -> int:
     """A browser at `address` opens the login page, then signs in with its CSRF token."""
     opener = urllib.request.build_opener(
@@ -134,7 +128,7 @@ def test_six_wrong_passwords_get_429_whichever_worker_answers(app, db, tmp_path)
     """
     owner = StaffFactory()
     db.session.commit()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -158,29 +152,14 @@ def test_six_wrong_passwords_get_429_whichever_worker_answers(app, db, tmp_path)
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(base, process, log_path)
+            wait_until_up(base, process, log_path)
             statuses = [_post(base, owner.email, WRONG, "198.51.100.9") for _ in range(5)]
             assert statuses == [401] * 5
             assert _post(base, owner.email, TEST_PASSWORD, "198.51.100.9") == 429
             assert _post(base, owner.email, TEST_PASSWORD, "192.0.2.10") == 302
         finally:
-            process.terminate()
-            process.wait(timeout=20)
+            stop(process)
     lines = [line for line in log_path.read_text().splitlines() if line.startswith("pid=")]
     login_pids = [line.split()[0] for line in lines if line.split()[1] in {"401", "429", "302"}]
     assert len(login_pids) == 7
     assert len(set(login_pids)) == 7, "every attempt was answered by another worker process"
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"gunicorn did not answer within 60 s:\n{log_path.read_text()}")

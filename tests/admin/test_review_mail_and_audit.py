@@ -3,16 +3,13 @@ the user behind every action."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from shop.models import AuditEvent, FacilityOrderStatus, Role
 from tests.admin.helpers import decide
 from tests.admin.test_review_decisions import _images, _submitted_draft
-from tests.checkout.test_fulfilment_and_mail import Inbox, _body, _free_port
+from tests.checkout import test_fulfilment_and_mail as with_smtp
+from tests.checkout.test_fulfilment_and_mail import _body
 from tests.factories import (
     FacilityFactory,
     FacilityOrderFactory,
@@ -22,21 +19,9 @@ from tests.factories import (
     UserFactory,
 )
 
-
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    handler = Inbox(_free_port())
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    try:
-        yield handler
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def config_overrides(inbox: Inbox) -> dict[str, object]:
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox.port}
+# The SMTP server on loopback and the app configured to send through it.
+inbox = with_smtp.inbox
+config_overrides = with_smtp.config_overrides
 
 
 def test_a_submission_mails_one_digest_to_the_regions_reviewers(

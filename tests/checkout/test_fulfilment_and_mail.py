@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import socket
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
@@ -17,6 +16,7 @@ from shop.services import fulfilment, mail, orders, payments, refunds
 from shop.services.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import KanwilUserFactory, StaffFactory
+from tests.servers import free_port
 
 
 class Inbox:
@@ -34,15 +34,9 @@ class Inbox:
         return [m for m in self.messages if address in m["To"]]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def inbox() -> Iterator[Inbox]:
-    handler = Inbox(_free_port())
+    handler = Inbox(free_port())
     controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
     controller.start()
     try:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
+
+from tests.servers import free_port, stop, wait_until_up
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,16 +73,10 @@ def browser_context_args(browser_context_args: dict, viewport_name: str) -> dict
     return {**browser_context_args, **VIEWPORTS[viewport_name], "locale": "id-ID"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(app: Flask, tmp_path: Path) -> Iterator[str]:
     """gunicorn serving the test's database; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -104,35 +97,11 @@ def live_server(app: Flask, tmp_path: Path) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process, tmp_path / "gunicorn.log")
+        wait_until_up(base, process, tmp_path / "gunicorn.log")
         yield base
     finally:
-        _stop(process)
+        stop(process)
         log.close()
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop gunicorn, killing it if it does not stop in time, so no server outlives its test."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer within 30 s:\n{log_path.read_text()}")
 
 
 @pytest.fixture
