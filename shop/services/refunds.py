@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -101,14 +102,7 @@ def prepare_late_payment_refund(*, facility_order: FacilityOrder) -> Refund:
 def send_late_payment_refunds(*, refund_ids: list[int], now: datetime) -> None:
     """Send the refunds of a late payment and tell the buyer; a gateway outage leaves them
     pending, and `send_unsent` (run with `flask shop release-expired`) tries again."""
-    sent: list[Refund] = []
-    for refund_id in refund_ids:
-        refund = db.session.get(Refund, refund_id)
-        assert refund is not None
-        try:
-            sent.append(_send(refund, now=now, tell_buyer=False))
-        except RefundError as error:
-            log.error("late-payment refund %s not sent yet: %s", refund_id, error)
+    sent = _send_each(refund_ids, now=now)
     if sent:
         mail.send_late_payment_refunded(order=sent[0].facility_order.order, refunds=sent)
 
@@ -231,14 +225,20 @@ def send_unsent(*, now: datetime) -> list[Refund]:
             Refund.status == RefundStatus.PENDING, Refund.gateway_refund_id.is_(None)
         )
     ).all()
-    sent = []
-    for refund_id in waiting:
+    return _send_each(waiting, now=now)
+
+
+def _send_each(refund_ids: Sequence[int], *, now: datetime) -> list[Refund]:
+    """Send each refund (the callers tell the buyer); one the gateway cannot take yet stays
+    pending for the next `send_unsent`."""
+    sent: list[Refund] = []
+    for refund_id in refund_ids:
         refund = db.session.get(Refund, refund_id)
         assert refund is not None
         try:
             sent.append(_send(refund, now=now, tell_buyer=False))
         except RefundError as error:
-            log.warning("refund %s still not sent: %s", refund_id, error)
+            log.warning("refund %s not sent yet: %s", refund_id, error)
     return sent
 
 
