@@ -2,7 +2,7 @@
 
 Which roles may use a view is decided by the module (area) the view lives in, so a new view is
 covered the moment it is written, and an area missing from `AREA_ROLES` is closed to everyone.
-Which rows a user may see is the other half, decided by `shop.services.scoping`: an object
+Which rows a user may see is the other half, decided by `shop.accounts.scoping`: an object
 outside the scope raises `OutOfScope`, answered here with a 404.
 """
 
@@ -13,9 +13,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from admin import bp
+from shop.accounts.scoping import OutOfScope
 from shop.extensions import login_manager
 from shop.models import Role
-from shop.services.scoping import OutOfScope
 
 EVERYONE = frozenset(Role)
 REVIEWERS = frozenset({Role.KANWIL, Role.CENTRAL, Role.ADMIN})

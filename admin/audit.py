@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from admin import bp
 from admin.forms import AuditFilterForm
 from admin.helpers import page_number
-from shop.services import audit_log
+from shop.reporting import audit_trail
 
 PER_PAGE = 50
 
@@ -26,7 +26,7 @@ def audit_log_view() -> ResponseReturnValue:
         else None
     )
     page = page_number()
-    events, total = audit_log.search(
+    events, total = audit_trail.search(
         action=form.action.data or "", actor=form.actor.data or "",
         object_type=form.object_type.data or "", object_id=form.object_id.data or "",
         since=since, page=page, per_page=PER_PAGE,

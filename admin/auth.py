@@ -14,10 +14,10 @@ from limits import RateLimitItem, parse
 from admin import bp
 from admin.forms import LoginForm, PasswordChangeForm, PasswordSetForm
 from admin.helpers import me, now
+from shop.accounts import users
+from shop.core.errors import DomainError
 from shop.database import db
 from shop.extensions import limiter
-from shop.services import accounts
-from shop.services.errors import DomainError
 
 
 def _submitted_email() -> str:
@@ -77,7 +77,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         email = _submitted_email()
         _slow_down_when_attacked(email)
-        user = accounts.authenticate(email=form.email.data, password=form.password.data, now=now())
+        user = users.authenticate(email=form.email.data, password=form.password.data, now=now())
         if user is not None:
             session.clear()
             login_user(user)
@@ -106,7 +106,7 @@ def _safe_next(target: str | None) -> str:
 def logout() -> ResponseReturnValue:
     """Ends this session and every copy of its cookie (all of the user's sessions)."""
     if current_user.is_authenticated:
-        accounts.end_sessions(me())
+        users.end_sessions(me())
         db.session.commit()
     logout_user()
     session.clear()
@@ -119,12 +119,12 @@ def password_change() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(
+            users.change_password(
                 user=me(),
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
             )
-        except accounts.WrongPassword as error:
+        except users.WrongPassword as error:
             form.current_password.errors.append(str(error))
         except DomainError as error:
             form.new_password.errors.append(str(error))
@@ -138,7 +138,7 @@ def password_change() -> ResponseReturnValue:
 @bp.post("/sessions/end")
 def sign_out_everywhere() -> ResponseReturnValue:
     """Ends the user's sessions in every other browser; this one stays signed in."""
-    accounts.sign_out_everywhere(user=me())
+    users.sign_out_everywhere(user=me())
     _stay_signed_in_here()
     flash(_l("Semua sesi lain sudah berakhir."), "success")
     return redirect(url_for("admin.password_change"))
@@ -155,13 +155,13 @@ def _stay_signed_in_here() -> None:
 def reset_password(token: str) -> ResponseReturnValue:
     secret = current_app.config["SECRET_KEY"]
     try:
-        user = accounts.user_for_reset_token(token=token, secret_key=secret)
+        user = users.user_for_reset_token(token=token, secret_key=secret)
     except DomainError as error:
         return render_template("admin/reset.html", form=None, error=str(error)), 410
     form = PasswordSetForm()
     if form.validate_on_submit():
         try:
-            accounts.complete_password_reset(
+            users.complete_password_reset(
                 token=token, new_password=form.new_password.data, secret_key=secret
             )
         except DomainError as error:

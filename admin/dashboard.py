@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from admin import bp
 from admin.helpers import me
-from shop.services import dashboard as figures
+from shop.reporting import dashboard as figures
 
 
 @bp.get("/")

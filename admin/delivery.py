@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.forms import RateTableForm
 from admin.helpers import me
+from shop.core.errors import DomainError
 from shop.database import db
-from shop.services import delivery
-from shop.services.errors import DomainError
+from shop.facilities import delivery
 
 RATE_FIELDS = (
     "same_city_per_kg_idr",

@@ -17,10 +17,11 @@ from admin import bp
 from admin.deposit_forms import CorrectionForm, DepositForm, VoidForm
 from admin.deposits import render_detail
 from admin.helpers import me, now, storage
+from shop.accounts import scoping
+from shop.core.numbers import parse_id
 from shop.database import db
+from shop.finance import pnbp
 from shop.models import Facility
-from shop.services import pnbp, scoping
-from shop.services.numbers import parse_id
 
 
 def _details(form: DepositForm | CorrectionForm) -> pnbp.DepositDetails:

@@ -1,7 +1,7 @@
 """Forms of the PNBP pages: the period filter, recording a deposit, correcting or voiding one.
 
 The formats (15-digit billing code, 16-character NTPN, amount, dates) are checked by
-`shop.services.pnbp`, whose errors name the field they belong to, so they show inline here.
+`shop.finance.pnbp`, whose errors name the field they belong to, so they show inline here.
 """
 
 from __future__ import annotations

@@ -22,10 +22,11 @@ from admin.deposit_forms import (
     VoidForm,
 )
 from admin.helpers import me, now, page_number, storage
+from shop.accounts import scoping
+from shop.core.storage import StorageError
 from shop.database import db
+from shop.finance import pnbp
 from shop.models import PnbpDeposit
-from shop.services import pnbp, scoping
-from shop.services.storage import StorageError
 
 PER_PAGE = 50
 

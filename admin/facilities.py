@@ -10,10 +10,11 @@ from admin import bp
 from admin.forms import WEEKDAY_LABELS, FacilityForm, KanwilForm, options
 from admin.helpers import me
 from admin.profile import profile_from
+from shop.accounts import scoping
+from shop.core.errors import DomainError
 from shop.database import db
+from shop.facilities import profiles
 from shop.models import Facility, Kanwil
-from shop.services import facility_profile, scoping
-from shop.services.errors import DomainError
 
 
 @bp.get("/facilities")
@@ -21,7 +22,7 @@ def facility_list() -> ResponseReturnValue:
     return render_template(
         "admin/facilities/list.html",
         facilities=db.session.scalars(scoping.facilities(me())).all(),
-        kanwil=facility_profile.all_kanwil(),
+        kanwil=profiles.all_kanwil(),
         kanwil_form=KanwilForm(),
     )
 
@@ -31,20 +32,20 @@ def facility_list() -> ResponseReturnValue:
 def facility_edit(facility_id: int | None) -> ResponseReturnValue:
     facility = scoping.get_in_scope(me(), Facility, facility_id) if facility_id else None
     form = FacilityForm(obj=facility if request.method == "GET" else None)
-    form.kanwil_id.choices = options((k.id, k.name) for k in facility_profile.all_kanwil())
+    form.kanwil_id.choices = options((k.id, k.name) for k in profiles.all_kanwil())
     if request.method == "GET" and facility is not None:
         form.kind.data = facility.kind.value
         form.facility_class.data = facility.facility_class.value
-        for entry, text in zip(form.hours, facility_profile.hours_as_text(facility), strict=True):
+        for entry, text in zip(form.hours, profiles.hours_as_text(facility), strict=True):
             entry.data = text
     if form.validate_on_submit():
         kanwil = db.session.get(Kanwil, form.kanwil_id.data)
         try:
             if kanwil is None:
-                raise facility_profile.FacilityError(_l("Pilih Kanwil."))
-            saved = facility_profile.save_facility(
+                raise profiles.FacilityError(_l("Pilih Kanwil."))
+            saved = profiles.save_facility(
                 facility=facility,
-                data=facility_profile.FacilityData(
+                data=profiles.FacilityData(
                     name=form.name.data, kanwil=kanwil, kind=form.kind.data,
                     facility_class=form.facility_class.data, city=form.city.data,
                     is_active=form.is_active.data, profile=profile_from(form),
@@ -69,7 +70,7 @@ def kanwil_create() -> ResponseReturnValue:
     form = KanwilForm()
     if form.validate_on_submit():
         try:
-            facility_profile.create_kanwil(
+            profiles.create_kanwil(
                 code=form.code.data, name=form.name.data, province=form.province.data,
                 timezone=form.timezone.data, actor=me(),
             )  # fmt: skip

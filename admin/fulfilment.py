@@ -1,6 +1,6 @@
 """Facility orders to fulfil: the list, a part's detail, its packing slip, its moves and refunds.
 
-Thin views over `shop.services.fulfilment` and `shop.services.refunds`: the services check
+Thin views over `shop.ordering.fulfilment` and `shop.payments.refunds`: the services check
 who may handle a part (`orders.check_may_handle`), move it, mail the buyer and write the ledger.
 """
 
@@ -16,13 +16,15 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from admin import bp
 from admin.forms import PartMoveForm, RefundForm
 from admin.helpers import me, now, page_number
+from shop.accounts import scoping
+from shop.accounts.scoping import OutOfScope
+from shop.core.errors import DomainError
+from shop.core.numbers import parse_int
 from shop.database import db
 from shop.formatting import rupiah
 from shop.models import FacilityOrder, FacilityOrderStatus, RefundStatus
-from shop.services import fulfilment, orders, refunds, scoping
-from shop.services.errors import DomainError
-from shop.services.numbers import parse_int
-from shop.services.scoping import OutOfScope
+from shop.ordering import fulfilment, orders
+from shop.payments import refunds
 
 PER_PAGE = 30
 MOVE_LABELS = {

@@ -7,10 +7,10 @@ from datetime import datetime
 from flask import current_app, request
 from flask_login import current_user
 
+from shop.core.numbers import parse_int
+from shop.core.storage import Storage, storage_from_config
 from shop.models import User
 from shop.models.base import utcnow
-from shop.services.numbers import parse_int
-from shop.services.storage import Storage, storage_from_config
 
 # Deeper than any list goes; beyond it a page number is someone's experiment.
 MAX_PAGE = 100_000

@@ -9,10 +9,11 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.forms import ImportForm, options
 from admin.helpers import me, now, storage
+from shop.accounts import scoping
+from shop.catalogue import importing
+from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import Facility, Role
-from shop.services import product_import, scoping
-from shop.services.errors import DomainError
 
 
 @bp.route("/import", methods=["GET", "POST"], endpoint="import_products")
@@ -22,7 +23,7 @@ def import_view() -> ResponseReturnValue:
     form.facility_id.choices = options(
         (f.id, f.name) for f in db.session.scalars(scoping.facilities(user))
     )
-    errors: list[product_import.RowError] = []
+    errors: list[importing.RowError] = []
     if form.validate_on_submit():
         max_bytes = current_app.config["MAX_IMAGE_BYTES"]
         csv_file, zip_file = form.csv_file.data, form.photos_zip.data
@@ -35,15 +36,15 @@ def import_view() -> ResponseReturnValue:
             if not csv_file or not csv_file.filename:
                 raise DomainError(_l("Pilih berkas CSV."))
             source = (
-                product_import.zip_source(zip_file.read(), max_bytes=max_bytes)
+                importing.zip_source(zip_file.read(), max_bytes=max_bytes)
                 if zip_file and zip_file.filename
                 else (lambda _name: None)
             )
-            report = product_import.import_products(
+            report = importing.import_products(
                 facility=facility, csv_bytes=csv_file.read(), photo_source=source, actor=user,
                 storage=storage(), max_image_bytes=max_bytes, now=now(),
             )  # fmt: skip
-        except product_import.ImportFailed as failure:
+        except importing.ImportFailed as failure:
             db.session.rollback()
             errors = failure.errors
             flash(str(failure), "error")

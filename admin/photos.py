@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.forms import AltTextForm, PhotoUploadForm, SubmitForReviewForm
 from admin.helpers import me, now, storage
+from shop.accounts import scoping
+from shop.catalogue import photo_files, photos, review, text_revisions
+from shop.core.errors import DomainError
+from shop.core.storage import StorageError, private_key
 from shop.database import db
 from shop.models import Product, ProductImage, ProductStatus
-from shop.services import photo_files, photos, review, scoping, text_revisions
-from shop.services.errors import DomainError
-from shop.services.storage import StorageError, private_key
 
 
 def _back_to_photos(product_id: int) -> ResponseReturnValue:

@@ -9,13 +9,15 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.forms import PhotoUploadForm, ProductForm, SubmitForReviewForm, options
 from admin.helpers import me, now, page_number, storage
+from shop.accounts import scoping
+from shop.catalogue import editing as product_editing
+from shop.catalogue import review, text_revisions
+from shop.catalogue.editing import VariantEdit
+from shop.catalogue.products import ProductInput, VariantInput
+from shop.core.errors import DomainError
+from shop.core.numbers import parse_id
 from shop.database import db
 from shop.models import Category, Facility, Product, ProductStatus, Role, Workshop
-from shop.services import product_editing, review, scoping, text_revisions
-from shop.services.catalogue import ProductInput, VariantInput
-from shop.services.errors import DomainError
-from shop.services.numbers import parse_id
-from shop.services.product_editing import VariantEdit
 
 PER_PAGE = 25
 

@@ -9,13 +9,13 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.forms import WEEKDAY_LABELS, FacilityProfileForm
 from admin.helpers import me
+from shop.core.errors import DomainError
 from shop.database import db
-from shop.services import facility_profile
-from shop.services.errors import DomainError
+from shop.facilities import profiles
 
 
-def profile_from(form: FacilityProfileForm) -> facility_profile.Profile:
-    return facility_profile.Profile(
+def profile_from(form: FacilityProfileForm) -> profiles.Profile:
+    return profiles.Profile(
         description=form.description.data or "", address=form.address.data or "",
         phone=form.phone.data or "", email=form.email.data or "",
         hours=tuple(entry.data or "" for entry in form.hours),
@@ -27,13 +27,11 @@ def facility_profile_edit() -> ResponseReturnValue:
     facility = me().facility
     form = FacilityProfileForm(obj=facility if request.method == "GET" else None)
     if request.method == "GET":
-        for entry, text in zip(form.hours, facility_profile.hours_as_text(facility), strict=True):
+        for entry, text in zip(form.hours, profiles.hours_as_text(facility), strict=True):
             entry.data = text
     if form.validate_on_submit():
         try:
-            facility_profile.update_profile(
-                facility=facility, profile=profile_from(form), actor=me()
-            )
+            profiles.update_profile(facility=facility, profile=profile_from(form), actor=me())
         except DomainError as error:
             db.session.rollback()
             form.hours.errors = [str(error)]

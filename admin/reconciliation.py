@@ -11,8 +11,8 @@ from flask.typing import ResponseReturnValue
 from admin import bp
 from admin.forms import ReconciliationForm
 from admin.helpers import now
-from shop.services import reconciliation
-from shop.services.reconciliation import CATEGORY_LABELS, DIFFERENCE_LABELS, DifferenceKind
+from shop.finance import reconciliation
+from shop.finance.reconciliation import CATEGORY_LABELS, DIFFERENCE_LABELS, DifferenceKind
 
 
 @bp.get("/reconciliation", endpoint="reconciliation")

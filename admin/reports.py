@@ -1,6 +1,6 @@
 """Sales and revenue reports: national, per Kanwil, facility, category and kind, with drill-down.
 
-Read-only views over `shop.services.reports`. Every page takes the same query parameters
+Read-only views over `shop.reporting.reports`. Every page takes the same query parameters
 (`from`, `to`, `kanwil`, `kind`, ...): unreadable ones are dropped with a message, never a
 500, and every figure links to the ledger entries behind it with the same parameters.
 """
@@ -21,14 +21,15 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.helpers import me, now, page_number
-from shop import charts
+from shop.accounts import scoping
 from shop.database import db
+from shop.finance import pnbp
 from shop.formatting import rupiah, whole_number
 from shop.models import Facility, FacilityKind, Kanwil, Role
-from shop.services import exports, pnbp, reports, scoping
-from shop.services.report_period import REFUNDS, Period, ReportQuery, parse_query
-from shop.services.report_sql import FIGURE_KEYS
-from shop.services.report_tables import CellValue, ColumnKind, ReportTable
+from shop.reporting import charts, exports, reports
+from shop.reporting.periods import REFUNDS, Period, ReportQuery, parse_query
+from shop.reporting.queries import FIGURE_KEYS
+from shop.reporting.tables import CellValue, ColumnKind, ReportTable
 
 PER_PAGE = 50
 # The entries behind each figure column (the others are all entries of the selection).

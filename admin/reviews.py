@@ -1,7 +1,7 @@
 """The reviewers' queue and screen: kanwil for their region, central and admin for all.
 
 The screen's form carries a token for each photo and for the text it shows, so the decision
-applies to what the reviewer saw (`shop.services.review.decide`).
+applies to what the reviewer saw (`shop.catalogue.review.decide`).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from flask_babel import ngettext
 
 from admin import bp
 from admin.helpers import me, now, storage
+from shop.accounts import scoping
+from shop.catalogue import review, text_revisions
+from shop.core.errors import DomainError
+from shop.core.numbers import parse_id
 from shop.database import db
 from shop.models import Product
-from shop.services import review, scoping, text_revisions
-from shop.services.errors import DomainError
-from shop.services.numbers import parse_id
 
 
 @bp.get("/reviews")

@@ -17,10 +17,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from admin import bp
 from admin.forms import options
 from admin.helpers import me, now
+from shop.accounts import scoping
 from shop.database import db
 from shop.forms import IntegerField, SafeForm, coerce_id
+from shop.ledger import split_rules
 from shop.models import SplitBasis
-from shop.services import scoping, split_rules
 
 BASIS_LABELS = {
     SplitBasis.SALES: _l("Dari harga jual"),

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from admin import bp
 from admin.helpers import me, now
-from shop.services import split_rules
+from shop.ledger import split_rules
 
 
 @bp.get("/split-rules", endpoint="split_rules")

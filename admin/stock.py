@@ -9,10 +9,11 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.forms import StockAdjustForm, stock_reason_labels
 from admin.helpers import me, now
+from shop.accounts import scoping
+from shop.catalogue import stock
+from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import ProductVariant, StockReason
-from shop.services import scoping, stock
-from shop.services.errors import DomainError
 
 
 def _labels() -> dict[str, object]:

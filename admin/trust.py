@@ -8,9 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from admin import bp
 from admin.helpers import me
+from shop.accounts import scoping
+from shop.catalogue import review
 from shop.database import db
 from shop.models import Facility
-from shop.services import review, scoping
 
 
 @bp.get("/review-settings")

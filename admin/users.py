@@ -12,10 +12,10 @@ from sqlalchemy import select
 from admin import bp
 from admin.forms import UserForm, options
 from admin.helpers import me
+from shop.accounts import users as accounts
+from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import Facility, Kanwil, User
-from shop.services import accounts
-from shop.services.errors import DomainError
 
 
 def _fill_choices(form: UserForm) -> None:

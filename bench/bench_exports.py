@@ -28,7 +28,7 @@ RUNS = 3
 
 def make_table(count: int):
     """A ledger-like report: facility, month, day, four rupiah columns and a quantity."""
-    from shop.services.report_tables import Column, ColumnKind, ReportTable
+    from shop.reporting.tables import Column, ColumnKind, ReportTable
 
     def rows() -> Iterator[list]:
         for n in range(count):
@@ -78,13 +78,13 @@ def hold_rows(count: int) -> int:
 
 
 def export_csv(count: int) -> int:
-    from shop.services.exports import csv_stream
+    from shop.reporting.exports import csv_stream
 
     return sum(len(chunk.encode()) for chunk in csv_stream(make_table(count)))
 
 
 def export_xlsx(count: int) -> int:
-    from shop.services.exports import xlsx_stream
+    from shop.reporting.exports import xlsx_stream
 
     return sum(len(chunk) for chunk in xlsx_stream(make_table(count)))
 
@@ -115,7 +115,9 @@ STEPS: dict[str, Callable[[int], int]] = {
 def _child(step: str, count: int, queue: multiprocessing.Queue) -> None:
     from openpyxl import Workbook  # noqa: F401  (imports are not part of the measurement)
 
-    from shop.services import exports, report_tables  # noqa: F401
+    from shop.reporting import (
+        tables,  # noqa: F401
+    )
 
     started = time.process_time()
     size = STEPS[step](count)

@@ -42,7 +42,7 @@ def decode_whole(data: bytes) -> None:
 
 
 def decode_with_draft(data: bytes) -> None:
-    from shop.services.images import MASTER_MAX_SIDE
+    from shop.catalogue.images import MASTER_MAX_SIDE
 
     with Image.open(io.BytesIO(data)) as image:
         image.draft("RGB", (MASTER_MAX_SIDE, MASTER_MAX_SIDE * HEIGHT // WIDTH))
@@ -50,7 +50,7 @@ def decode_with_draft(data: bytes) -> None:
 
 
 def all_renditions(data: bytes) -> None:
-    from shop.services.images import prepare_image
+    from shop.catalogue.images import prepare_image
 
     prepare_image(data, max_bytes=LIMIT)
 
@@ -68,7 +68,7 @@ STEPS: dict[str, Callable[[bytes], None]] = {
 
 
 def _child(step: str, data: bytes, queue: multiprocessing.Queue) -> None:
-    from shop.services import images  # noqa: F401  (imports are not part of the measurement)
+    from shop.catalogue import images  # noqa: F401  (imports are not part of the measurement)
 
     started = time.perf_counter()
     STEPS[step](data)

@@ -43,9 +43,13 @@ from sqlalchemy import event, insert, make_url, select, text
 
 from bench.bench_storefront import gunicorn, insert_categories
 from bench.report import write_section
+from shop.accounts import users as accounts
 from shop.app import create_app
 from shop.config import Config, normalise_database_url
+from shop.core.money import allocate
+from shop.demo.hierarchy import CATEGORIES
 from shop.extensions import db
+from shop.ledger.posting import NATIONAL_DEFAULT, Split, local_date_of, split_cost, split_sale
 from shop.models import (
     DeliveryMethod,
     DeliveryZone,
@@ -73,10 +77,7 @@ from shop.models import (
     WorkshopKind,
 )
 from shop.models.base import utcnow
-from shop.services import accounts, impact
-from shop.services.allocation import allocate
-from shop.services.demo.hierarchy import CATEGORIES
-from shop.services.ledger import NATIONAL_DEFAULT, Split, local_date_of, split_cost, split_sale
+from shop.reporting import impact
 
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
 FACILITIES = int(os.environ.get("BENCH_FACILITIES", "600"))

@@ -39,7 +39,11 @@ from sqlalchemy import insert, make_url, select, text
 
 from bench.report import write_section
 from shop.app import create_app
+from shop.catalogue import images
 from shop.config import Config, normalise_database_url
+from shop.core.storage import LocalStorage
+from shop.demo.hierarchy import CATEGORIES
+from shop.demo.products import TEMPLATES
 from shop.extensions import db
 from shop.models import (
     Category,
@@ -57,10 +61,6 @@ from shop.models import (
     WorkshopKind,
 )
 from shop.models.base import utcnow
-from shop.services import images
-from shop.services.demo.hierarchy import CATEGORIES
-from shop.services.demo.products import TEMPLATES
-from shop.services.storage import LocalStorage
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "20000"))

@@ -103,7 +103,7 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(identity: str) -> Any:
-        from shop.services.accounts import user_for_session
+        from shop.accounts.users import user_for_session
 
         return user_for_session(identity)
 
@@ -138,7 +138,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from shop import formatting
-    from shop.services import delivery
+    from shop.facilities import delivery
 
     app.jinja_env.filters["rupiah"] = formatting.rupiah
     app.jinja_env.filters["local_datetime"] = formatting.local_datetime

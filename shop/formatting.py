@@ -10,7 +10,7 @@ from babel.numbers import format_decimal, get_group_symbol
 from flask import current_app
 from flask_babel import get_locale
 
-from shop.services.storage import storage_from_config
+from shop.core.storage import storage_from_config
 
 
 def current_locale_code() -> str:

@@ -2,7 +2,7 @@
 
 `SafeForm` refuses control characters (NUL and the rest of C0/C1 except tab and line breaks) in
 every text field, with a message on the field, so none reaches the database. `IntegerField`
-reads only ASCII digits within a range the database can hold (`shop.services.numbers`).
+reads only ASCII digits within a range the database can hold (`shop.core.numbers`).
 `IdConverter` replaces Flask's `<int:...>` so an id in a URL is range-checked before any query.
 """
 
@@ -17,8 +17,8 @@ from wtforms import Field
 from wtforms import IntegerField as _WTFormsIntegerField
 from wtforms.fields import FieldList, FormField
 
-from shop.services.numbers import MAX_ID, MAX_QUANTITY, parse_amount_idr, parse_int
-from shop.services.text import has_control_characters
+from shop.core.numbers import MAX_ID, MAX_QUANTITY, parse_amount_idr, parse_int
+from shop.core.text import has_control_characters
 
 
 class IdConverter(IntegerConverter):

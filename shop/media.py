@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, send_file
 
-from shop.services.storage import LocalStorage, StorageError, storage_from_config
+from shop.core.storage import LocalStorage, StorageError, storage_from_config
 
 bp = Blueprint("media", __name__)
 ONE_YEAR = 365 * 24 * 3600

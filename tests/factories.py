@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from shop.accounts.users import hash_password
 from shop.extensions import db
 from shop.models import (
     AuditEvent,
@@ -41,7 +42,6 @@ from shop.models import (
     WorkshopKind,
 )
 from shop.models.base import utcnow
-from shop.services.accounts import hash_password
 
 TEST_PASSWORD = "Uji-coba-Etalase-42"
 _HASHED = hash_password(TEST_PASSWORD)

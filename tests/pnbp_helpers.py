@@ -10,10 +10,10 @@ from flask import current_app
 from PIL import Image
 from pypdf import PdfWriter
 
+from shop.core.storage import storage_from_config
+from shop.finance import pnbp
 from shop.models import Facility, PnbpDeposit, User
 from shop.models.base import utcnow
-from shop.services import pnbp
-from shop.services.storage import storage_from_config
 from tests.factories import UserFactory
 
 _numbers = itertools.count(1)

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from flask import Flask
 
-from shop import charts
 from shop.formatting import rupiah
+from shop.reporting import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = ["Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026", "Mei 2026", "Jun 2026", "Jul 2026"]
@@ -184,7 +184,7 @@ def test_a_series_that_does_not_match_the_labels_is_refused() -> None:
 def test_importing_charts_leaves_no_import_hook_that_warns() -> None:
     """pygal's legacy hook made every failed import warn: an error under filterwarnings."""
     code = (
-        "import shop.charts\n"
+        "import shop.reporting.charts\n"
         "try:\n    import no_such_module_anywhere\nexcept ImportError:\n    print('ok')\n"
     )
     result = subprocess.run(

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
+from shop.core.numbers import MAX_ID, parse_amount_idr, parse_id, parse_int
 from shop.models import Product
-from shop.services.numbers import MAX_ID, parse_amount_idr, parse_id, parse_int
 from tests.admin.helpers import jpeg_bytes
 from tests.factories import CategoryFactory, FacilityFactory, ProductFactory
 

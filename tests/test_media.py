@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.services.storage import private_key, storage_from_config
+from shop.core.storage import private_key, storage_from_config
 
 
 def test_renditions_are_served_immutable(app, client) -> None:

@@ -6,11 +6,11 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
+from shop import payments
 from shop.extensions import db
 from shop.health import migration_head
 from shop.models.base import utcnow
-from shop.services import payments
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 
 COPY_OF_A_SALE = """

@@ -8,12 +8,12 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
+from shop import payments
 from shop.extensions import db
 from shop.health import migration_head
 from shop.migration_support import alembic_options
 from shop.models.base import UTCDateTime, utcnow
-from shop.services import payments
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 
 
@@ -62,9 +62,9 @@ def test_utc_timestamps_are_plain_timezone_columns() -> None:
 
 def test_the_upgrade_puts_photo_files_where_their_review_state_says(app) -> None:
     """Migration 0009 moves the files of photos stored before it: unreviewed ones go private."""
+    from shop.core.storage import private_key, storage_from_config
     from shop.models import ImageReviewState, ProductStatus
     from shop.models.base import utcnow
-    from shop.services.storage import private_key, storage_from_config
     from tests.factories import ProductFactory, ProductImageFactory
 
     storage = storage_from_config(app.config)

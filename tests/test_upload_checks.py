@@ -11,9 +11,10 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import func, select
 
+from shop.catalogue import images
+from shop.core.pdf_safety import UnsafePdf, check_pdf
+from shop.finance import pnbp
 from shop.models import PnbpDeposit
-from shop.services import images, pnbp
-from shop.services.pdf_safety import UnsafePdf, check_pdf
 from tests import pnbp_helpers
 from tests.admin.helpers import jpeg_bytes
 from tests.factories import FacilityFactory, ProductFactory

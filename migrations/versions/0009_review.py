@@ -111,8 +111,8 @@ def downgrade():
 
 
 def _place_files(*, public_only_when_approved: bool) -> None:
-    from shop.services.photo_files import PhotoFiles, place
-    from shop.services.storage import storage_from_config
+    from shop.catalogue.photo_files import PhotoFiles, place
+    from shop.core.storage import storage_from_config
 
     rows = op.get_bind().execute(
         sa.text(

@@ -14,13 +14,14 @@ from flask.cli import AppGroup
 from sqlalchemy import event, func, select
 from tqdm import tqdm
 
+from shop.accounts import users as accounts
+from shop.catalogue import images, importing, photo_files
+from shop.core.errors import DomainError
+from shop.core.storage import private_key, storage_from_config
+from shop.demo import sales, seed
 from shop.extensions import db
 from shop.models import Facility, Product, ProductImage, Role
 from shop.models.base import utcnow
-from shop.services import accounts, images, photo_files, product_import
-from shop.services.demo import sales, seed
-from shop.services.errors import DomainError
-from shop.services.storage import private_key, storage_from_config
 
 shop_cli = AppGroup("shop", help="Etalase commands: demo data, accounts, maintenance.")
 
@@ -186,10 +187,10 @@ def import_products_command(csv_file: str, images_dir: str | None, facility_slug
     with open(csv_file, "rb") as handle:
         data = handle.read()
     total = max(len(data.splitlines()) - 1, 0)
-    source = product_import.folder_source(images_dir) if images_dir else (lambda _name: None)
+    source = importing.folder_source(images_dir) if images_dir else (lambda _name: None)
     try:
         with tqdm(total=total, desc="Produk", unit="produk") as bar:
-            report = product_import.import_products(
+            report = importing.import_products(
                 facility=facility,
                 csv_bytes=data,
                 photo_source=source,
@@ -200,7 +201,7 @@ def import_products_command(csv_file: str, images_dir: str | None, facility_slug
                 now=utcnow(),
                 on_step=lambda: bar.update(1),
             )
-    except product_import.ImportFailed as failure:
+    except importing.ImportFailed as failure:
         db.session.rollback()
         for error in failure.errors:
             click.echo(str(error), err=True)
@@ -219,7 +220,7 @@ def release_expired_command() -> None:
     """Give back the stock of unpaid orders whose payment session expired without an event,
     and send the refunds that waited for the gateway."""
     from shop.models.base import utcnow
-    from shop.services.payments import expiry
+    from shop.payments import expiry
 
     report = expiry.release_expired(now=utcnow())
     click.echo(

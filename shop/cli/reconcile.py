@@ -7,9 +7,9 @@ from datetime import datetime
 import click
 
 from shop.cli import shop_cli
+from shop.finance import reconciliation
+from shop.finance.reconciliation import CATEGORY_LABELS, Difference, Reconciliation
 from shop.formatting import rupiah
-from shop.services import reconciliation
-from shop.services.reconciliation import CATEGORY_LABELS, Difference, Reconciliation
 
 # Exit codes: 0 everything matches, 1 differences found, 2 bad input or Stripe unreachable.
 DIFFERENCES_FOUND = 1

@@ -87,7 +87,7 @@ def _only(kind: str) -> dict[str, Any]:
     return {"unique": True, "sqlite_where": where, "postgresql_where": where}
 
 
-# What the report aggregates read besides the period (see shop/services/report_sql.py).
+# What the report aggregates read besides the period (see shop/reporting/queries.py).
 REPORT_COLUMNS = (
     "kind", "category_id", "order_id", "quantity", "amount_idr", "pnbp_idr", "premi_idr",
     "capital_idr",

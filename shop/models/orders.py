@@ -80,7 +80,7 @@ class Order(Base, TimestampMixin):
     # Stock is held until then; the payment session expires at the same moment.
     expires_at: Mapped[datetime] = mapped_column(index=True)
     paid_at: Mapped[datetime | None]
-    # Who placed it, for the caps on open unpaid orders (shop/services/holds.py): the cart that
+    # Who placed it, for the caps on open unpaid orders (shop/payments/holds.py): the cart that
     # was checked out, and the client's address as the server saw it.
     cart_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("cart.id", ondelete="SET NULL"), index=True

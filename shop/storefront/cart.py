@@ -20,10 +20,10 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from shop.core.errors import DomainError
 from shop.forms import IntegerField, SafeForm
 from shop.models import Cart
-from shop.services import cart as carts
-from shop.services.errors import DomainError
+from shop.ordering import cart as carts
 from shop.storefront import bp
 
 CART_COOKIE = "etalase_cart"

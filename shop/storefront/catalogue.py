@@ -6,9 +6,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from shop.catalogue import browse as public_catalogue
+from shop.catalogue import products as catalogue
+from shop.facilities import delivery
 from shop.formatting import current_locale_code, rupiah
 from shop.models.base import utcnow
-from shop.services import catalogue, delivery, public_catalogue
 from shop.storefront import bp
 from shop.storefront.filters import parse_catalogue_args
 

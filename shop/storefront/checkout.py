@@ -10,14 +10,16 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from shop import payments
+from shop.core.errors import DomainError
+from shop.core.numbers import parse_amount_idr, parse_id
+from shop.facilities.regions import PROVINCES
 from shop.formatting import current_locale_code
 from shop.forms import SafeForm
 from shop.models import DeliveryMethod
 from shop.models.base import utcnow
-from shop.services import checkout, holds, orders, payments
-from shop.services.errors import DomainError
-from shop.services.numbers import parse_amount_idr, parse_id
-from shop.services.regions import PROVINCES
+from shop.ordering import checkout, orders
+from shop.payments import holds
 from shop.storefront import bp
 from shop.storefront.cart import current_cart
 

@@ -8,10 +8,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from shop.catalogue.browse import Availability, price_range, stock_state
+from shop.core.storage import storage_from_config
 from shop.formatting import rupiah
 from shop.models import Product, ProductImage, ProductVariant
-from shop.services.public_catalogue import Availability, price_range, stock_state
-from shop.services.storage import storage_from_config
 from shop.storefront import bp
 
 

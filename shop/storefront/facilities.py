@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
+from shop.catalogue import browse
 from shop.models import FacilityKind
 from shop.models.base import utcnow
-from shop.services import public_catalogue
 from shop.storefront import bp
 
 
@@ -16,12 +16,12 @@ def facilities() -> ResponseReturnValue:
     kanwil = request.args.get("kanwil", "").strip().upper()[:16]
     kind_raw = request.args.get("kind", "").strip().lower()
     kind = FacilityKind(kind_raw) if kind_raw in set(FacilityKind) else None
-    kanwils = public_catalogue.kanwils_with_facilities()
+    kanwils = browse.kanwils_with_facilities()
     if kanwil not in {k.code for k in kanwils}:
         kanwil = ""
     return render_template(
         "shop/facilities.html",
-        listings=public_catalogue.public_facilities(kanwil_code=kanwil, kind=kind),
+        listings=browse.public_facilities(kanwil_code=kanwil, kind=kind),
         kanwils=kanwils,
         kinds=list(FacilityKind),
         chosen_kanwil=kanwil,
@@ -31,14 +31,14 @@ def facilities() -> ResponseReturnValue:
 
 @bp.get("/facilities/<slug>")
 def facility(slug: str) -> ResponseReturnValue:
-    item = public_catalogue.public_facility(slug)
+    item = browse.public_facility(slug)
     if item is None:
         abort(404)
     now = utcnow()
     return render_template(
         "shop/facility.html",
         facility=item,
-        products=public_catalogue.facility_products(item, limit=48),
-        week=public_catalogue.opening_week(item, now),
-        open_now=public_catalogue.is_open_at(item, now),
+        products=browse.facility_products(item, limit=48),
+        week=browse.opening_week(item, now),
+        open_now=browse.is_open_at(item, now),
     )

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from shop.services.numbers import parse_amount_idr, parse_int
-from shop.services.public_catalogue import PER_PAGE, CatalogueQuery, Sort
+from shop.catalogue.browse import PER_PAGE, CatalogueQuery, Sort
+from shop.core.numbers import parse_amount_idr, parse_int
 
 MAX_PRICE_IDR = 999_999_999
 MAX_PAGE = 10_000

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from shop.extensions import cache
 from shop.models.base import utcnow
-from shop.services import impact
+from shop.reporting import impact
 from shop.storefront import bp
 
 PERIODS = ("all", "year")

@@ -6,11 +6,12 @@ from flask import abort, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from wtforms import HiddenField
 
+from shop import payments
+from shop.core.errors import DomainError
 from shop.forms import SafeForm
 from shop.models import Order
 from shop.models.base import utcnow
-from shop.services import orders, payments
-from shop.services.errors import DomainError
+from shop.ordering import orders
 from shop.storefront import bp
 
 

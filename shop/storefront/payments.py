@@ -6,12 +6,13 @@ from flask import abort, current_app, flash, redirect, render_template
 from flask.typing import ResponseReturnValue
 from wtforms import SubmitField
 
+from shop import payments
+from shop.core.errors import DomainError
 from shop.forms import SafeForm
 from shop.models import PaymentAttempt
 from shop.models.base import utcnow
-from shop.services import orders, payments
-from shop.services.errors import DomainError
-from shop.services.payments import events
+from shop.ordering import orders
+from shop.payments import events
 from shop.storefront import bp
 
 

@@ -11,10 +11,10 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from shop.assets import asset_url
+from shop.catalogue import browse as public_catalogue
+from shop.catalogue.browse import Availability, price_range, stock_state
 from shop.formatting import media_url
 from shop.models import Product
-from shop.services import public_catalogue
-from shop.services.public_catalogue import Availability, price_range, stock_state
 from shop.storefront import bp
 from shop.storefront.display import fallback_rendition
 

@@ -6,7 +6,7 @@ from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
 from shop.extensions import csrf
-from shop.services.payments import InvalidSignature, PaymentUnavailable, events
+from shop.payments import InvalidSignature, PaymentUnavailable, events
 from shop.storefront import bp
 
 

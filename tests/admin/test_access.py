@@ -14,8 +14,8 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
+from shop.core.storage import private_key, storage_from_config
 from shop.models import ImageReviewState, ProductImage, ProductStatus, Role
-from shop.services.storage import private_key, storage_from_config
 from tests import pnbp_helpers
 from tests.admin.helpers import decide
 from tests.admin.test_review_decisions import CHECKLIST, _upload

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from shop.finance import pnbp
 from shop.models import AuditEvent, PnbpDeposit
 from shop.models.base import utcnow
-from shop.services import pnbp
 from tests.checkout.helpers import place, two_facilities
 from tests.checkout.test_ledger import _pay_demo
 from tests.factories import FacilityFactory

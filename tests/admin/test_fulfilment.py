@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from shop import payments
 from shop.models import DeliveryRateTable, FacilityOrderStatus
 from shop.models.base import utcnow
-from shop.services import orders, payments
-from shop.services.payments import events
+from shop.ordering import orders
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import TEST_PASSWORD, FacilityOrderFactory, StaffFactory
 

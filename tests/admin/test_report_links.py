@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 from flask import url_for
 
 from admin.reports import _linker, _series_linker
-from shop.services.report_period import parse_query
-from shop.services.report_tables import ColumnKind
+from shop.reporting.periods import parse_query
+from shop.reporting.tables import ColumnKind
 
 ARGS = {"from": "2026-01-01", "to": "2026-12-31", "kanwil": "3", "kind": "lapas"}
 

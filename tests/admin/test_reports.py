@@ -15,9 +15,9 @@ from admin.helpers import now
 from admin.reports import cell
 from shop.formatting import rupiah
 from shop.models import FacilityKind
-from shop.services import reports
-from shop.services.report_period import Period, ReportFilters
-from shop.services.report_tables import ColumnKind
+from shop.reporting import reports
+from shop.reporting.periods import Period, ReportFilters
+from shop.reporting.tables import ColumnKind
 from tests.checkout import stripe_fixtures as sf
 from tests.services import report_world
 from tests.storefront.helpers import QueryCounter

@@ -6,6 +6,7 @@ import io
 
 from sqlalchemy import select
 
+from shop.core.storage import private_key, storage_from_config
 from shop.models import (
     AuditEvent,
     FacilityKind,
@@ -14,7 +15,6 @@ from shop.models import (
     ProductStatus,
     TextRevisionState,
 )
-from shop.services.storage import private_key, storage_from_config
 from tests.admin.helpers import decide, jpeg_bytes, review_form
 from tests.factories import FacilityFactory, ProductFactory
 

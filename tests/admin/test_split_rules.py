@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from shop import payments
 from shop.models import AuditEvent, LedgerEntry, RevenueSplitRule
 from shop.models.base import utcnow
-from shop.services import payments
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 
 

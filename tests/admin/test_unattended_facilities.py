@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from shop import payments
 from shop.models.base import utcnow
-from shop.services import payments
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import StaffFactory
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from shop import payments
 from shop.models.base import utcnow
-from shop.services import orders, payments
+from shop.ordering import orders
 from tests.checkers.tools import VNU_JAR, require
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import ProductFactory

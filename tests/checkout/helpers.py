@@ -7,8 +7,8 @@ from datetime import datetime
 
 from shop.models import DeliveryMethod, Facility, Order, ProductVariant
 from shop.models.base import utcnow
-from shop.services import cart as carts
-from shop.services import checkout
+from shop.ordering import cart as carts
+from shop.ordering import checkout
 from tests.factories import (
     DeliveryRateTableFactory,
     FacilityFactory,

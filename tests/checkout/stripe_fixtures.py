@@ -12,7 +12,7 @@ from typing import Any
 import responses
 import stripe
 
-from shop.services.payments.stripe_gateway import STRIPE_API_VERSION
+from shop.payments.stripe_gateway import STRIPE_API_VERSION
 
 API = "https://api.stripe.com/v1"
 WEBHOOK_SECRET = "whsec_test_5f0c2d7a9b1e4c3f8a6d2b7e9c1a4f3d"
@@ -268,8 +268,8 @@ def mock_payment_intent(rsps: responses.RequestsMock, intent: dict[str, Any]) ->
 def pay_two_facilities_through_stripe(client, rsps: responses.RequestsMock):
     """Batik (2 x Rp250.000 + Rp10.000 shipping) and coffee (3 x Rp85.000, pickup), paid
     through Stripe's signed `checkout.session.completed`; returns (shop, order)."""
+    from shop import payments
     from shop.models.base import utcnow
-    from shop.services import payments
     from tests.checkout.helpers import place, two_facilities
 
     shop = two_facilities()

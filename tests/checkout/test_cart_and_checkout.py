@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from shop.facilities import delivery
 from shop.models import (
     AuditEvent,
     DeliveryMethod,
@@ -17,8 +18,8 @@ from shop.models import (
     StockReservation,
 )
 from shop.models.base import utcnow
-from shop.services import cart as carts
-from shop.services import checkout, contact, delivery
+from shop.ordering import cart as carts
+from shop.ordering import checkout, contact
 from tests.checkout.helpers import BUYER, filled_cart, place, two_facilities
 from tests.factories import DeliveryRateTableFactory, FacilityFactory, KanwilFactory
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from shop import payments
 from shop.models import OrderStatus, ProductVariant
 from shop.models.base import utcnow
-from shop.services import payments
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 
 

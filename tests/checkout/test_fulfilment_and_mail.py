@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from shop import payments
 from shop.models import FacilityOrderStatus, OrderStatus
 from shop.models.base import utcnow
-from shop.services import fulfilment, mail, orders, payments, refunds
-from shop.services.payments import events
+from shop.ordering import fulfilment, order_mail, orders
+from shop.payments import events, refunds
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import KanwilUserFactory, StaffFactory
 from tests.servers import free_port
@@ -165,7 +166,7 @@ def test_pickup_part_is_ready_then_picked_up(db, inbox) -> None:
 def test_without_a_mail_server_mails_land_in_the_outbox(app, db, tmp_path: Path) -> None:
     app.config["MAIL_SERVER"] = ""
     order = place(two_facilities())
-    mail.send_part_progress(facility_order=order.parts[1])
+    order_mail.send_part_progress(facility_order=order.parts[1])
     (written,) = Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml")
     text = written.read_text()
     assert "To: siti.aminah@contoh.id" in text

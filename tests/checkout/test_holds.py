@@ -19,8 +19,8 @@ from shop.models import (
     StockReservation,
 )
 from shop.models.base import utcnow
-from shop.services import cart as carts
-from shop.services import checkout
+from shop.ordering import cart as carts
+from shop.ordering import checkout
 from tests.checkout.helpers import BUYER, two_facilities
 from tests.checkout.test_money_races import race
 

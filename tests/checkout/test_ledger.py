@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from shop import payments
+from shop.core.money import allocate
+from shop.ledger import posting
 from shop.models import LedgerEntry, LedgerEntryKind, LedgerIsAppendOnly, SplitBasis, TimeZone
 from shop.models.base import utcnow
-from shop.services import ledger, payments
-from shop.services.allocation import allocate
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import RevenueSplitRuleFactory
 
@@ -55,7 +56,7 @@ def test_national_default_splits_the_margin_15_50_35(db) -> None:
     assert (batik.pnbp_idr, batik.premi_idr, batik.capital_idr) == (33_000, 110_000, 77_000)
     assert batik.split_basis is SplitBasis.MARGIN
     assert (batik.pnbp_bp, batik.premi_bp, batik.capital_bp) == (1500, 5000, 3500)
-    assert "1990" in ledger.NATIONAL_DEFAULT_SOURCE
+    assert "1990" in posting.NATIONAL_DEFAULT_SOURCE
 
 
 def test_a_facility_rule_on_sales_applies_to_that_facility_only(db) -> None:
@@ -83,7 +84,7 @@ def test_the_rule_in_force_at_the_time_of_sale_applies(db) -> None:
     )
     _pay_demo(place(shop))
     assert _sale(db, shop.coffee_rutan.id).split_rule_id == old.id
-    later = ledger.terms_in_force(
+    later = posting.terms_in_force(
         facility_id=shop.coffee_rutan.id, at=utcnow() + timedelta(days=31)
     )
     assert (later.pnbp_bp, later.premi_bp) == (2000, 6000)
@@ -91,7 +92,7 @@ def test_the_rule_in_force_at_the_time_of_sale_applies(db) -> None:
 
 def test_a_national_default_recorded_by_central_replaces_the_built_in(db) -> None:
     shop = two_facilities()
-    ledger.add_split_rule(
+    posting.add_split_rule(
         facility=None,
         valid_from=datetime(2024, 1, 1, tzinfo=UTC),
         basis=SplitBasis.SALES,
@@ -106,8 +107,8 @@ def test_a_national_default_recorded_by_central_replaces_the_built_in(db) -> Non
 
 
 def test_a_split_rule_must_add_up_and_name_its_source(db) -> None:
-    with pytest.raises(ledger.SplitRuleError, match="100%"):
-        ledger.add_split_rule(
+    with pytest.raises(posting.SplitRuleError, match="100%"):
+        posting.add_split_rule(
             facility=None,
             valid_from=utcnow(),
             basis=SplitBasis.SALES,
@@ -116,8 +117,8 @@ def test_a_split_rule_must_add_up_and_name_its_source(db) -> None:
             capital_bp=1000,
             source="x",
         )
-    with pytest.raises(ledger.SplitRuleError, match="dasar aturan"):
-        ledger.add_split_rule(
+    with pytest.raises(posting.SplitRuleError, match="dasar aturan"):
+        posting.add_split_rule(
             facility=None,
             valid_from=utcnow(),
             basis=SplitBasis.SALES,

@@ -18,6 +18,8 @@ import responses
 from flask import Flask
 from sqlalchemy import func, select
 
+from shop import payments
+from shop.core.errors import DomainError
 from shop.extensions import db as _db
 from shop.models import (
     AttemptStatus,
@@ -37,11 +39,10 @@ from shop.models import (
     StockReservation,
 )
 from shop.models.base import utcnow
-from shop.services import cart as carts
-from shop.services import checkout, payments, refunds
-from shop.services.errors import DomainError
-from shop.services.payments import events
-from shop.services.payments.demo import simulated_event
+from shop.ordering import cart as carts
+from shop.ordering import checkout
+from shop.payments import events, refunds
+from shop.payments.demo import simulated_event
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import BUYER, place, two_facilities
 from tests.conftest import ON_POSTGRES

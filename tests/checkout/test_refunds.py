@@ -18,7 +18,8 @@ from shop.models import (
     StockReason,
 )
 from shop.models.base import utcnow
-from shop.services import orders, refunds
+from shop.ordering import orders
+from shop.payments import refunds
 from tests.checkout import stripe_fixtures as sf
 from tests.factories import StaffFactory, UserFactory
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from shop.extensions import db as _db
 from shop.models import Cart, DeliveryMethod, Order, ProductVariant, StockMovement, StockReason
 from shop.models.base import utcnow
-from shop.services import cart as carts
-from shop.services import checkout
+from shop.ordering import cart as carts
+from shop.ordering import checkout
 from tests.checkout.helpers import BUYER
 from tests.conftest import ON_POSTGRES
 from tests.factories import FacilityFactory, ProductFactory, ProductVariantFactory

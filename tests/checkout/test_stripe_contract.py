@@ -12,6 +12,7 @@ import responses
 import stripe
 from sqlalchemy import func, select
 
+from shop import payments
 from shop.models import (
     DeliveryMethod,
     FacilityOrderStatus,
@@ -22,8 +23,9 @@ from shop.models import (
     StockReservation,
 )
 from shop.models.base import utcnow
-from shop.services import checkout, payments, refunds
-from shop.services.payments.stripe_gateway import STRIPE_API_VERSION
+from shop.ordering import checkout
+from shop.payments import refunds
+from shop.payments.stripe_gateway import STRIPE_API_VERSION
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import BUYER, filled_cart, place, two_facilities
 from tests.factories import ProductFactory, ProductVariantFactory
@@ -99,7 +101,7 @@ def test_a_total_below_stripes_minimum_is_refused_before_anything_is_written(db)
     shop = two_facilities()
     sticker = ProductFactory(facility=shop.coffee_rutan, name="Stiker", variants=[])
     cheap = ProductVariantFactory(product=sticker, sku="STK", price_idr=5_000, stock=9)
-    from shop.services import cart as carts
+    from shop.ordering import cart as carts
 
     cart = carts.new_cart()
     carts.add_item(cart=cart, variant_id=cheap.id, quantity=1)

@@ -10,6 +10,8 @@ from urllib.parse import parse_qs
 import pytest
 import responses
 
+from shop import payments
+from shop.ledger import posting
 from shop.models import (
     AttemptStatus,
     FacilityOrderStatus,
@@ -20,7 +22,6 @@ from shop.models import (
     WebhookEvent,
 )
 from shop.models.base import utcnow
-from shop.services import ledger, payments
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import place, two_facilities
 
@@ -117,7 +118,7 @@ def test_paid_session_marks_paid_and_ledger_equals_stripe(db, client, rsps) -> N
     assert {p.status for p in order.parts} == {FacilityOrderStatus.PAID}
     assert attempt.status is AttemptStatus.COMPLETED
     assert attempt.charge_id == "ch_3QeTestEtalase0001"
-    totals = ledger.order_totals(order)
+    totals = posting.order_totals(order)
     assert totals[LedgerEntryKind.SALE] + totals[LedgerEntryKind.SHIPPING] == TOTAL_IDR
     assert totals[LedgerEntryKind.STRIPE_FEE] == -FEE_MINOR // 100
     fees = {

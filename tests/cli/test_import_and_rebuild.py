@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from shop.core.storage import private_key
 from shop.models import ImageReviewState, Product, ProductImage, ProductVariant, StockMovement
-from shop.services.storage import private_key
 from tests.admin.helpers import jpeg_bytes
 from tests.factories import CategoryFactory, FacilityFactory, WorkshopFactory
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 import responses
 
+from shop import payments
 from shop.cli import shop_cli
 from shop.models import OrderStatus, ProductVariant
 from shop.models.base import utcnow
-from shop.services import payments
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import place, two_facilities
 

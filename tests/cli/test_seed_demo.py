@@ -10,6 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from shop.accounts import users as accounts
+from shop.core.storage import storage_from_config
+from shop.demo import sales, seed
+from shop.demo.hierarchy import FACILITIES
+from shop.demo.pictures import ILLUSTRATION_VARIANTS
 from shop.models import (
     AuditEvent,
     Category,
@@ -32,11 +37,6 @@ from shop.models import (
     StockMovement,
     User,
 )
-from shop.services import accounts
-from shop.services.demo import sales, seed
-from shop.services.demo.hierarchy import FACILITIES
-from shop.services.demo.pictures import ILLUSTRATION_VARIANTS
-from shop.services.storage import storage_from_config
 
 NOW = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
 # Fewer orders than `make run` writes (the same services, a shorter history) to keep tests quick.

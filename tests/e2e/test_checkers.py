@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from shop import payments
 from shop.models.base import utcnow
-from shop.services import payments
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkers.tools import AXE_JS, require
 from tests.checkout.helpers import place, two_facilities
 from tests.e2e.test_storefront import shop_data  # noqa: F401  (the fixture)

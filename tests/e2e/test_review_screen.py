@@ -11,10 +11,10 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from shop.catalogue import photos, review
+from shop.core.storage import storage_from_config
 from shop.models import ImageReviewState, ProductImage, ProductStatus
 from shop.models.base import utcnow
-from shop.services import photos, review
-from shop.services.storage import storage_from_config
 from tests.e2e.test_staff_flow import _fits_the_screen, _sign_in
 from tests.factories import (
     FacilityFactory,

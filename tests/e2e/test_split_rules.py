@@ -6,10 +6,10 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from shop import payments
 from shop.models import LedgerEntry, LedgerEntryKind, Role
 from shop.models.base import utcnow
-from shop.services import payments
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import TEST_PASSWORD, UserFactory
 

@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from shop.catalogue import images
+from shop.core.storage import storage_from_config
+from shop.demo.pictures import draw_product_picture
 from shop.models import ImageReviewState
-from shop.services import images
-from shop.services.demo.pictures import draw_product_picture
-from shop.services.storage import storage_from_config
 from tests.e2e.conftest import copy_to_docs
 from tests.factories import (
     CategoryFactory,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from shop import payments
 from shop.database import db
 from shop.models import (
     Category,
@@ -25,10 +26,10 @@ from shop.models import (
     User,
 )
 from shop.models.base import utcnow
-from shop.services import cart as carts
-from shop.services import checkout, payments, refunds
-from shop.services.payments import events
-from shop.services.report_period import Period
+from shop.ordering import cart as carts
+from shop.ordering import checkout
+from shop.payments import events, refunds
+from shop.reporting.periods import Period
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import BUYER
 from tests.factories import (

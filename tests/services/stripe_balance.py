@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 import responses
 from responses import matchers
 
+from shop import payments
+from shop.finance import reconciliation
 from shop.models import FacilityOrder, Order
 from shop.models.base import utcnow
-from shop.services import payments, reconciliation, refunds
+from shop.payments import refunds
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import TwoFacilities, place
 
@@ -189,7 +191,7 @@ def part_of(order: Order, facility_id: int) -> FacilityOrder:
 def refund_through_stripe(
     rsps: responses.RequestsMock, part: FacilityOrder, *, refund_id: str, actor
 ) -> None:
-    """Refund a whole facility part through shop.services.refunds, Stripe intercepted."""
+    """Refund a whole facility part through shop.payments.refunds, Stripe intercepted."""
     rsps.add(
         responses.POST,
         f"{sf.API}/refunds",

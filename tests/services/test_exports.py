@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
-from shop.services import exports
-from shop.services.report_tables import CellValue, Column, ColumnKind, ReportTable
+from shop.reporting import exports
+from shop.reporting.tables import CellValue, Column, ColumnKind, ReportTable
 
 COLUMNS = (
     Column("facility", "Fasilitas"),

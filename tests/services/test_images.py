@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from shop.services import images
-from shop.services.storage import LocalStorage, StorageError, private_key
+from shop.catalogue import images
+from shop.core.storage import LocalStorage, StorageError, private_key
 
 LIMIT = 15 * 1024 * 1024
 

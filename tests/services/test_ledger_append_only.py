@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from shop import payments
 from shop.models import LedgerEntry, LedgerEntryKind, Product, RevenueSplitRule, SplitBasis
 from shop.models.base import utcnow
-from shop.services import payments
-from shop.services.payments import events
+from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import FacilityFactory
 from tests.pnbp_helpers import record

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from shop.accounts.scoping import OutOfScope
+from shop.core import audit
+from shop.finance import pnbp
 from shop.models import AuditEvent, DepositIsAppendOnly, LedgerEntry, PnbpDeposit
 from shop.models.base import utcnow
-from shop.services import audit, pnbp
-from shop.services.scoping import OutOfScope
 from tests.checkout.helpers import place, two_facilities
 from tests.checkout.test_ledger import _pay_demo
 from tests.factories import FacilityFactory, KanwilUserFactory, StaffFactory, UserFactory

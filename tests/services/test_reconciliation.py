@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 import responses
 
+from shop import payments
+from shop.finance import reconciliation
+from shop.finance.reconciliation import Category, DifferenceKind
 from shop.models.base import utcnow
-from shop.services import payments, reconciliation
-from shop.services.payments import events
-from shop.services.reconciliation import Category, DifferenceKind
+from shop.payments import events
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import place
 from tests.factories import UserFactory

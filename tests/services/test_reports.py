@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from shop.core.money import allocate
 from shop.models import FacilityKind, LedgerEntryKind, Role, TimeZone
-from shop.services import reports
-from shop.services.allocation import allocate
-from shop.services.report_period import Period, ReportFilters, parse_query
-from shop.services.report_sql import FIGURE_KEYS, Figures
+from shop.reporting import reports
+from shop.reporting.periods import Period, ReportFilters, parse_query
+from shop.reporting.queries import FIGURE_KEYS, Figures
 from tests.checkout import stripe_fixtures as sf
 from tests.factories import (
     CategoryFactory,

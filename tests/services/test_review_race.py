@@ -9,10 +9,10 @@ import time
 import pytest
 from sqlalchemy import select
 
+from shop.catalogue import review
+from shop.core.storage import storage_from_config
 from shop.models import ImageReviewState, Product, ProductImage, ProductStatus, Role, User
 from shop.models.base import utcnow
-from shop.services import review
-from shop.services.storage import storage_from_config
 from tests.conftest import ON_POSTGRES
 from tests.factories import ProductFactory, ProductImageFactory, UserFactory
 

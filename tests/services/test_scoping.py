@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from shop.accounts import scoping
 from shop.models import Product, ProductImage, ProductVariant, Role
-from shop.services import scoping
 from tests.factories import (
     FacilityFactory,
     KanwilFactory,

@@ -11,9 +11,9 @@ import pytest
 from moto.server import ThreadedMotoServer
 from sqlalchemy import select
 
+from shop.catalogue import images
+from shop.core.storage import S3Storage, StorageError, private_key, storage_from_config
 from shop.models import ProductImage, ProductStatus
-from shop.services import images
-from shop.services.storage import S3Storage, StorageError, private_key, storage_from_config
 from tests.admin.helpers import decide, jpeg_bytes
 from tests.admin.test_photos_and_review import CHECKLIST
 from tests.factories import ProductFactory

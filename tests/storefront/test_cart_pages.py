@@ -7,11 +7,12 @@ import re
 import pytest
 from itsdangerous import URLSafeSerializer
 
+from shop import payments
 from shop.models import Order, ProductStatus
 from shop.models.base import utcnow
-from shop.services import cart as carts
-from shop.services import checkout, orders, payments
-from shop.services.payments import events
+from shop.ordering import cart as carts
+from shop.ordering import checkout, orders
+from shop.payments import events
 from tests.checkout.helpers import BUYER, place, two_facilities
 
 

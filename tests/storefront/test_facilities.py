@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from shop.catalogue.browse import is_open_at
 from shop.models import FacilityKind, ProductStatus, TimeZone
-from shop.services.public_catalogue import is_open_at
 from tests.factories import FacilityFactory, KanwilFactory, ProductFactory, WorkshopFactory
 
 

@@ -7,13 +7,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from shop import payments
 from shop.config import Config
 from shop.extensions import cache
 from shop.models import DeliveryMethod, LedgerEntry
 from shop.models.base import utcnow
-from shop.services import cart as carts
-from shop.services import checkout, impact, payments, refunds
-from shop.services.payments import events
+from shop.ordering import cart as carts
+from shop.ordering import checkout
+from shop.payments import events, refunds
+from shop.reporting import impact
 from tests.checkout.helpers import BUYER, place, two_facilities
 
 # Batik: 2 x Rp250.000 (HPP 140.000), coffee: 3 x Rp85.000 (HPP 50.000), by the national default

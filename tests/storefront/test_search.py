@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from shop.catalogue import search
+from shop.catalogue.browse import CatalogueQuery, browse
 from shop.models import ProductStatus
-from shop.services import search
-from shop.services.public_catalogue import CatalogueQuery, browse
 from tests.factories import (
     CategoryFactory,
     FacilityFactory,
@@ -94,7 +94,7 @@ def test_empty_queries_list_everything(db, typed: str) -> None:
 
 
 def test_products_made_by_the_catalogue_service_are_found(db) -> None:
-    from shop.services.catalogue import ProductInput, VariantInput, create_product
+    from shop.catalogue.products import ProductInput, VariantInput, create_product
 
     facility = FacilityFactory(city="Lahat")
     create_product(

@@ -1,0 +1,1 @@
+"""Products and their variants, photos, stock, search, imports and the privacy review."""

@@ -1,0 +1,165 @@
+"""A product's photos in the back office: upload several at once, order, alt text, delete.
+
+Every upload is checked and cleaned by `shop.catalogue.images` before anything is stored: if one
+file of a batch is refused, none is kept. A photo starts pending, stored privately, and is public
+only once a reviewer approves it (at once for a facility central exempted from review). A new alt
+text of an approved photo on sale waits for review as part of the product's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from shop.catalogue import images, photo_files, review, review_mail, text_revisions
+from shop.catalogue.images import ImageRejected
+from shop.core import audit
+from shop.core.errors import DomainError
+from shop.core.storage import Storage
+from shop.database import db
+from shop.models import ImageReviewState, Product, ProductImage, User
+
+MAX_PHOTOS_PER_PRODUCT = 12
+
+
+class PhotoError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+def add_photos(
+    *,
+    product: Product,
+    uploads: list[Upload],
+    alt_text: str,
+    actor: User,
+    storage: Storage,
+    max_bytes: int,
+) -> list[ProductImage]:
+    """Clean every upload, then store them all and add them after the existing photos."""
+    alt_text = alt_text.strip()
+    if not uploads:
+        raise PhotoError(_l("Pilih minimal satu foto."))
+    if not alt_text:
+        raise PhotoError(_l("Teks alternatif wajib diisi: jelaskan isi foto untuk tunanetra."))
+    if len(product.images) + len(uploads) > MAX_PHOTOS_PER_PRODUCT:
+        raise PhotoError(_l("Maksimal %(n)s foto per produk.", n=MAX_PHOTOS_PER_PRODUCT))
+    prepared = []
+    for upload in uploads:
+        try:
+            prepared.append(images.prepare_image(upload.data, max_bytes=max_bytes))
+        except ImageRejected as error:
+            raise ImageRejected(
+                _l("%(file)s: %(reason)s", file=upload.filename or "?", reason=str(error))
+            ) from None
+    # An approval running now must finish first and must not see half of this batch.
+    product = review.lock_product(product.id)
+    state = (
+        ImageReviewState.APPROVED if product.facility.review_exempt else ImageReviewState.PENDING
+    )
+    position = (
+        db.session.scalar(
+            select(func.max(ProductImage.position)).where(ProductImage.product_id == product.id)
+        )
+        or 0
+    )
+    added = []
+    for number, ready in enumerate(prepared, start=1):
+        master_key, renditions = images.store_prepared(
+            storage, ready, public=state is ImageReviewState.APPROVED
+        )
+        image = ProductImage(
+            product=product, position=position + number, alt_text=alt_text[:300],
+            width=ready.width, height=ready.height, master_key=master_key,
+            renditions=renditions, review_state=state,
+        )  # fmt: skip
+        db.session.add(image)
+        added.append(image)
+    db.session.flush()
+    for image in added:
+        audit.record(
+            actor=actor, action="image.add", obj=image,
+            changes={"product_id": [None, product.id], "review_state": [None, state.value]},
+        )  # fmt: skip
+    db.session.commit()
+    return added
+
+
+def set_alt_text(*, image: ProductImage, alt_text: str, actor: User, now: datetime) -> bool:
+    """Change a photo's alt text; True when it waits for review instead (a photo on sale)."""
+    alt_text = alt_text.strip()[:300]
+    if not alt_text:
+        raise PhotoError(_l("Teks alternatif wajib diisi: jelaskan isi foto untuk tunanetra."))
+    product = review.lock_product(image.product_id)
+    if image.review_state is ImageReviewState.APPROVED and text_revisions.goes_to_review(product):
+        _revision, created = text_revisions.propose(
+            product=product, actor=actor, now=now, alt_texts={image.id: alt_text}
+        )
+        db.session.commit()
+        if created:
+            review_mail.send_text_revision(product=product)
+        return alt_text != image.alt_text
+    if alt_text != image.alt_text:
+        audit.record(
+            actor=actor, action="image.alt_text", obj=image,
+            changes={"alt_text": [image.alt_text, alt_text]},
+        )  # fmt: skip
+        image.alt_text = alt_text
+    db.session.commit()
+    return False
+
+
+def move(*, image: ProductImage, direction: int, actor: User) -> None:
+    """Swap the photo with its neighbour before (-1) or after (+1); the first is the cover."""
+    ordered = sorted(image.product.images, key=lambda i: (i.position, i.id))
+    index = ordered.index(image)
+    target = index + (1 if direction > 0 else -1)
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+        for position, each in enumerate(ordered):
+            each.position = position
+        audit.record(
+            actor=actor, action="image.reorder", obj=image.product,
+            changes={"images": [None, [i.id for i in ordered]]},
+        )  # fmt: skip
+    db.session.commit()
+
+
+def delete(*, image: ProductImage, actor: User, storage: Storage) -> None:
+    product = image.product
+    if (
+        product.is_public
+        and image.review_state is ImageReviewState.APPROVED
+        and len(product.approved_images) == 1
+    ):
+        raise PhotoError(
+            _l("Ini satu-satunya foto yang tayang. Unggah dan setujui foto lain dulu.")
+        )
+    audit.record(
+        actor=actor, action="image.delete", obj=image,
+        changes={"product_id": [product.id, None], "master_key": [image.master_key, None]},
+    )  # fmt: skip
+    # Files first: a photo that is gone from the database must not stay reachable.
+    photo_files.forget(storage, image)
+    product.images.remove(image)
+    db.session.delete(image)
+    db.session.commit()
+
+
+def cover_url(image: ProductImage | None, storage: Storage, width: int = 320) -> str | None:
+    if image is None:
+        return None
+    candidates: list[dict[str, Any]] = image.renditions_of("jpeg") or image.renditions
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda r: abs(r["width"] - width))
+    return storage.url(best["key"])

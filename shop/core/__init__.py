@@ -1,0 +1,1 @@
+"""Building blocks every domain uses: errors, money, numbers, locks, audit, storage, mail."""

@@ -1,0 +1,1 @@
+"""Facilities' public profiles, delivery rates and the regions they belong to."""

@@ -1,0 +1,1 @@
+"""PNBP deposits to the treasury and reconciliation with the payment provider."""

@@ -1,0 +1,1 @@
+"""Carts, checkout, orders split per facility, and their fulfilment."""

@@ -1,0 +1,1 @@
+"""Report periods, queries, tables, exports, charts, the dashboard and the impact page."""

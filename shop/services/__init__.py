@@ -1,1 +1,0 @@
-"""Business rules over the models: plain functions and small classes, no HTTP."""
