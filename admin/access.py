@@ -20,29 +20,29 @@ from shop.models import Role
 EVERYONE = frozenset(Role)
 REVIEWERS = frozenset({Role.KANWIL, Role.CENTRAL, Role.ADMIN})
 AREA_ROLES: dict[str, frozenset[Role]] = {
-    "admin.auth": EVERYONE,
-    "admin.dashboard": EVERYONE,
-    "admin.products": EVERYONE,
-    "admin.photos": EVERYONE,
-    "admin.stock": EVERYONE,
-    "admin.imports": EVERYONE,
-    "admin.reviews": REVIEWERS,
+    "admin.accounts.auth": EVERYONE,
+    "admin.reporting.dashboard": EVERYONE,
+    "admin.catalogue.products": EVERYONE,
+    "admin.catalogue.photos": EVERYONE,
+    "admin.catalogue.stock": EVERYONE,
+    "admin.catalogue.imports": EVERYONE,
+    "admin.catalogue.reviews": REVIEWERS,
     # Everyone sees the PNBP position and deposits of their scope; staff do not record them.
-    "admin.deposits": EVERYONE,
-    "admin.deposit_entry": REVIEWERS,
-    "admin.reports": EVERYONE,
-    "admin.profile": frozenset({Role.STAFF}),
-    "admin.delivery": frozenset({Role.STAFF}),
+    "admin.finance.deposits": EVERYONE,
+    "admin.finance.deposit_entry": REVIEWERS,
+    "admin.reporting.reports": EVERYONE,
+    "admin.facilities.profile": frozenset({Role.STAFF}),
+    "admin.facilities.delivery": frozenset({Role.STAFF}),
     # Kanwil users do not handle orders (`orders.check_may_handle`), so they do not see them.
-    "admin.fulfilment": frozenset({Role.STAFF, Role.CENTRAL, Role.ADMIN}),
-    "admin.trust": frozenset({Role.CENTRAL, Role.ADMIN}),
-    "admin.audit": frozenset({Role.CENTRAL, Role.ADMIN}),
-    "admin.reconciliation": frozenset({Role.CENTRAL, Role.ADMIN}),
+    "admin.ordering.fulfilment": frozenset({Role.STAFF, Role.CENTRAL, Role.ADMIN}),
+    "admin.catalogue.trust": frozenset({Role.CENTRAL, Role.ADMIN}),
+    "admin.reporting.audit": frozenset({Role.CENTRAL, Role.ADMIN}),
+    "admin.finance.reconciliation": frozenset({Role.CENTRAL, Role.ADMIN}),
     # Kanwil users read their region's split rules; only the central office adds rules.
-    "admin.split_rules": REVIEWERS,
-    "admin.split_rule_entry": frozenset({Role.CENTRAL, Role.ADMIN}),
-    "admin.facilities": frozenset({Role.ADMIN}),
-    "admin.users": frozenset({Role.ADMIN}),
+    "admin.ledger.split_rules": REVIEWERS,
+    "admin.ledger.split_rule_entry": frozenset({Role.CENTRAL, Role.ADMIN}),
+    "admin.facilities.registry": frozenset({Role.ADMIN}),
+    "admin.accounts.users": frozenset({Role.ADMIN}),
 }
 PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.reset_password"})
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from flask import url_for
 
-from admin.reports import _linker, _series_linker
+from admin.reporting.reports import _linker, _series_linker
 from shop.reporting.periods import parse_query
 from shop.reporting.tables import ColumnKind
 

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from admin.helpers import now
-from admin.reports import cell
+from admin.reporting.reports import cell
 from shop.formatting import rupiah
 from shop.models import FacilityKind
 from shop.reporting import reports

@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from admin import bp
-from admin.deposit_forms import CorrectionForm, DepositForm, VoidForm
-from admin.deposits import render_detail
+from admin.finance.deposit_forms import CorrectionForm, DepositForm, VoidForm
+from admin.finance.deposits import render_detail
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.core.numbers import parse_id

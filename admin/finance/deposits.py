@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.deposit_forms import (
+from admin.finance.deposit_forms import (
     CorrectionForm,
     DepositFilterForm,
     PositionFilterForm,

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
+from admin.facilities.profile import profile_from
 from admin.forms import WEEKDAY_LABELS, FacilityForm, KanwilForm, options
 from admin.helpers import me
-from admin.profile import profile_from
 from shop.accounts import scoping
 from shop.core.errors import DomainError
 from shop.database import db

@@ -1,0 +1,1 @@
+"""The back office: sign-in and staff accounts."""

@@ -1,0 +1,1 @@
+"""The back office: products, photos, stock, imports and the privacy review."""

@@ -1,0 +1,1 @@
+"""The back office: facilities, their profiles and delivery rates."""

@@ -1,0 +1,1 @@
+"""The back office: fulfilling orders and refunds."""

@@ -1,0 +1,1 @@
+"""The back office: the dashboard, reports and the audit trail."""
