@@ -14,6 +14,7 @@ from shop import assets, form_messages, security
 from shop.config import PROJECT_ROOT, Config
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from shop.forms import IdConverter
+from shop.jobs import engine as jobs_engine
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -42,6 +43,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     security.init_app(app)
+    jobs_engine.install(app)
     if config.PROXY_HOPS:
         hops = config.PROXY_HOPS
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

@@ -99,6 +99,10 @@ class Config:
     CHECKOUT_MAX_UNITS_PER_VARIANT: int = 10
     CHECKOUT_MAX_OPEN_ORDERS_PER_ADDRESS: int = 3
     CHECKOUT_MAX_OPEN_ORDERS_PER_EMAIL: int = 3
+    # REDIS_URL: the Redis that queues background jobs (RQ); empty runs jobs in-process after
+    # the commit. It is also the default store of the login limits.
+    REDIS_URL: str = ""
+    JOBS_QUEUE: str = "etalase"
     # Flask-Caching: one process's memory by default, Redis (shared by all workers) when
     # CACHE_REDIS_URL is set. IMPACT_CACHE_SECONDS: how old the public /impact figures may be.
     CACHE_TYPE: str = "SimpleCache"
@@ -149,6 +153,8 @@ class Config:
             MAIL_USE_TLS=_bool(env.get("MAIL_USE_TLS")),
             MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER") or cls.MAIL_DEFAULT_SENDER,
             MAIL_OUTBOX_DIR=env.get("MAIL_OUTBOX_DIR") or cls.MAIL_OUTBOX_DIR,
+            REDIS_URL=env.get("REDIS_URL", ""),
+            JOBS_QUEUE=env.get("JOBS_QUEUE") or cls.JOBS_QUEUE,
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI")
             or env.get("REDIS_URL")
             or "memory://",

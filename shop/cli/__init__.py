@@ -232,3 +232,21 @@ def release_expired_command() -> None:
 
 
 from shop.cli import reconcile  # noqa: E402,F401  (registers `flask shop reconcile`)
+
+
+@shop_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (for tests and cron).")
+def worker_command(burst: bool) -> None:
+    """Run a background-job worker on the RQ queue in REDIS_URL (run as many as you need)."""
+    from rq import Worker
+
+    from shop.jobs import engine
+
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException(
+            "REDIS_URL belum diatur: tanpa Redis, pekerjaan latar berjalan di proses web."
+        )
+    queue = engine.queue()
+    Worker([queue], connection=queue.connection, serializer=queue.serializer).work(
+        burst=burst, with_scheduler=True
+    )

@@ -43,6 +43,7 @@ def commit() -> None:
 def rollback() -> None:
     """Undo the unit of work; nothing registered on it runs."""
     db.session.rollback()
+    db.session.info.pop(_PENDING, None)
     db.session.info.pop(_READY, None)
 
 
