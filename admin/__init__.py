@@ -19,7 +19,7 @@ def _configure_login(_state: object) -> None:
 # The areas register their views on bp; each folder mirrors a domain package of the core.
 from admin import access  # noqa: E402,F401
 from admin.accounts import auth, users  # noqa: E402,F401
-from admin.catalogue import imports, photos, products, reviews, stock, trust  # noqa: E402,F401
+from admin.catalogue import imports, labels, photos, products, reviews, stock, trust  # noqa: E402,F401
 from admin.facilities import delivery, profile, registry  # noqa: E402,F401
 from admin.finance import deposit_entry, deposits, reconciliation  # noqa: E402,F401
 from admin.ledger import split_rule_entry, split_rules  # noqa: E402,F401

@@ -23,6 +23,7 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     "admin.accounts.auth": EVERYONE,
     "admin.reporting.dashboard": EVERYONE,
     "admin.catalogue.products": EVERYONE,
+    "admin.catalogue.labels": EVERYONE,
     "admin.catalogue.photos": EVERYONE,
     "admin.catalogue.stock": EVERYONE,
     "admin.catalogue.imports": EVERYONE,

@@ -11,7 +11,7 @@ from admin.forms import PhotoUploadForm, ProductForm, SubmitForReviewForm, optio
 from admin.helpers import me, now, page_number, storage
 from shop.accounts import scoping
 from shop.catalogue import editing as product_editing
-from shop.catalogue import review, text_revisions
+from shop.catalogue import labels, review, text_revisions
 from shop.catalogue.editing import VariantEdit
 from shop.catalogue.products import ProductInput, VariantInput
 from shop.core.errors import DomainError
@@ -122,7 +122,7 @@ def product_detail(product_id: int) -> ResponseReturnValue:
     return render_template(
         "admin/products/detail.html", product=product, upload_form=PhotoUploadForm(),
         submit_form=submit_form, submission=review.latest_submission(product),
-        rejected_text=text_revisions.last_rejected(product),
+        rejected_text=text_revisions.last_rejected(product), scans=labels.scans_of(product),
     )  # fmt: skip
 
 

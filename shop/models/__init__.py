@@ -26,6 +26,7 @@ from shop.models.facilities import (
     Workshop,
     WorkshopKind,
 )
+from shop.models.labels import LabelScan, VariantLabel
 from shop.models.ledger import (
     LedgerEntry,
     LedgerEntryKind,
@@ -74,6 +75,7 @@ __all__ = [
     "FacilityOrderStatus",
     "ImageReviewState",
     "Kanwil",
+    "LabelScan",
     "LapasSpecialty",
     "LedgerEntry",
     "LedgerEntryKind",
@@ -103,6 +105,7 @@ __all__ = [
     "TextRevisionState",
     "TimeZone",
     "User",
+    "VariantLabel",
     "WebhookEvent",
     "Workshop",
     "WorkshopKind",

@@ -13,5 +13,6 @@ import shop.storefront.impact
 import shop.storefront.language
 import shop.storefront.orders
 import shop.storefront.payments
+import shop.storefront.provenance
 import shop.storefront.seo
 import shop.storefront.webhooks

@@ -60,6 +60,7 @@ ALLOWED: dict[str, set[str]] = {
     "admin.pnbp_proof": ALL, "admin.pnbp_deposit_new": REVIEWERS,
     "admin.pnbp_deposit_correct": REVIEWERS, "admin.pnbp_deposit_void": REVIEWERS,
     "admin.split_rules": REVIEWERS, "admin.split_rule_new": CENTRAL,
+    "admin.product_labels": ALL, "admin.label_batch": ALL, "admin.label_scans": ALL,
 }  # fmt: skip
 PUBLIC = {"admin.login", "admin.reset_password"}
 # Signing out is tested on its own (it would end the session of the walk).
