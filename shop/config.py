@@ -110,6 +110,8 @@ class Config:
     CACHE_KEY_PREFIX: str = "etalase:"
     CACHE_DEFAULT_TIMEOUT: int = 300
     IMPACT_CACHE_SECONDS: int = 600
+    # How long shared caches may keep the product feeds (/feeds/...) before asking again.
+    FEED_CACHE_SECONDS: int = 900
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     SESSION_COOKIE_HTTPONLY: bool = True
@@ -189,6 +191,7 @@ class Config:
             CACHE_KEY_PREFIX=env.get("CACHE_KEY_PREFIX") or cls.CACHE_KEY_PREFIX,
             CACHE_DEFAULT_TIMEOUT=_int(env.get("CACHE_DEFAULT_TIMEOUT"), cls.CACHE_DEFAULT_TIMEOUT),
             IMPACT_CACHE_SECONDS=_int(env.get("IMPACT_CACHE_SECONDS"), cls.IMPACT_CACHE_SECONDS),
+            FEED_CACHE_SECONDS=_int(env.get("FEED_CACHE_SECONDS"), cls.FEED_CACHE_SECONDS),
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_SECURE=production,
         )

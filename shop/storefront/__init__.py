@@ -9,6 +9,7 @@ import shop.storefront.catalogue
 import shop.storefront.checkout
 import shop.storefront.display
 import shop.storefront.facilities
+import shop.storefront.feeds
 import shop.storefront.impact
 import shop.storefront.language
 import shop.storefront.orders
