@@ -7,10 +7,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.forms import AltTextForm, PhotoUploadForm, SubmitForReviewForm
+from admin.catalogue.products import render_detail
+from admin.forms import AltTextForm, PhotoUploadForm
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
-from shop.catalogue import photo_files, photos, review, text_revisions
+from shop.catalogue import photo_files, photos
 from shop.core.errors import DomainError
 from shop.core.storage import StorageError, private_key
 from shop.database import db
@@ -44,11 +45,7 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
         else:
             flash(_l("%(n)s foto ditambahkan.", n=len(added)), "success")
             return _back_to_photos(product.id)
-    return render_template(
-        "admin/products/detail.html", product=product, upload_form=form,
-        submit_form=SubmitForReviewForm(), submission=review.latest_submission(product),
-        rejected_text=text_revisions.last_rejected(product),
-    ), 422  # fmt: skip
+    return render_detail(product, upload_form=form), 422
 
 
 @bp.post("/photos/<int:image_id>/alt")

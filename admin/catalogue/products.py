@@ -118,10 +118,14 @@ def product_new() -> ResponseReturnValue:
 @bp.get("/products/<int:product_id>")
 def product_detail(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
-    submit_form = SubmitForReviewForm()
+    return render_detail(product, upload_form=PhotoUploadForm())
+
+
+def render_detail(product: Product, *, upload_form: PhotoUploadForm) -> str:
+    """The product's page: its state, variants, photos, labels and what review said."""
     return render_template(
-        "admin/products/detail.html", product=product, upload_form=PhotoUploadForm(),
-        submit_form=submit_form, submission=review.latest_submission(product),
+        "admin/products/detail.html", product=product, upload_form=upload_form,
+        submit_form=SubmitForReviewForm(), submission=review.latest_submission(product),
         rejected_text=text_revisions.last_rejected(product), scans=labels.scans_of(product),
     )  # fmt: skip
 
