@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from shop.core import audit
+from shop.core import audit, clock
 from shop.core.errors import DomainError
 from shop.core.money import allocate
 from shop.database import db
@@ -274,11 +273,6 @@ def reverse_refund(*, refund: Refund, occurred_at: datetime) -> list[LedgerEntry
     return entries
 
 
-def local_date_of(moment: datetime, timezone: str) -> date:
-    """The calendar day of `moment` where the facility is (its Kanwil's time zone)."""
-    return moment.astimezone(ZoneInfo(timezone)).date()
-
-
 def order_totals(order: Order) -> dict[LedgerEntryKind, int]:
     """The ledger's sum per kind for one order (used by tests and the reconciliation)."""
     rows = db.session.execute(
@@ -305,7 +299,7 @@ def _entry(
     return LedgerEntry(
         kind=kind,
         occurred_at=occurred_at,
-        local_date=local_date_of(occurred_at, part.facility.timezone),
+        local_date=clock.local_date(occurred_at, part.facility.timezone),
         facility_id=part.facility_id,
         kanwil_id=part.facility.kanwil_id,
         order_id=part.order_id,
@@ -344,7 +338,7 @@ def _reversal(
     return LedgerEntry(
         kind=kind,
         occurred_at=occurred_at,
-        local_date=local_date_of(occurred_at, refund.facility_order.facility.timezone),
+        local_date=clock.local_date(occurred_at, refund.facility_order.facility.timezone),
         facility_id=original.facility_id,
         kanwil_id=original.kanwil_id,
         order_id=original.order_id,

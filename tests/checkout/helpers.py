@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shop.core import clock
 from shop.models import DeliveryMethod, Facility, Order, ProductVariant
-from shop.models.base import utcnow
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from tests.factories import (
@@ -98,5 +98,5 @@ def place(
         expected_total_idr=None,
         gateway=gateway,
         locale="id",
-        now=now or utcnow(),
+        now=now or clock.now(),
     )

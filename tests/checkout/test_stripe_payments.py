@@ -11,6 +11,7 @@ import pytest
 import responses
 
 from shop import payments
+from shop.core import clock
 from shop.ledger import posting
 from shop.models import (
     AttemptStatus,
@@ -21,7 +22,6 @@ from shop.models import (
     ProductVariant,
     WebhookEvent,
 )
-from shop.models.base import utcnow
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import place, two_facilities
 
@@ -39,7 +39,7 @@ def _started(shop, rsps):
     order = place(shop, gateway="stripe")
     session = sf.checkout_session(order_number=order.number, amount_total=TOTAL_IDR * 100)
     sf.mock_session_create(rsps, session)
-    attempt = payments.start_payment(order=order, now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
     return order, attempt, session
 
 
@@ -96,12 +96,12 @@ def test_stripe_error_is_a_clear_message_and_the_order_stays_payable(db, rsps) -
         json={"error": {"message": "An unknown error occurred", "type": "api_error"}},
     )
     with pytest.raises(payments.PaymentUnavailable, match="Pesanan Anda tetap tersimpan"):
-        payments.start_payment(order=order, now=utcnow())
+        payments.start_payment(order=order, now=clock.now())
     assert order.status is OrderStatus.PENDING_PAYMENT
     first_key = order.attempts[0].idempotency_key
     session = sf.checkout_session(order_number=order.number, amount_total=TOTAL_IDR * 100)
     rsps.replace(responses.POST, f"{sf.API}/checkout/sessions", json=session)
-    attempt = payments.start_payment(order=order, now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
     assert attempt.idempotency_key == first_key  # the retry is the same attempt to Stripe
     assert rsps.calls[-1].request.headers["Idempotency-Key"] == first_key
     assert attempt.url.startswith("https://checkout.stripe.com/")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from shop import payments
+from shop.core import clock
+from shop.core.clock import Period
 from shop.database import db
 from shop.models import (
     Category,
@@ -25,11 +27,9 @@ from shop.models import (
     TimeZone,
     User,
 )
-from shop.models.base import utcnow
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from shop.payments import events, refunds
-from shop.reporting.periods import Period
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import BUYER
 from tests.factories import (
@@ -82,10 +82,12 @@ def buy_for_pickup(
     owners = {chosen.product.facility_id for chosen, _ in lines}
     order = checkout.place_order(
         cart=cart, buyer=BUYER, deliveries=dict.fromkeys(owners, DeliveryMethod.PICKUP),
-        expected_total_idr=None, gateway="demo", locale="id", now=utcnow(),
+        expected_total_idr=None, gateway="demo", locale="id", now=clock.now(),
     )  # fmt: skip
-    attempt = payments.start_payment(order=order, now=utcnow())
-    outcome = events.simulate_demo_payment(attempt=attempt, outcome="pay", now=paid_at or utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    outcome = events.simulate_demo_payment(
+        attempt=attempt, outcome="pay", now=paid_at or clock.now()
+    )
     assert outcome == "paid"
     return order
 
@@ -95,7 +97,7 @@ def refund_one_unit(order: Order, actor: User) -> None:
     refunds.refund_facility_order(
         facility_order=part, quantities={part.lines[0].id: 1}, include_shipping=False,
         restock=True, reason="Rusak saat dikirim", idempotency_key=f"rf-{order.number}",
-        actor=actor, now=utcnow(),
+        actor=actor, now=clock.now(),
     )  # fmt: skip
 
 
@@ -120,7 +122,7 @@ def build(client, rsps) -> World:
     weaving_order = buy_for_pickup([(weaving, 2)])
     refund_one_unit(weaving_order, UserFactory())
     db.session.expire_all()
-    today = utcnow().date()
+    today = clock.now().date()
     return World(
         sumut=sumut, ntt=ntt, medan=medan, binjai=binjai, bapas=bapas, kupang=kupang, lpka=lpka,
         stripe_order=stripe_order, bread_order=bread_order, weaving_order=weaving_order,

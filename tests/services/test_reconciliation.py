@@ -8,9 +8,9 @@ import pytest
 import responses
 
 from shop import payments
+from shop.core import clock
 from shop.finance import reconciliation
 from shop.finance.reconciliation import Category, DifferenceKind
-from shop.models.base import utcnow
 from shop.payments import events
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import place
@@ -41,8 +41,8 @@ def test_everything_matching_over_two_pages(db, paid, rsps) -> None:
     lapas_part = sb.part_of(order, shop.batik_lapas.id)
     sb.refund_through_stripe(rsps, lapas_part, refund_id="re_3QeTestLapas", actor=UserFactory())
     demo_order = place(shop, batik=1, coffee=1)
-    attempt = payments.start_payment(order=demo_order, now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    attempt = payments.start_payment(order=demo_order, now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now())
     refund = sb.refund_transaction(
         txn_id="txn_3QeTestRefundLapas", refund_id="re_3QeTestLapas",
         order_number=order.number, amount=-510_000 * 100,
@@ -235,5 +235,5 @@ def test_a_period_must_run_forwards_and_stripe_must_be_configured(app, db, rsps)
 
 def test_the_period_is_counted_in_jakarta_time() -> None:
     chosen = reconciliation.period(first_day=date(2026, 12, 1), last_day=date(2026, 12, 31))
-    assert chosen.starts_at.isoformat() == "2026-11-30T17:00:00+00:00"
-    assert chosen.ends_at.isoformat() == "2026-12-31T17:00:00+00:00"
+    assert chosen.starts_at().isoformat() == "2026-11-30T17:00:00+00:00"
+    assert chosen.ends_at().isoformat() == "2026-12-31T17:00:00+00:00"

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from shop.core.clock import Period
 from shop.core.money import allocate
 from shop.models import FacilityKind, LedgerEntryKind, Role, TimeZone
 from shop.reporting import reports
-from shop.reporting.periods import Period, ReportFilters, parse_query
+from shop.reporting.periods import ReportFilters, parse_query
 from shop.reporting.queries import FIGURE_KEYS, Figures
 from tests.checkout import stripe_fixtures as sf
 from tests.factories import (
