@@ -57,5 +57,4 @@ def demo_payment_outcome(key: str) -> ResponseReturnValue:
         events.simulate_demo_payment(attempt=attempt, outcome=outcome, now=clock.now())
     except DomainError as error:
         flash(str(error), "error")
-    link = orders.order_url(order)
-    return redirect(f"{link}&paid=1" if outcome == "pay" else link)
+    return redirect(orders.order_url(order, paid=outcome == "pay"))
