@@ -55,9 +55,7 @@ def whole_number(value: int, locale: str) -> str:
     return f"-{grouped}" if value < 0 else grouped
 
 
-def local_datetime(
-    value: datetime | None, timezone: str = clock.NATIONAL.key, fmt: str = "medium"
-) -> str:
+def local_datetime(value: datetime | None, timezone: str | None = None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     locale = "en_GB" if current_locale_code() == "en" else "id_ID"

@@ -204,12 +204,3 @@ def catalogue_figures() -> CatalogueFigures:
         )
         or 0,
     )
-
-
-def newest_public_products(limit: int = 8) -> list[Product]:
-    query = (
-        public_products_query()
-        .order_by(Product.published_at.desc(), Product.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))

@@ -28,18 +28,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
-from shop.core import clock
 from shop.core.clock import Period
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import FacilityOrder, LedgerEntry, LedgerEntryKind, Order
 from shop.payments.gateway import BalanceLine, PaymentError
 from shop.payments.stripe_gateway import StripeGateway
-from shop.reporting.tables import Column, ColumnKind, ReportTable
 
 MAX_DAYS = 366
 LOOKBACK = timedelta(days=1)
@@ -490,88 +487,3 @@ def _demo_entries(period: Period) -> int:
         )
         or 0
     )
-
-
-def differences_table(result: Reconciliation) -> ReportTable:
-    """The differences as a report table (screen or export), the summary in its caption."""
-    columns = [
-        Column("difference", _("Selisih")),
-        Column("category", _("Jenis")),
-        Column("date", _("Tanggal"), ColumnKind.DATE),
-        Column("order", _("Pesanan")),
-        Column("facilities", _("UPT")),
-        Column("stripe_id", _("ID Stripe")),
-        Column("transaction", _("Transaksi saldo")),
-        Column("stripe_amount", _("Jumlah di Stripe"), ColumnKind.IDR),
-        Column("ledger_amount", _("Jumlah di buku besar"), ColumnKind.IDR),
-        Column("stripe_fee", _("Biaya di Stripe"), ColumnKind.IDR),
-        Column("ledger_fee", _("Biaya di buku besar"), ColumnKind.IDR),
-    ]
-    rows = []
-    for difference in result.differences:
-        item = difference.item
-        line, group = item.stripe, item.ledger
-        moment = item.occurred_at
-        rows.append(
-            (
-                difference.label,
-                str(CATEGORY_LABELS[item.category]),
-                clock.local_date(moment) if moment else None,
-                item.order_number or "",
-                ", ".join(ref.facility_name for ref in item.facility_orders),
-                item.source_id or "",
-                _transaction_id(item) or "",
-                line.amount_idr if line else None,
-                group.amount_idr if group else None,
-                line.fee_idr if line else None,
-                group.fee_idr if group else None,
-            )
-        )
-    first, last = result.period.start.isoformat(), result.period.end.isoformat()
-    return ReportTable(
-        name=f"rekonsiliasi-stripe-{first}-{last}",
-        title=_("Rekonsiliasi Stripe"),
-        columns=columns,
-        rows=rows,
-        caption=(
-            _("Periode %(first)s s.d. %(last)s (WIB)", first=first, last=last),
-            _(
-                "Cocok: %(matched)s; selisih: %(differences)s",
-                matched=result.matched,
-                differences=len(result.differences),
-            ),
-        ),
-    )
-
-
-def summary_table(result: Reconciliation) -> ReportTable:
-    """The totals of Stripe, of the ledger and of what matched: one row each."""
-    sides = (
-        (_("Stripe"), result.stripe_totals),
-        (_("Buku besar"), result.ledger_totals),
-        (_("Cocok"), result.matched_totals),
-    )
-    first, last = result.period.start.isoformat(), result.period.end.isoformat()
-    return ReportTable(
-        name=f"rekonsiliasi-stripe-ringkasan-{first}-{last}",
-        title=_("Rekonsiliasi Stripe"),
-        columns=[
-            Column("side", _("Sumber")),
-            Column("payments", _("Pembayaran"), ColumnKind.IDR),
-            Column("fees", _("Biaya Stripe"), ColumnKind.IDR),
-            Column("refunds", _("Pengembalian dana"), ColumnKind.IDR),
-            Column("net", _("Neto"), ColumnKind.IDR),
-            Column("count", _("Jumlah transaksi"), ColumnKind.COUNT),
-        ],
-        rows=[
-            (label, t.payments_idr, t.fees_idr, t.refunds_idr, t.net_idr, t.count)
-            for label, t in sides
-        ],
-        caption=(_("Periode %(first)s s.d. %(last)s (WIB)", first=first, last=last),),
-    )
-
-
-def _transaction_id(item: Item) -> str | None:
-    if item.stripe is not None:
-        return item.stripe.transaction_id
-    return item.ledger.balance_transaction_id if item.ledger is not None else None

@@ -26,11 +26,6 @@ from shop.models import (
     User,
 )
 
-NATIONAL_DEFAULT_SOURCE = (
-    "Keputusan Menteri Kehakiman 1990, sebagaimana dikutip kepala kantor wilayah dan dilaporkan "
-    "Pojokpas: dari keuntungan 50% premi, 15% PNBP, 35% modal produksi."
-)
-
 
 class SplitRuleError(DomainError):
     """A split rule cannot be saved."""
@@ -48,6 +43,8 @@ class SplitTerms:
 
 
 # Used until central records a national default of its own (a rule without facility).
+# The source of the national default: Keputusan Menteri Kehakiman 1990, as quoted by a Kanwil
+# head and reported by Pojokpas: of the margin, 50% premi, 15% PNBP, 35% production capital.
 NATIONAL_DEFAULT = SplitTerms(
     rule_id=None, basis=SplitBasis.MARGIN, pnbp_bp=1500, premi_bp=5000, capital_bp=3500
 )
@@ -271,16 +268,6 @@ def reverse_refund(*, refund: Refund, occurred_at: datetime) -> list[LedgerEntry
     ]
     db.session.add_all(entries)
     return entries
-
-
-def order_totals(order: Order) -> dict[LedgerEntryKind, int]:
-    """The ledger's sum per kind for one order (used by tests and the reconciliation)."""
-    rows = db.session.execute(
-        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_idr))
-        .where(LedgerEntry.order_id == order.id)
-        .group_by(LedgerEntry.kind)
-    ).all()
-    return {kind: int(total) for kind, total in rows}
 
 
 def _entry(

@@ -20,7 +20,6 @@ from shop.models import Category, Facility, LedgerEntry, LedgerEntryKind, User
 from shop.reporting.periods import REFUNDS, ReportFilters
 
 REFUND_KINDS = (LedgerEntryKind.REFUND, LedgerEntryKind.REVERSAL)
-LINE_KINDS = (LedgerEntryKind.SALE, *REFUND_KINDS)
 FIGURE_KEYS = (
     "gross_idr", "refunds_idr", "fees_idr", "shipping_idr", "net_idr",
     "pnbp_idr", "premi_idr", "capital_idr", "orders", "items",

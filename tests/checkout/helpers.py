@@ -5,8 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
+
 from shop.core import clock
-from shop.models import DeliveryMethod, Facility, Order, ProductVariant
+from shop.database import db
+from shop.models import (
+    DeliveryMethod,
+    Facility,
+    LedgerEntry,
+    LedgerEntryKind,
+    Order,
+    ProductVariant,
+)
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from tests.factories import (
@@ -100,3 +110,13 @@ def place(
         locale="id",
         now=now or clock.now(),
     )
+
+
+def ledger_totals(order: Order) -> dict[LedgerEntryKind, int]:
+    """The ledger's sum per entry kind for one order."""
+    rows = db.session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_idr))
+        .where(LedgerEntry.order_id == order.id)
+        .group_by(LedgerEntry.kind)
+    ).all()
+    return {kind: int(total) for kind, total in rows}

@@ -56,7 +56,6 @@ def test_national_default_splits_the_margin_15_50_35(db) -> None:
     assert (batik.pnbp_idr, batik.premi_idr, batik.capital_idr) == (33_000, 110_000, 77_000)
     assert batik.split_basis is SplitBasis.MARGIN
     assert (batik.pnbp_bp, batik.premi_bp, batik.capital_bp) == (1500, 5000, 3500)
-    assert "1990" in posting.NATIONAL_DEFAULT_SOURCE
 
 
 def test_a_facility_rule_on_sales_applies_to_that_facility_only(db) -> None:

@@ -12,7 +12,6 @@ import responses
 
 from shop import payments
 from shop.core import clock
-from shop.ledger import posting
 from shop.models import (
     AttemptStatus,
     FacilityOrderStatus,
@@ -23,7 +22,7 @@ from shop.models import (
     WebhookEvent,
 )
 from tests.checkout import stripe_fixtures as sf
-from tests.checkout.helpers import place, two_facilities
+from tests.checkout.helpers import ledger_totals, place, two_facilities
 
 # 2 x Rp250.000 batik + Rp10.000 courier (Medan, minimum charge) + 3 x Rp85.000 coffee.
 TOTAL_IDR = 765_000
@@ -118,7 +117,7 @@ def test_paid_session_marks_paid_and_ledger_equals_stripe(db, client, rsps) -> N
     assert {p.status for p in order.parts} == {FacilityOrderStatus.PAID}
     assert attempt.status is AttemptStatus.COMPLETED
     assert attempt.charge_id == "ch_3QeTestEtalase0001"
-    totals = posting.order_totals(order)
+    totals = ledger_totals(order)
     assert totals[LedgerEntryKind.SALE] + totals[LedgerEntryKind.SHIPPING] == TOTAL_IDR
     assert totals[LedgerEntryKind.STRIPE_FEE] == -FEE_MINOR // 100
     fees = {
