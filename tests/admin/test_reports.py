@@ -20,6 +20,7 @@ from shop.reporting import reports
 from shop.reporting.periods import ReportFilters
 from shop.reporting.tables import ColumnKind
 from tests.checkout import stripe_fixtures as sf
+from tests.conftest import copy_of, seeded_database
 from tests.services import report_world
 from tests.storefront.helpers import QueryCounter
 
@@ -39,9 +40,14 @@ def config_overrides() -> dict[str, object]:
     return dict(sf.STRIPE_CONFIG)
 
 
+# The world is built once for the module; each test reads (or changes) a copy of it.
+world_database = seeded_database(report_world.build_ids, **sf.STRIPE_CONFIG)
+database_url = copy_of("world_database")
+
+
 @pytest.fixture
-def world(db, client, rsps):
-    return report_world.build(client, rsps)
+def world(db, world_database):
+    return report_world.load(world_database.value)
 
 
 def _period(world) -> dict[str, str]:

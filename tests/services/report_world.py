@@ -8,7 +8,7 @@ same Stripe order) and LPKA Kelas II Kupang (weaving, demo, one unit refunded).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 from shop import payments
@@ -128,6 +128,22 @@ def build(client, rsps) -> World:
         stripe_order=stripe_order, bread_order=bread_order, weaving_order=weaving_order,
         crafts=crafts, food=food, period=around(today),
     )  # fmt: skip
+
+
+def build_ids(client, rsps) -> tuple[Period, dict[str, tuple[type, int]]]:
+    """The world as its period and the class and id of each object, to share between tests
+    (`tests.conftest.seeded_database`); `load` reads it back in a test's own session."""
+    world = build(client, rsps)
+    ids = {f.name: (type(value), value.id) for f in fields(world) if f.name != "period"
+           for value in [getattr(world, f.name)]}  # fmt: skip
+    return world.period, ids
+
+
+def load(shared: tuple[Period, dict[str, tuple[type, int]]]) -> World:
+    period, ids = shared
+    return World(
+        period=period, **{name: db.session.get(cls, id_) for name, (cls, id_) in ids.items()}
+    )
 
 
 def around(day: date) -> Period:
