@@ -4,14 +4,16 @@ Mails, payment return pages, the demo gateway, the sitemap and shared links poin
 from outside any request, so they never ask the request for its host: `create_app` sets the site
 address once per process (`configure`), and `absolute` puts a path on it. The few route paths the
 core needs (a buyer's order page, the demo payment page, the back office's review and product
-pages) are built here and nowhere else; tests/core/test_urls.py checks each against the app's
-routes, so a renamed route cannot leave a dead link in a mail.
+pages, stored photos) are built here and nowhere else; tests/core/test_urls.py checks each
+against the app's routes, so a renamed route cannot leave a dead link in a mail.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+# Where files of the local storage are served (shop/media.py serves their `img/` keys).
+MEDIA_PREFIX = "/media"
 _site: dict[str, str] = {}
 
 
