@@ -7,10 +7,10 @@ from datetime import datetime
 from flask import current_app, request
 from flask_login import current_user
 
+from shop.core import clock
 from shop.core.numbers import parse_int
 from shop.core.storage import Storage, storage_from_config
 from shop.models import User
-from shop.models.base import utcnow
 
 # Deeper than any list goes; beyond it a page number is someone's experiment.
 MAX_PAGE = 100_000
@@ -26,7 +26,7 @@ def storage() -> Storage:
 
 
 def now() -> datetime:
-    return utcnow()
+    return clock.now()
 
 
 def page_number() -> int:

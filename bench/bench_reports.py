@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import psycopg
 from flask import Flask
@@ -46,10 +45,11 @@ from bench.report import write_section
 from shop.accounts import users as accounts
 from shop.app import create_app
 from shop.config import Config, normalise_database_url
+from shop.core import clock
 from shop.core.money import allocate
 from shop.demo.hierarchy import CATEGORIES
 from shop.extensions import db
-from shop.ledger.posting import NATIONAL_DEFAULT, Split, local_date_of, split_cost, split_sale
+from shop.ledger.posting import NATIONAL_DEFAULT, Split, split_cost, split_sale
 from shop.models import (
     DeliveryMethod,
     DeliveryZone,
@@ -76,7 +76,6 @@ from shop.models import (
     Workshop,
     WorkshopKind,
 )
-from shop.models.base import utcnow
 from shop.reporting import impact
 
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
@@ -218,7 +217,7 @@ def _orders(rng: random.Random, facilities, variants, products, *, now: datetime
         row = {
             "id": ids["entry"],
             "occurred_at": occurred,
-            "local_date": local_date_of(occurred, zone_of[part["facility_id"]]),
+            "local_date": clock.local_date(occurred, zone_of[part["facility_id"]]),
             "facility_id": part["facility_id"],
             "kanwil_id": kanwil_of[part["facility_id"]],
             "order_id": part["order_id"],
@@ -387,7 +386,7 @@ def _orders(rng: random.Random, facilities, variants, products, *, now: datetime
         .order_by(text("count(*) DESC"))
         .limit(1)
     ).one()
-    today = now.astimezone(ZoneInfo("Asia/Jakarta")).date()
+    today = clock.local_date(now)
     return World(
         busiest[0], busiest[1], today - timedelta(days=364), today, ids["entry"], ids["order"]
     )
@@ -580,7 +579,7 @@ def uncached_impact(app: Flask) -> float:
         samples = []
         for _ in range(REPEAT):
             started = time.perf_counter()
-            impact.impact_figures(since=None, now=utcnow())
+            impact.impact_figures(since=None, now=clock.now())
             samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
 
@@ -635,9 +634,9 @@ def explain(app: Flask, world: World, engine: str) -> str:
                 label = name
                 client.get(path)
             label = "impact figures, all time"
-            impact.impact_figures(since=None, now=utcnow())
+            impact.impact_figures(since=None, now=clock.now())
             label = "impact figures, this year"
-            impact.impact_figures(since=date(world.end.year, 1, 1), now=utcnow())
+            impact.impact_figures(since=date(world.end.year, 1, 1), now=clock.now())
         finally:
             event.remove(db.engine, "before_cursor_execute", capture)
         sections: list[str] = []

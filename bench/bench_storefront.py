@@ -41,6 +41,7 @@ from bench.report import write_section
 from shop.app import create_app
 from shop.catalogue import images
 from shop.config import Config, normalise_database_url
+from shop.core import clock
 from shop.core.storage import LocalStorage
 from shop.demo.hierarchy import CATEGORIES
 from shop.demo.products import TEMPLATES
@@ -60,7 +61,6 @@ from shop.models import (
     Workshop,
     WorkshopKind,
 )
-from shop.models.base import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "20000"))
@@ -97,7 +97,7 @@ def insert_categories() -> dict[str, int]:
 
 def seed(upload_dir: Path) -> tuple[str, str]:
     """Bulk-insert the catalogue; returns (a product slug, a facility slug) to load."""
-    now = utcnow()
+    now = clock.now()
     zones = list(TimeZone)
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if postgres:

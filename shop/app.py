@@ -12,6 +12,7 @@ from whitenoise import WhiteNoise
 
 from shop import assets, form_messages, security
 from shop.config import PROJECT_ROOT, Config
+from shop.core import urls
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from shop.forms import IdConverter
 from shop.jobs import engine as jobs_engine
@@ -34,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
     app.config.from_mapping(config.as_flask_config())
     app.config["ETALASE"] = config
+    urls.configure(config.SITE_URL)
     _configure_logging(app)
     register_extensions(app)
     # Every `<int:...>` in a URL is an id: ASCII digits within the database's range, else 404.

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from shop.core import clock
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 MIN_SECRET_KEY_LENGTH = 32
@@ -122,7 +124,7 @@ class Config:
     REMEMBER_COOKIE_SECURE: bool = False
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = field(default_factory=dict)
     BABEL_DEFAULT_LOCALE: str = "id"
-    BABEL_DEFAULT_TIMEZONE: str = "Asia/Jakarta"
+    BABEL_DEFAULT_TIMEZONE: str = clock.NATIONAL.key
     LANGUAGES: tuple[str, ...] = ("id", "en")
 
     @property

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal, get_group_symbol
 from flask import current_app
 from flask_babel import get_locale
 
+from shop.core import clock
 from shop.core.storage import storage_from_config
 
 
@@ -55,13 +55,11 @@ def whole_number(value: int, locale: str) -> str:
     return f"-{grouped}" if value < 0 else grouped
 
 
-def local_datetime(
-    value: datetime | None, timezone: str = "Asia/Jakarta", fmt: str = "medium"
-) -> str:
+def local_datetime(value: datetime | None, timezone: str | None = None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     locale = "en_GB" if current_locale_code() == "en" else "id_ID"
-    return format_datetime(value.astimezone(ZoneInfo(timezone)), fmt, locale=locale)
+    return format_datetime(value.astimezone(clock.zone(timezone)), fmt, locale=locale)
 
 
 def media_url(key: str) -> str:

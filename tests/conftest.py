@@ -4,6 +4,10 @@ With `TEST_DATABASE_URL` set (a PostgreSQL server), the run creates its own data
 server, migrates it once, truncates every table after each test and drops the database at the
 end, so concurrent runs never see each other's data. Otherwise each test gets a copy of a
 migrated SQLite file.
+
+A module whose tests all start from the same data builds it once (`seeded_database`) and gives
+each test a copy of it (`copy_of`): a file copy on SQLite, a `CREATE DATABASE ... TEMPLATE` on
+PostgreSQL. Tests stay isolated (they may write) and the data is built once per module.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ import contextvars
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -61,28 +68,107 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         _migrate(url, workdir)
         yield url
         return
+    with _postgres_database() as url:
+        _migrate(url, workdir)
+        yield url
+
+
+@contextmanager
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (a copy of `template`'s when given), dropped after."""
     server = make_url(normalise_database_url(TEST_DATABASE_URL))
     name = f"etalase_test_{uuid.uuid4().hex[:10]}"
     admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    copied = f' TEMPLATE "{make_url(template).database}"' if template else ""
     with psycopg.connect(admin_dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name).render_as_string(hide_password=False)
+        connection.execute(f'CREATE DATABASE "{name}"{copied}')
     try:
-        _migrate(url, workdir)
-        yield url
+        yield server.set(database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def copy_database(source: str, workdir: Path) -> Iterator[str]:
+    """A database of its own with `source`'s tables and rows, gone after the block."""
+    if ON_POSTGRES:
+        with _postgres_database(template=source) as url:
+            yield url
+        return
+    copy = workdir / f"copy-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(Path(make_url(source).database or ""), copy)
+    yield f"sqlite:///{copy}"
+
+
 @pytest.fixture
 def database_url(database_template: str, tmp_path: Path) -> str:
+    return _fresh_database(database_template, tmp_path)
+
+
+def _fresh_database(database_template: str, tmp_path: Path) -> str:
+    """The migrated, empty database: the run's own on PostgreSQL, a copy of the file on SQLite."""
     if ON_POSTGRES:
         return database_template
     source = Path(make_url(database_template).database or "")
     copy = tmp_path / "test.db"
     shutil.copyfile(source, copy)
     return f"sqlite:///{copy}"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """A database seeded once, what the seed returned (plain values such as ids), and the
+    directory of its app (its uploads are under `workdir / "uploads"`)."""
+
+    url: str
+    value: Any
+    workdir: Path
+
+
+def seeded_database(
+    seed: Callable[[FlaskClient, Any], Any], **overrides: object
+) -> Callable[..., Iterator[Seeded]]:
+    """A module-scoped fixture: the migrated database, seeded once by `seed(client, rsps)`.
+
+    `seed` runs in an app of its own (configured with `overrides`), with a test client and
+    Stripe's API intercepted; it must return plain values (ids), not objects of its session.
+    """
+
+    @pytest.fixture(scope="module")
+    def fixture(database_template: str, tmp_path_factory: pytest.TempPathFactory):
+        import responses
+
+        workdir = tmp_path_factory.mktemp("seeded")
+        with copy_database(database_template, workdir) as url:
+            app = create_app(make_config(url, workdir, **overrides))
+            app.test_client_class = IsolatedClient
+            with app.app_context():
+                with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+                    value = seed(app.test_client(), rsps)
+                _db.session.remove()
+                _db.engine.dispose()
+            yield Seeded(url=url, value=value, workdir=workdir)
+
+    return fixture
+
+
+def copy_of(seeded_fixture: str) -> Callable[..., Iterator[str]]:
+    """A `database_url` fixture giving each test that uses `seeded_fixture` (directly or through
+    another fixture) its own copy of that seeded database, and the others an empty one."""
+
+    @pytest.fixture
+    def database_url(
+        request: pytest.FixtureRequest, database_template: str, tmp_path: Path
+    ) -> Iterator[str]:
+        if seeded_fixture not in request.fixturenames:
+            yield _fresh_database(database_template, tmp_path)
+            return
+        seeded: Seeded = request.getfixturevalue(seeded_fixture)
+        with copy_database(seeded.url, tmp_path) as url:
+            yield url
+
+    return database_url
 
 
 class IsolatedClient(FlaskClient):
@@ -106,13 +192,15 @@ def config_overrides() -> dict[str, object]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path, config_overrides: dict[str, object]) -> Iterator[Flask]:
+def app(
+    database_url: str, database_template: str, tmp_path: Path, config_overrides: dict[str, object]
+) -> Iterator[Flask]:
     app = create_app(make_config(database_url, tmp_path, **config_overrides))
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _db.session.remove()
-        if ON_POSTGRES:
+        if database_url == database_template:  # the run's shared PostgreSQL database
             _truncate_all()
         _db.engine.dispose()
 
@@ -159,6 +247,14 @@ def login_as(app: Flask, client: FlaskClient):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The loopback Redis; without it the test is skipped with the reason (failed in CI)."""
+    from tests.servers import require_redis
+
+    return require_redis()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from shop.accounts.users import hash_password
+from shop.core import clock
 from shop.extensions import db
 from shop.models import (
     AuditEvent,
@@ -41,7 +42,6 @@ from shop.models import (
     Workshop,
     WorkshopKind,
 )
-from shop.models.base import utcnow
 
 TEST_PASSWORD = "Uji-coba-Etalase-42"
 _HASHED = hash_password(TEST_PASSWORD)
@@ -111,10 +111,10 @@ class ProductFactory(BaseFactory):
     description = "Kursi kayu jati buatan bengkel kerja."
     status = ProductStatus.PUBLISHED
     weight_grams = 5000
-    published_at = factory.LazyFunction(utcnow)
+    published_at = factory.LazyFunction(clock.now)
     # The database refuses a product pending review that was never submitted.
     submitted_at = factory.LazyAttribute(
-        lambda o: utcnow() if o.status == ProductStatus.PENDING_REVIEW else None
+        lambda o: clock.now() if o.status == ProductStatus.PENDING_REVIEW else None
     )
     variants = factory.RelatedFactoryList(
         "tests.factories.ProductVariantFactory", factory_related_name="product", size=1
@@ -277,9 +277,9 @@ class OrderFactory(BaseFactory):
     subtotal_idr = 250_000
     shipping_idr = 10_000
     total_idr = 260_000
-    placed_at = factory.LazyFunction(utcnow)
-    expires_at = factory.LazyFunction(utcnow)
-    paid_at = factory.LazyFunction(utcnow)
+    placed_at = factory.LazyFunction(clock.now)
+    expires_at = factory.LazyFunction(clock.now)
+    paid_at = factory.LazyFunction(clock.now)
 
 
 class FacilityOrderFactory(BaseFactory):

@@ -10,10 +10,10 @@ from flask import current_app
 from PIL import Image
 from pypdf import PdfWriter
 
+from shop.core import clock
 from shop.core.storage import storage_from_config
 from shop.finance import pnbp
 from shop.models import Facility, PnbpDeposit, User
-from shop.models.base import utcnow
 from tests.factories import UserFactory
 
 _numbers = itertools.count(1)
@@ -71,5 +71,5 @@ def record(
         details=details(**overrides),
         proof=pnbp.Proof("bukti.pdf", proof or pdf_bytes()),
         storage=storage(),
-        now=utcnow(),
+        now=clock.now(),
     )

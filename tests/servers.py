@@ -1,7 +1,8 @@
-"""Servers the tests start on loopback: a free port, waiting for gunicorn, stopping it for sure."""
+"""Servers the tests use on loopback: a free port, Redis, waiting for gunicorn, stopping it."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -9,12 +10,28 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
+
+# Where the Redis-backed tests find Redis (CI starts one there; see .ci/run).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def require_redis() -> str:
+    """The loopback Redis, or a skip (a failure in CI, which runs Redis) saying how to start it."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        problem = f"Redis does not answer at {REDIS_URL} ({error}): start it with `redis-server`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return REDIS_URL
 
 
 def wait_until_up(base: str, process: subprocess.Popen, log_path: Path, seconds: int = 60) -> None:

@@ -7,9 +7,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from shop import payments
+from shop.core import clock
 from shop.extensions import db
 from shop.health import migration_head
-from shop.models.base import utcnow
 from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 
@@ -32,8 +32,8 @@ def _version() -> str:
 
 def test_a_sale_posted_twice_stops_the_upgrade_until_repaired(app, caplog) -> None:
     order = place(two_facilities())
-    attempt = payments.start_payment(order=order, now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now())
     db.session.remove()
     downgrade(revision="0009")  # the revision before 0010
     with db.engine.begin() as connection:

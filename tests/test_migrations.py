@@ -9,10 +9,11 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from shop import payments
+from shop.core import clock
 from shop.extensions import db
 from shop.health import migration_head
 from shop.migration_support import alembic_options
-from shop.models.base import UTCDateTime, utcnow
+from shop.models.base import UTCDateTime
 from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 
@@ -62,13 +63,13 @@ def test_utc_timestamps_are_plain_timezone_columns() -> None:
 
 def test_the_upgrade_puts_photo_files_where_their_review_state_says(app) -> None:
     """Migration 0009 moves the files of photos stored before it: unreviewed ones go private."""
+    from shop.core import clock
     from shop.core.storage import private_key, storage_from_config
     from shop.models import ImageReviewState, ProductStatus
-    from shop.models.base import utcnow
     from tests.factories import ProductFactory, ProductImageFactory
 
     storage = storage_from_config(app.config)
-    waiting = ProductFactory(status=ProductStatus.PENDING_REVIEW, submitted_at=utcnow())
+    waiting = ProductFactory(status=ProductStatus.PENDING_REVIEW, submitted_at=clock.now())
     archived = ProductFactory(status=ProductStatus.ARCHIVED)
     photos = {
         "pending": ProductImageFactory(product=waiting, review_state=ImageReviewState.PENDING),
@@ -97,8 +98,8 @@ def test_the_upgrade_puts_photo_files_where_their_review_state_says(app) -> None
 def test_0012_stops_when_an_order_has_two_completed_attempts(app, caplog) -> None:
     """One completed payment attempt per order: existing data that breaks it stops the upgrade."""
     shop = two_facilities()
-    attempt = payments.start_payment(order=place(shop), now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    attempt = payments.start_payment(order=place(shop), now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now())
     db.session.remove()
     downgrade(revision="0011")
     columns = (

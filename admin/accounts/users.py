@@ -13,6 +13,7 @@ from admin import bp
 from admin.forms import UserForm, options
 from admin.helpers import me
 from shop.accounts import users as accounts
+from shop.core import urls
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import Facility, Kanwil, User
@@ -29,7 +30,7 @@ def _reset_link(user: User) -> str:
     token = accounts.start_password_reset(
         user=user, actor=me(), secret_key=current_app.config["SECRET_KEY"]
     )
-    return current_app.config["SITE_URL"] + url_for("admin.reset_password", token=token)
+    return urls.absolute(url_for("admin.reset_password", token=token))
 
 
 @bp.get("/users")

@@ -6,9 +6,7 @@ role guard (`admin.access.AREA_ROLES`) keeps staff out of it.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -23,6 +21,7 @@ from admin.finance.deposit_forms import (
 )
 from admin.helpers import me, now, page_number, storage
 from shop.accounts import scoping
+from shop.core.clock import Period
 from shop.core.storage import StorageError
 from shop.database import db
 from shop.finance import pnbp
@@ -33,9 +32,8 @@ PER_PAGE = 50
 
 def this_month() -> tuple[date, date]:
     """The current month in WIB, the default period of the PNBP pages."""
-    today = now().astimezone(ZoneInfo("Asia/Jakarta")).date()
-    last_day = calendar.monthrange(today.year, today.month)[1]
-    return today.replace(day=1), today.replace(day=last_day)
+    month = Period.this_month(now())
+    return month.start, month.end
 
 
 def _period(form: PositionFilterForm | DepositFilterForm) -> tuple[date, date]:

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from admin import bp
 from admin.forms import ReconciliationForm
 from admin.helpers import now
+from shop.core import clock
 from shop.finance import reconciliation
 from shop.finance.reconciliation import CATEGORY_LABELS, DIFFERENCE_LABELS, DifferenceKind
 
@@ -20,7 +21,7 @@ def reconciliation_view() -> ResponseReturnValue:
     asked = "from" in request.args or "to" in request.args
     form = ReconciliationForm(formdata=request.args if asked else None)
     if not asked:
-        today = now().astimezone(reconciliation.NATIONAL_TIMEZONE).date()
+        today = clock.local_date(now())
         form.first_day.data, form.last_day.data = today.replace(day=1), today
     page: dict[str, object] = {"form": form, "result": None, "error": None}
     if not reconciliation.stripe_configured():

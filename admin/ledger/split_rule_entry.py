@@ -18,6 +18,7 @@ from admin import bp
 from admin.forms import options
 from admin.helpers import me, now
 from shop.accounts import scoping
+from shop.core import clock
 from shop.database import db
 from shop.forms import IntegerField, SafeForm, coerce_id
 from shop.ledger import split_rules
@@ -70,7 +71,7 @@ def rule_new() -> ResponseReturnValue:
         + [(f.id, f.name) for f in db.session.scalars(scoping.facilities(user))]
     )
     if not form.is_submitted():
-        form.first_day.data = now().astimezone(split_rules.timezone_of(None)).date()
+        form.first_day.data = clock.local_date(now())
     preview = None
     status = 200
     if form.validate_on_submit():

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
 from admin import bp
 from admin.forms import AuditFilterForm
 from admin.helpers import page_number
+from shop.core import clock
 from shop.reporting import audit_trail
 
 PER_PAGE = 50
@@ -21,9 +19,7 @@ def audit_log_view() -> ResponseReturnValue:
     form = AuditFilterForm(formdata=request.args)
     form.validate()
     since = (
-        datetime.combine(form.since.data, time.min, tzinfo=ZoneInfo("Asia/Jakarta"))
-        if form.since.data and not form.since.errors
-        else None
+        clock.start_of_day(form.since.data) if form.since.data and not form.since.errors else None
     )
     page = page_number()
     events, total = audit_trail.search(

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
@@ -22,12 +21,14 @@ from sqlalchemy import select
 from admin import bp
 from admin.helpers import me, now, page_number
 from shop.accounts import scoping
+from shop.core import clock
+from shop.core.clock import Period
 from shop.database import db
 from shop.finance import pnbp
 from shop.formatting import rupiah, whole_number
 from shop.models import Facility, FacilityKind, Kanwil, Role
 from shop.reporting import charts, exports, reports
-from shop.reporting.periods import REFUNDS, Period, ReportQuery, parse_query
+from shop.reporting.periods import REFUNDS, ReportQuery, parse_query
 from shop.reporting.queries import FIGURE_KEYS
 from shop.reporting.tables import CellValue, ColumnKind, ReportTable
 
@@ -280,8 +281,7 @@ def _values(table: ReportTable, key: str) -> list[int]:
 def _over_time_chart(table: ReportTable) -> object:
     """The days or months up to today: days still to come are not drawn as zero sales."""
     kind = table.columns[0].kind
-    # A day has begun somewhere in Indonesia once it has begun in WIT, the easternmost zone.
-    today = now().astimezone(ZoneInfo("Asia/Jayapura")).date()
+    today = clock.local_date(now(), clock.EASTERNMOST)
     past = replace(table, rows=[row for row in table.rows if _day_of(row[0]) <= today])  # type: ignore[index]
     labels = [cell(row[0], kind) for row in past.rows]  # type: ignore[index]
     return charts.line_chart(

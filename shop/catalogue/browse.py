@@ -16,13 +16,13 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalogue import search
 from shop.catalogue.products import public_products_query
+from shop.core import clock
 from shop.database import db
 from shop.models import (
     Category,
@@ -442,7 +442,7 @@ class OpeningDay:
 
 def opening_week(facility: Facility, now: datetime) -> list[OpeningDay]:
     """The showroom's week in the facility's own time zone, today marked."""
-    local = now.astimezone(ZoneInfo(facility.timezone.value))
+    local = now.astimezone(clock.zone(facility.timezone))
     today = WEEKDAYS[local.weekday()]
     week = []
     for day in WEEKDAYS:
@@ -456,7 +456,7 @@ def opening_week(facility: Facility, now: datetime) -> list[OpeningDay]:
 
 def is_open_at(facility: Facility, now: datetime) -> bool:
     """Whether the showroom is open at `now`, read in the facility's local time."""
-    local = now.astimezone(ZoneInfo(facility.timezone.value))
+    local = now.astimezone(clock.zone(facility.timezone))
     for day in opening_week(facility, now):
         if day.is_today and day.hours is not None:
             return day.hours[0] <= local.strftime("%H:%M") < day.hours[1]

@@ -30,7 +30,6 @@ from shop.models import (
     ProductVariant,
     StockReason,
     User,
-    Workshop,
 )
 
 AUDITED_FIELDS = (
@@ -256,7 +255,3 @@ def list_products(
 
 def categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.name)))
-
-
-def workshops_of(facility: Facility) -> list[Workshop]:
-    return list(facility.workshops)

@@ -37,11 +37,6 @@ from shop.models import (
 )
 
 REQUIRED_COLUMNS = ("name", "category", "weight_grams", "sku", "price_idr")
-OPTIONAL_COLUMNS = (
-    "description", "workshop", "made_to_order", "lead_time_days", "pirt_number",
-    "halal_certificate", "shelf_life_days", "option_label", "hpp_idr", "stock", "photos",
-    "alt_text",
-)  # fmt: skip
 MAX_ROWS = 2000
 # The longest text a product takes is its description (5,000 characters).
 MAX_CELL_CHARS = 5000

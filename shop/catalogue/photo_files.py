@@ -103,10 +103,5 @@ def forget(storage: Storage, image: ProductImage) -> None:
         storage.delete(private_key(rendition["key"]))
 
 
-def read_private(storage: Storage, key: str) -> bytes:
-    """The private copy of a rendition, for the back office."""
-    return storage.read(private_key(key))
-
-
 def _content_type(key: str) -> str:
     return CONTENT_TYPES.get(key.rsplit(".", 1)[-1], "application/octet-stream")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -153,13 +152,3 @@ def delete(*, image: ProductImage, actor: User, storage: Storage) -> None:
     product.images.remove(image)
     db.session.delete(image)
     db.session.commit()
-
-
-def cover_url(image: ProductImage | None, storage: Storage, width: int = 320) -> str | None:
-    if image is None:
-        return None
-    candidates: list[dict[str, Any]] = image.renditions_of("jpeg") or image.renditions
-    if not candidates:
-        return None
-    best = min(candidates, key=lambda r: abs(r["width"] - width))
-    return storage.url(best["key"])

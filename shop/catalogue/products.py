@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import func, select
 
-from shop.core import audit
+from shop.core import audit, clock
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import (
@@ -20,7 +20,6 @@ from shop.models import (
     User,
     Workshop,
 )
-from shop.models.base import utcnow
 
 MAX_PRICE_IDR = 1_000_000_000
 
@@ -72,8 +71,8 @@ def create_product(
         slug=unique_slug(f"{data.name} {facility.city}"),
         description=data.description.strip(),
         status=status,
-        published_at=utcnow() if status is ProductStatus.PUBLISHED else None,
-        submitted_at=utcnow() if status is ProductStatus.PENDING_REVIEW else None,
+        published_at=clock.now() if status is ProductStatus.PUBLISHED else None,
+        submitted_at=clock.now() if status is ProductStatus.PENDING_REVIEW else None,
         made_to_order=data.made_to_order,
         lead_time_days=data.lead_time_days if data.made_to_order else None,
         weight_grams=data.weight_grams,
@@ -205,12 +204,3 @@ def catalogue_figures() -> CatalogueFigures:
         )
         or 0,
     )
-
-
-def newest_public_products(limit: int = 8) -> list[Product]:
-    query = (
-        public_products_query()
-        .order_by(Product.published_at.desc(), Product.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.catalogue import text_revisions
-from shop.core import mail
+from shop.core import mail, urls
 from shop.database import db
 from shop.models import Product, ProductImage, ProductStatus, Role, User
 
@@ -38,10 +37,6 @@ def reviewer_emails(product: Product) -> list[str]:
     )
 
 
-def _link(path: str) -> str:
-    return f"{current_app.config['SITE_URL'].rstrip('/')}{path}"
-
-
 def send_submission(*, product: Product, photos: list[ProductImage]) -> None:
     """One digest per submission to the region's reviewers: what waits and where."""
     _send_queued(product=product, photo_count=len(photos), new_text=False)
@@ -65,7 +60,7 @@ def _send_queued(*, product: Product, photo_count: int, new_text: bool) -> None:
         product=product,
         photo_count=photo_count,
         new_text=new_text,
-        review_link=_link(f"/admin/reviews/{product.id}"),
+        review_link=urls.absolute(urls.review_path(product.id)),
     )
 
 
@@ -92,5 +87,5 @@ def send_decision(*, product: Product, outcome: Outcome) -> None:
         text=outcome.text,
         text_reason=revision_reason,
         published=outcome.published,
-        product_link=_link(f"/admin/products/{product.id}"),
+        product_link=urls.absolute(urls.admin_product_path(product.id)),
     )

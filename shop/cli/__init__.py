@@ -16,12 +16,12 @@ from tqdm import tqdm
 
 from shop.accounts import users as accounts
 from shop.catalogue import images, importing, photo_files
+from shop.core import clock
 from shop.core.errors import DomainError
 from shop.core.storage import private_key, storage_from_config
 from shop.demo import sales, seed
 from shop.extensions import db
 from shop.models import Facility, Product, ProductImage, Role
-from shop.models.base import utcnow
 
 shop_cli = AppGroup("shop", help="Etalase commands: demo data, accounts, maintenance.")
 
@@ -198,7 +198,7 @@ def import_products_command(csv_file: str, images_dir: str | None, facility_slug
                 actor_label="cli",
                 storage=storage_from_config(current_app.config),
                 max_image_bytes=current_app.config["MAX_IMAGE_BYTES"],
-                now=utcnow(),
+                now=clock.now(),
                 on_step=lambda: bar.update(1),
             )
     except importing.ImportFailed as failure:
@@ -219,10 +219,10 @@ def import_products_command(csv_file: str, images_dir: str | None, facility_slug
 def release_expired_command() -> None:
     """Give back the stock of unpaid orders whose payment session expired without an event,
     and send the refunds that waited for the gateway."""
-    from shop.models.base import utcnow
+    from shop.core import clock
     from shop.payments import expiry
 
-    report = expiry.release_expired(now=utcnow())
+    report = expiry.release_expired(now=clock.now())
     click.echo(
         f"Dilepas: {len(report.released_orders)} pesanan"
         + (f" ({', '.join(report.released_orders)})" if report.released_orders else "")

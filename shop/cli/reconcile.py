@@ -47,8 +47,8 @@ def reconcile_command(first_day: datetime, last_day: datetime) -> None:
 def summary_lines(result: Reconciliation) -> list[str]:
     chosen = result.period
     lines = [
-        f"Rekonsiliasi Stripe {chosen.first_day} s.d. {chosen.last_day} (WIB; UTC "
-        f"{chosen.starts_at:%Y-%m-%d %H:%M} sampai sebelum {chosen.ends_at:%Y-%m-%d %H:%M})",
+        f"Rekonsiliasi Stripe {chosen.start} s.d. {chosen.end} (WIB; UTC "
+        f"{chosen.starts_at():%Y-%m-%d %H:%M} sampai sebelum {chosen.ends_at():%Y-%m-%d %H:%M})",
         f"Transaksi saldo Stripe: {result.stripe_transactions}, di antaranya "
         f"{len(result.other_transactions)} tanpa pesanan (payout, biaya Stripe, penyesuaian).",
         f"Cocok: {result.matched}; selisih: {len(result.differences)}.",

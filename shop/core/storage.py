@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from shop.core import urls
+
 # Keys under this prefix are never served publicly: not by the app's /media route, and on S3
 # the bucket policy (or CDN) exposes `img/` only. Unreviewed photos and PNBP proofs live here.
 PRIVATE_PREFIX = "private/"
@@ -38,7 +40,7 @@ class Storage(Protocol):
 class LocalStorage:
     """Files in a local folder, served by the app under `base_url` with long cache headers."""
 
-    def __init__(self, root: str | os.PathLike[str], base_url: str = "/media") -> None:
+    def __init__(self, root: str | os.PathLike[str], base_url: str = urls.MEDIA_PREFIX) -> None:
         self.root = Path(root)
         self.base_url = base_url.rstrip("/")
 

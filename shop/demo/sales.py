@@ -17,14 +17,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from shop import payments
 from shop.catalogue import stock
-from shop.core import mail
+from shop.core import clock, mail
 from shop.database import db
 from shop.models import (
     DeliveryMethod,
@@ -196,7 +195,7 @@ def plan_history(
         # Sales grow over the year: more recent days are more likely.
         days_ago = 1 + int((HISTORY_DAYS - 2) * (1 - math.sqrt(rng.random())))
         hour = rng.choices(range(7, 23), weights=HOUR_WEIGHTS)[0]
-        zone = ZoneInfo(catalogue[chosen[0]][0])
+        zone = clock.zone(catalogue[chosen[0]][0])
         day = now.astimezone(zone).date() - timedelta(days=days_ago)
         placed_at = datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=zone)
         refund = None

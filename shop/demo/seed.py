@@ -15,6 +15,7 @@ from sqlalchemy import select
 from shop.accounts.users import create_user
 from shop.catalogue import images
 from shop.catalogue import products as catalogue
+from shop.core import clock
 from shop.core.storage import Storage
 from shop.database import db
 from shop.demo import sales
@@ -44,7 +45,6 @@ from shop.models import (
     Workshop,
     WorkshopKind,
 )
-from shop.models.base import utcnow
 
 DEMO_PASSWORD = "Etalase-Demo-2026!"
 PRODUCTS_PER_WORKSHOP = 3
@@ -130,7 +130,7 @@ def seed_demo(
         db.session.commit()
     _seed_accounts(report)
     report.orders = sales.seed_sales_history(
-        now=now or utcnow(), orders=history_orders, on_order=on_order
+        now=now or clock.now(), orders=history_orders, on_order=on_order
     )
     return report
 
@@ -327,7 +327,7 @@ def _seed_product(
         ),
     )
     if status is ProductStatus.PUBLISHED:
-        product.published_at = utcnow() - timedelta(days=age_days, hours=ordinal)
+        product.published_at = clock.now() - timedelta(days=age_days, hours=ordinal)
     for index in range(image_count):
         # Unpublished products' photos wait for review, as do some new photos of products on
         # sale; those not in a draft were submitted, so the demo queue has photos to decide.
@@ -347,7 +347,7 @@ def _seed_product(
                 master_key=master_key,
                 renditions=renditions,
                 review_state=ImageReviewState.PENDING if pending else ImageReviewState.APPROVED,
-                submitted_at=utcnow() if pending and status is not ProductStatus.DRAFT else None,
+                submitted_at=clock.now() if pending and status is not ProductStatus.DRAFT else None,
             )
         )
         report.images += 1

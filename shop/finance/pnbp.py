@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -34,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from shop.accounts import scoping
-from shop.core import audit, pdf_safety
+from shop.core import audit, clock, pdf_safety
 from shop.core.errors import DomainError
 from shop.core.numbers import parse_id
 from shop.core.storage import Storage
@@ -241,7 +240,7 @@ def _checked(
         errors["ntpn"] = _l("NTPN terdiri dari 16 huruf atau angka.")
     if not 0 < details.amount_idr <= MAX_AMOUNT_IDR:
         errors["amount_idr"] = _l("Jumlah setoran harus lebih dari Rp0.")
-    today = now.astimezone(ZoneInfo(facility.timezone.value)).date()
+    today = clock.local_date(now, facility.timezone)
     if details.paid_on > today:
         errors["paid_on"] = _l("Tanggal bayar tidak boleh di masa depan.")
     checked = None

@@ -1,11 +1,11 @@
 """Reconciling the ledger with Stripe's balance transactions, payment by payment.
 
-The period is a range of calendar days in Asia/Jakarta (WIB, the national view): from the first
-day at 00:00 WIB up to the day after the last at 00:00 WIB, as UTC instants. Stripe is asked for
-the balance transactions created in that range (`created[gte]` / `created[lt]`), and one day
-before it as well: a payment whose webhook came after midnight is recorded in the ledger on the
-next day, and must still find its charge. Those earlier transactions only serve to match; they
-are never listed as missing.
+The period is a range of calendar days in Asia/Jakarta (WIB, the national view: a `Period` of
+`shop.core.clock`): from the first day at 00:00 WIB up to the day after the last at 00:00 WIB,
+as UTC instants. Stripe is asked for the balance transactions created in that range
+(`created[gte]` / `created[lt]`), and one day before it as well: a payment whose webhook came
+after midnight is recorded in the ledger on the next day, and must still find its charge. Those
+earlier transactions only serve to match; they are never listed as missing.
 
 - A `charge` / `payment` transaction is one paid order: its amount is the sum of the order's
   sale and shipping entries, its fee minus the sum of its `stripe_fee` entries.
@@ -25,22 +25,19 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
+from shop.core.clock import Period
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import FacilityOrder, LedgerEntry, LedgerEntryKind, Order
 from shop.payments.gateway import BalanceLine, PaymentError
 from shop.payments.stripe_gateway import StripeGateway
-from shop.reporting.tables import Column, ColumnKind, ReportTable
 
-NATIONAL_TIMEZONE = ZoneInfo("Asia/Jakarta")
 MAX_DAYS = 366
 LOOKBACK = timedelta(days=1)
 PAYMENT_TYPES = frozenset({"charge", "payment"})
@@ -91,24 +88,6 @@ DIFFERENCE_LABELS = {
     DifferenceKind.AMOUNT: _l("Jumlah berbeda"),
     DifferenceKind.FEE: _l("Biaya Stripe berbeda"),
 }
-
-
-@dataclass(frozen=True)
-class Period:
-    """Calendar days in Asia/Jakarta, both included."""
-
-    first_day: date
-    last_day: date
-
-    @property
-    def starts_at(self) -> datetime:
-        return datetime.combine(self.first_day, time.min, NATIONAL_TIMEZONE).astimezone(UTC)
-
-    @property
-    def ends_at(self) -> datetime:
-        """The first instant after the period (exclusive bound)."""
-        next_day = self.last_day + timedelta(days=1)
-        return datetime.combine(next_day, time.min, NATIONAL_TIMEZONE).astimezone(UTC)
 
 
 def period(*, first_day: date, last_day: date) -> Period:
@@ -236,7 +215,7 @@ def reconcile(*, first_day: date, last_day: date) -> Reconciliation:
     gateway = StripeGateway(secret_key=secret_key)
     try:
         lines = gateway.balance_transactions(
-            created_from=chosen.starts_at - LOOKBACK, created_before=chosen.ends_at
+            created_from=chosen.starts_at() - LOOKBACK, created_before=chosen.ends_at()
         )
     except PaymentError as error:
         raise StripeUnreadable(str(error)) from error
@@ -245,15 +224,16 @@ def reconcile(*, first_day: date, last_day: date) -> Reconciliation:
 
 def match(*, period: Period, lines: Iterable[BalanceLine], test_mode: bool) -> Reconciliation:
     """Pair Stripe's lines with the ledger's groups; what is left over on a side is missing."""
+    starts_at, ends_at = period.starts_at(), period.ends_at()
     in_period: list[tuple[Category, BalanceLine]] = []
     earlier: list[tuple[Category, BalanceLine]] = []
     others: list[BalanceLine] = []
     for line in lines:
         category = _category_of(line)
         if category is None:
-            if line.created_at >= period.starts_at:
+            if line.created_at >= starts_at:
                 others.append(line)
-        elif line.created_at < period.starts_at:
+        elif line.created_at < starts_at:
             earlier.append((category, line))
         else:
             in_period.append((category, line))
@@ -270,15 +250,15 @@ def match(*, period: Period, lines: Iterable[BalanceLine], test_mode: bool) -> R
         group = by_key.get((category, line.source_id))
         if group is None and category is Category.PAYMENT:
             group = by_key.get((category, line.charge_id)) or by_txn.get(line.transaction_id)
-        if line.created_at < period.starts_at and (
-            group is None or not period.starts_at <= group.occurred_at < period.ends_at
+        if line.created_at < starts_at and (
+            group is None or not starts_at <= group.occurred_at < ends_at
         ):
             continue  # read only to find late-recorded payments of the period
         if group is not None:
             used.add(id(group))
         pairs.append((category, line, group))
     for group in groups:
-        if id(group) not in used and period.starts_at <= group.occurred_at < period.ends_at:
+        if id(group) not in used and starts_at <= group.occurred_at < ends_at:
             pairs.append((group.category, None, group))
     items = _items(pairs)
     return _result(period, items, others, len(in_period) + len(others), test_mode)
@@ -303,7 +283,7 @@ def _ledger_groups(period: Period, lines: list[BalanceLine]) -> list[LedgerGroup
     refund_ids = {line.source_id for line in lines if line.type not in PAYMENT_TYPES}
     refund_ids.discard(None)
     in_period = and_(
-        LedgerEntry.occurred_at >= period.starts_at, LedgerEntry.occurred_at < period.ends_at
+        LedgerEntry.occurred_at >= period.starts_at(), LedgerEntry.occurred_at < period.ends_at()
     )
     stripe_only = LedgerEntry.gateway == STRIPE
     payment_kinds = [LedgerEntryKind.SALE, LedgerEntryKind.SHIPPING, LedgerEntryKind.STRIPE_FEE]
@@ -501,94 +481,9 @@ def _demo_entries(period: Period) -> int:
         db.session.scalar(
             select(func.count()).where(
                 LedgerEntry.gateway != STRIPE,
-                LedgerEntry.occurred_at >= period.starts_at,
-                LedgerEntry.occurred_at < period.ends_at,
+                LedgerEntry.occurred_at >= period.starts_at(),
+                LedgerEntry.occurred_at < period.ends_at(),
             )
         )
         or 0
     )
-
-
-def differences_table(result: Reconciliation) -> ReportTable:
-    """The differences as a report table (screen or export), the summary in its caption."""
-    columns = [
-        Column("difference", _("Selisih")),
-        Column("category", _("Jenis")),
-        Column("date", _("Tanggal"), ColumnKind.DATE),
-        Column("order", _("Pesanan")),
-        Column("facilities", _("UPT")),
-        Column("stripe_id", _("ID Stripe")),
-        Column("transaction", _("Transaksi saldo")),
-        Column("stripe_amount", _("Jumlah di Stripe"), ColumnKind.IDR),
-        Column("ledger_amount", _("Jumlah di buku besar"), ColumnKind.IDR),
-        Column("stripe_fee", _("Biaya di Stripe"), ColumnKind.IDR),
-        Column("ledger_fee", _("Biaya di buku besar"), ColumnKind.IDR),
-    ]
-    rows = []
-    for difference in result.differences:
-        item = difference.item
-        line, group = item.stripe, item.ledger
-        moment = item.occurred_at
-        rows.append(
-            (
-                difference.label,
-                str(CATEGORY_LABELS[item.category]),
-                moment.astimezone(NATIONAL_TIMEZONE).date() if moment else None,
-                item.order_number or "",
-                ", ".join(ref.facility_name for ref in item.facility_orders),
-                item.source_id or "",
-                _transaction_id(item) or "",
-                line.amount_idr if line else None,
-                group.amount_idr if group else None,
-                line.fee_idr if line else None,
-                group.fee_idr if group else None,
-            )
-        )
-    first, last = result.period.first_day.isoformat(), result.period.last_day.isoformat()
-    return ReportTable(
-        name=f"rekonsiliasi-stripe-{first}-{last}",
-        title=_("Rekonsiliasi Stripe"),
-        columns=columns,
-        rows=rows,
-        caption=(
-            _("Periode %(first)s s.d. %(last)s (WIB)", first=first, last=last),
-            _(
-                "Cocok: %(matched)s; selisih: %(differences)s",
-                matched=result.matched,
-                differences=len(result.differences),
-            ),
-        ),
-    )
-
-
-def summary_table(result: Reconciliation) -> ReportTable:
-    """The totals of Stripe, of the ledger and of what matched: one row each."""
-    sides = (
-        (_("Stripe"), result.stripe_totals),
-        (_("Buku besar"), result.ledger_totals),
-        (_("Cocok"), result.matched_totals),
-    )
-    first, last = result.period.first_day.isoformat(), result.period.last_day.isoformat()
-    return ReportTable(
-        name=f"rekonsiliasi-stripe-ringkasan-{first}-{last}",
-        title=_("Rekonsiliasi Stripe"),
-        columns=[
-            Column("side", _("Sumber")),
-            Column("payments", _("Pembayaran"), ColumnKind.IDR),
-            Column("fees", _("Biaya Stripe"), ColumnKind.IDR),
-            Column("refunds", _("Pengembalian dana"), ColumnKind.IDR),
-            Column("net", _("Neto"), ColumnKind.IDR),
-            Column("count", _("Jumlah transaksi"), ColumnKind.COUNT),
-        ],
-        rows=[
-            (label, t.payments_idr, t.fees_idr, t.refunds_idr, t.net_idr, t.count)
-            for label, t in sides
-        ],
-        caption=(_("Periode %(first)s s.d. %(last)s (WIB)", first=first, last=last),),
-    )
-
-
-def _transaction_id(item: Item) -> str | None:
-    if item.stripe is not None:
-        return item.stripe.transaction_id
-    return item.ledger.balance_transaction_id if item.ledger is not None else None

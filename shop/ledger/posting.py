@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from shop.core import audit
+from shop.core import audit, clock
 from shop.core.errors import DomainError
 from shop.core.money import allocate
 from shop.database import db
@@ -25,11 +24,6 @@ from shop.models import (
     RevenueSplitRule,
     SplitBasis,
     User,
-)
-
-NATIONAL_DEFAULT_SOURCE = (
-    "Keputusan Menteri Kehakiman 1990, sebagaimana dikutip kepala kantor wilayah dan dilaporkan "
-    "Pojokpas: dari keuntungan 50% premi, 15% PNBP, 35% modal produksi."
 )
 
 
@@ -49,6 +43,8 @@ class SplitTerms:
 
 
 # Used until central records a national default of its own (a rule without facility).
+# The source of the national default: Keputusan Menteri Kehakiman 1990, as quoted by a Kanwil
+# head and reported by Pojokpas: of the margin, 50% premi, 15% PNBP, 35% production capital.
 NATIONAL_DEFAULT = SplitTerms(
     rule_id=None, basis=SplitBasis.MARGIN, pnbp_bp=1500, premi_bp=5000, capital_bp=3500
 )
@@ -274,21 +270,6 @@ def reverse_refund(*, refund: Refund, occurred_at: datetime) -> list[LedgerEntry
     return entries
 
 
-def local_date_of(moment: datetime, timezone: str) -> date:
-    """The calendar day of `moment` where the facility is (its Kanwil's time zone)."""
-    return moment.astimezone(ZoneInfo(timezone)).date()
-
-
-def order_totals(order: Order) -> dict[LedgerEntryKind, int]:
-    """The ledger's sum per kind for one order (used by tests and the reconciliation)."""
-    rows = db.session.execute(
-        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_idr))
-        .where(LedgerEntry.order_id == order.id)
-        .group_by(LedgerEntry.kind)
-    ).all()
-    return {kind: int(total) for kind, total in rows}
-
-
 def _entry(
     part: FacilityOrder,
     gateway: str,
@@ -305,7 +286,7 @@ def _entry(
     return LedgerEntry(
         kind=kind,
         occurred_at=occurred_at,
-        local_date=local_date_of(occurred_at, part.facility.timezone),
+        local_date=clock.local_date(occurred_at, part.facility.timezone),
         facility_id=part.facility_id,
         kanwil_id=part.facility.kanwil_id,
         order_id=part.order_id,
@@ -344,7 +325,7 @@ def _reversal(
     return LedgerEntry(
         kind=kind,
         occurred_at=occurred_at,
-        local_date=local_date_of(occurred_at, refund.facility_order.facility.timezone),
+        local_date=clock.local_date(occurred_at, refund.facility_order.facility.timezone),
         facility_id=original.facility_id,
         kanwil_id=original.kanwil_id,
         order_id=original.order_id,

@@ -10,13 +10,15 @@ under it afterwards. Kanwil users read the rules of their region; central and ad
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from shop.accounts import scoping
+from shop.core import clock
+from shop.core.clock import Period
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.ledger import posting as ledger
@@ -32,7 +34,6 @@ from shop.models import (
     User,
 )
 
-NATIONAL_TIMEZONE = "Asia/Jakarta"
 EDITORS = frozenset({Role.CENTRAL, Role.ADMIN})
 
 
@@ -103,7 +104,7 @@ class Preview:
 
 
 def timezone_of(facility: Facility | None) -> ZoneInfo:
-    return ZoneInfo(facility.timezone if facility is not None else NATIONAL_TIMEZONE)
+    return clock.zone(facility.timezone if facility is not None else None)
 
 
 def overview(user: User, *, now: datetime) -> Overview:
@@ -147,7 +148,7 @@ def check(draft: Draft, *, now: datetime) -> Facility | None:
         facility = db.session.get(Facility, draft.facility_id)
         if facility is None:
             errors["facility_id"] = _l("Pilih UPT dari daftar.")
-    if draft.first_day < now.astimezone(timezone_of(facility)).date():
+    if draft.first_day < clock.local_date(now, timezone_of(facility)):
         errors["first_day"] = _l("Tanggal mulai berlaku tidak boleh di masa lalu.")
     shares = (draft.pnbp_pct, draft.premi_pct, draft.capital_pct)
     if any(share < 0 or share > 100 for share in shares):
@@ -167,9 +168,9 @@ def check(draft: Draft, *, now: datetime) -> Facility | None:
 def preview(draft: Draft, *, now: datetime) -> Preview:
     """What the draft would have made of last month's sales (local month of the facility)."""
     facility = db.session.get(Facility, draft.facility_id) if draft.facility_id else None
-    today = now.astimezone(timezone_of(facility)).date()
-    last_day = today.replace(day=1) - timedelta(days=1)
-    first_day = last_day.replace(day=1)
+    today = clock.local_date(now, timezone_of(facility))
+    last_month = Period.month_of(today.replace(day=1) - timedelta(days=1))
+    first_day, last_day = last_month.start, last_month.end
     query = (
         sa.select(
             LedgerEntry.amount_idr,
@@ -213,10 +214,10 @@ def add(draft: Draft, *, actor: User, now: datetime) -> RevenueSplitRule:
         raise RuleError({"facility_id": _l("Hanya kantor pusat yang dapat menambah aturan.")})
     facility = check(draft, now=now)
     zone = timezone_of(facility)
-    if draft.first_day == now.astimezone(zone).date():
+    if draft.first_day == clock.local_date(now, zone):
         valid_from = now
     else:
-        valid_from = datetime.combine(draft.first_day, time(), zone).astimezone(UTC)
+        valid_from = clock.start_of_day(draft.first_day, zone)
     try:
         return ledger.add_split_rule(
             facility=facility, valid_from=valid_from, basis=draft.basis,

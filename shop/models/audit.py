@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.models.base import Base, utcnow
+from shop.core import clock
+from shop.models.base import Base
 
 if TYPE_CHECKING:
     from shop.models.accounts import User
@@ -29,7 +30,7 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(sa.String(40))
     object_id: Mapped[str] = mapped_column(sa.String(64))
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
 
     actor: Mapped[User | None] = relationship()
 

@@ -161,10 +161,6 @@ class Product(Base, TimestampMixin):
         return [i for i in self.pending_images if i.submitted_at is not None]
 
     @property
-    def total_stock(self) -> int:
-        return sum(v.stock for v in self.variants)
-
-    @property
     def is_public(self) -> bool:
         return self.status is ProductStatus.PUBLISHED and self.facility.is_active
 

@@ -8,20 +8,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core.clock import TimeZone
 from shop.models.base import Base, TimestampMixin, enum_column
 
 if TYPE_CHECKING:
     from shop.models.catalogue import Product
-
-
-class TimeZone(enum.StrEnum):
-    WIB = "Asia/Jakarta"
-    WITA = "Asia/Makassar"
-    WIT = "Asia/Jayapura"
-
-    @property
-    def abbreviation(self) -> str:
-        return self.name
 
 
 class FacilityKind(enum.StrEnum):

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.models.base import Base, enum_column, utcnow
+from shop.core import clock
+from shop.models.base import Base, enum_column
 
 if TYPE_CHECKING:
     from shop.models.facilities import Facility
@@ -48,7 +49,7 @@ class RevenueSplitRule(Base):
     premi_bp: Mapped[int]
     capital_bp: Mapped[int]
     source: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
@@ -135,7 +136,7 @@ class LedgerEntry(Base):
     charge_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
     balance_transaction_id: Mapped[str | None] = mapped_column(sa.String(255))
     gateway_refund_id: Mapped[str | None] = mapped_column(sa.String(255))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     __table_args__ = (
         sa.CheckConstraint(

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.models.base import Base, TimestampMixin, enum_column, utcnow
+from shop.core import clock
+from shop.models.base import Base, TimestampMixin, enum_column
 
 if TYPE_CHECKING:
     from shop.models.accounts import User
@@ -80,7 +81,7 @@ class WebhookEvent(Base):
     event_type: Mapped[str] = mapped_column(sa.String(80), index=True)
     outcome: Mapped[str] = mapped_column(sa.String(255), default="")
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Refund(Base, TimestampMixin):

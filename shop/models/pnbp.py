@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
-from shop.models.base import Base, utcnow
+from shop.core import clock
+from shop.models.base import Base
 
 if TYPE_CHECKING:
     from shop.models.accounts import User
@@ -59,7 +60,7 @@ class PnbpDeposit(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="RESTRICT")
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     facility: Mapped[Facility] = relationship()
     kanwil: Mapped[Kanwil] = relationship()

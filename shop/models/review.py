@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.models.base import Base, utcnow
+from shop.core import clock
+from shop.models.base import Base
 
 if TYPE_CHECKING:
     from shop.models.accounts import User
@@ -33,7 +34,7 @@ class ReviewSubmission(Base):
     photos_where_allowed: Mapped[bool]
     # Only asked for an LPKA (children): no people at all. NULL elsewhere.
     no_people: Mapped[bool | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     product: Mapped[Product] = relationship()
     submitted_by: Mapped[User | None] = relationship()

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.models.base import Base, enum_column, utcnow
+from shop.core import clock
+from shop.models.base import Base, enum_column
 
 if TYPE_CHECKING:
     from shop.models.accounts import User
@@ -47,7 +48,7 @@ class StockMovement(Base):
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     actor_label: Mapped[str] = mapped_column(sa.String(254))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     variant: Mapped[ProductVariant] = relationship()
     actor: Mapped[User | None] = relationship()

@@ -77,10 +77,6 @@ class CartSummary:
         return sum(group.subtotal_idr for group in self.groups)
 
     @property
-    def item_count(self) -> int:
-        return sum(line.quantity for group in self.groups for line in group.lines)
-
-    @property
     def is_empty(self) -> bool:
         return not self.groups
 

@@ -1,7 +1,7 @@
 """A facility packs and hands over its part: packed, shipped or ready, delivered or picked up.
 
-The back office calls these; `parts_of_facility` is the query its list starts from (the
-role guard and scoping helper of the back office decide which facility a user may pass).
+The back office calls these; `parts_where` is the query its list starts from, narrowed by the
+back office's scoping filter (a facility's staff see their own parts only).
 """
 
 from __future__ import annotations
@@ -39,13 +39,6 @@ PICKUP_ONLY = {S.READY_FOR_PICKUP, S.PICKED_UP}
 
 class FulfilmentError(DomainError):
     """The part cannot move that way."""
-
-
-def parts_of_facility(
-    *, facility_id: int, statuses: list[FacilityOrderStatus] | None = None
-) -> Select[tuple[FacilityOrder]]:
-    """A facility's paid parts (never another facility's), newest first."""
-    return parts_where(scope=FacilityOrder.facility_id == facility_id, statuses=statuses)
 
 
 def parts_where(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from shop.core import audit, locks
+from shop.core import audit, locks, urls
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import (
@@ -123,8 +123,9 @@ def order_for_token(*, number: str, token: str) -> Order | None:
     return find_order(number)
 
 
-def order_url(order: Order) -> str:
-    return f"{current_app.config['SITE_URL']}/orders/{order.number}?t={access_token(order)}"
+def order_url(order: Order, *, paid: bool = False) -> str:
+    """The buyer's signed link to the order page; `paid` for the return from a payment."""
+    return urls.absolute(urls.order_path(order.number, token=access_token(order), paid=paid))
 
 
 def find_order(number: str) -> Order | None:

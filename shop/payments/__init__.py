@@ -50,7 +50,7 @@ def gateway_named(name: str) -> PaymentGateway:
     if name == "demo":
         if config["ETALASE_ENV"] == "production":
             raise PaymentError(_l("Gateway demo tidak tersedia di situs produksi."))
-        return DemoGateway(site_url=config["SITE_URL"])
+        return DemoGateway()
     raise PaymentError(_l("Gateway pembayaran tidak dikenal."))
 
 
@@ -85,13 +85,12 @@ def start_payment(*, order: Order, now: datetime) -> PaymentAttempt:
     attempt = _attempt_to_send(order, now=now)
     checkout.extend_hold(order, until=attempt.expires_at)
     db.session.commit()
-    base = orders.order_url(order)
     try:
         session = gateway.create_session(
             order=order,
             attempt=attempt,
-            success_url=f"{base}&paid=1",
-            cancel_url=base,
+            success_url=orders.order_url(order, paid=True),
+            cancel_url=orders.order_url(order),
         )
     except PaymentError as error:
         attempt.error = str(error)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from shop.core import urls
 from shop.ledger.posting import PaymentDetails
 from shop.models import Order, PaymentAttempt
 from shop.payments.gateway import GatewayEvent, PaymentError, RefundResult, Session
@@ -25,9 +26,6 @@ OUTCOMES = {
 class DemoGateway:
     name = "demo"
 
-    def __init__(self, *, site_url: str) -> None:
-        self.site_url = site_url
-
     def check_amount(self, *, amount_idr: int) -> None:
         """The simulation charges any amount."""
 
@@ -36,7 +34,7 @@ class DemoGateway:
     ) -> Session:
         return Session(
             session_id=f"demo_cs_{attempt.idempotency_key}",
-            url=f"{self.site_url}/demo-pay/{attempt.idempotency_key}",
+            url=urls.absolute(urls.demo_payment_path(attempt.idempotency_key)),
         )
 
     def session_status(self, *, session_id: str) -> str:

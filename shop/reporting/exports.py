@@ -20,7 +20,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from tempfile import SpooledTemporaryFile
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from flask_babel import pgettext
 from openpyxl import Workbook
@@ -31,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from slugify import slugify
 
+from shop.core import clock
 from shop.reporting.tables import CellValue, Column, ColumnKind, ReportTable
 
 Converted = str | int | date
@@ -39,8 +39,6 @@ Converter = Callable[[CellValue], Converted]
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# The day in an export's file name: the national default zone (WIB), as in the reports.
-FILENAME_TIMEZONE = ZoneInfo("Asia/Jakarta")
 
 # OWASP "CSV injection": a cell starting with one of these is run as a formula by spreadsheets.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -87,7 +85,7 @@ def export_filename(
         raise ValueError(f"unknown export format {fmt!r}")
     stem = slugify(table.name) or "laporan"
     if first is None or last is None:
-        return f"etalase-{stem}-{datetime.now(FILENAME_TIMEZONE).date().isoformat()}.{fmt}"
+        return f"etalase-{stem}-{clock.today().isoformat()}.{fmt}"
     if first == last:
         return f"etalase-{stem}-{first.isoformat()}.{fmt}"
     return f"etalase-{stem}-{first.isoformat()}-sd-{last.isoformat()}.{fmt}"

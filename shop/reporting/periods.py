@@ -1,7 +1,8 @@
 """The period and filters of a report, parsed from the query string without ever failing.
 
 A report covers whole local days: `LedgerEntry.local_date` is the day in the facility's own time
-zone, so "December" in Makassar is December in WITA. Bad input never stops a report: it falls
+zone, so "December" in Makassar is December in WITA; the default period is the national "this
+month" (`shop.core.clock`). Bad input never stops a report: it falls
 back to the default and says why, in a message the page shows.
 """
 
@@ -9,18 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from shop.core.clock import Period
 from shop.core.numbers import parse_id
 from shop.models import FacilityKind, LedgerEntryKind
 
-# "This month" is decided on the central office's calendar (WIB); the entries themselves are
-# picked by their own facility's local day.
-DEFAULT_TIMEZONE = ZoneInfo("Asia/Jakarta")
 # The refund figure is refunds and their reversals together; drill-downs may ask for both.
 REFUNDS = "refunds"
 ENTRY_KINDS = (*(kind.value for kind in LedgerEntryKind), REFUNDS)
@@ -29,37 +26,6 @@ NO_CATEGORY = "none"
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 MAX_DAYS = 3653  # ten years
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole local days from `start` to `end`, both included."""
-
-    start: date
-    end: date
-
-    @classmethod
-    def month_of(cls, day: date) -> Period:
-        first = day.replace(day=1)
-        next_month = (first + timedelta(days=32)).replace(day=1)
-        return cls(first, next_month - timedelta(days=1))
-
-    @classmethod
-    def this_month(cls, now: datetime) -> Period:
-        return cls.month_of(now.astimezone(DEFAULT_TIMEZONE).date())
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def label(self) -> str:
-        if self.start == self.end:
-            return format_date(self.start, "long")
-        return f"{format_date(self.start, 'long')} - {format_date(self.end, 'long')}"
-
-    def args(self) -> dict[str, str]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from shop.accounts.scoping import facility_filter
+from shop.core.clock import Period
 from shop.models import Category, Facility, LedgerEntry, LedgerEntryKind, User
-from shop.reporting.periods import REFUNDS, Period, ReportFilters
+from shop.reporting.periods import REFUNDS, ReportFilters
 
 REFUND_KINDS = (LedgerEntryKind.REFUND, LedgerEntryKind.REVERSAL)
-LINE_KINDS = (LedgerEntryKind.SALE, *REFUND_KINDS)
 FIGURE_KEYS = (
     "gross_idr", "refunds_idr", "fees_idr", "shipping_idr", "net_idr",
     "pnbp_idr", "premi_idr", "capital_idr", "orders", "items",

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from shop.accounts.scoping import facility_filter
+from shop.core.clock import Period
 from shop.database import db
 from shop.models import (
     Category,
@@ -32,7 +33,7 @@ from shop.models import (
     Product,
     User,
 )
-from shop.reporting.periods import NO_CATEGORY, Period, ReportFilters
+from shop.reporting.periods import NO_CATEGORY, ReportFilters
 from shop.reporting.queries import (
     FIGURE_KEYS,
     Figures,

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 
 from shop.catalogue import browse as public_catalogue
 from shop.catalogue import products as catalogue
+from shop.core import clock
 from shop.facilities import delivery
 from shop.formatting import current_locale_code, rupiah
-from shop.models.base import utcnow
 from shop.storefront import bp
 from shop.storefront.filters import parse_catalogue_args
 
@@ -96,7 +96,7 @@ def product(slug: str) -> ResponseReturnValue:
         "shop/product.html",
         product=item,
         related=public_catalogue.related_products(item, limit=4),
-        week=public_catalogue.opening_week(item.facility, utcnow()),
+        week=public_catalogue.opening_week(item.facility, clock.now()),
         delivery_methods=delivery.offered_methods(item.facility),
     )
 

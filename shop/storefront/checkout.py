@@ -11,13 +11,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from shop import payments
+from shop.core import clock
 from shop.core.errors import DomainError
 from shop.core.numbers import parse_amount_idr, parse_id
 from shop.facilities.regions import PROVINCES
 from shop.formatting import current_locale_code
 from shop.forms import SafeForm
 from shop.models import DeliveryMethod
-from shop.models.base import utcnow
 from shop.ordering import checkout, orders
 from shop.payments import holds
 from shop.storefront import bp
@@ -73,7 +73,7 @@ def checkout_page() -> ResponseReturnValue:
     if request.method == "POST" and request.form.get("action") == "place":
         if form.validate_on_submit() and cart is not None:
             quoted = form.quoted_total_idr.data
-            holds.release_earlier_orders(cart=cart, now=utcnow())
+            holds.release_earlier_orders(cart=cart, now=clock.now())
             try:
                 order = checkout.place_order(
                     cart=cart,
@@ -90,7 +90,7 @@ def checkout_page() -> ResponseReturnValue:
                     expected_total_idr=parse_amount_idr(quoted or "") or -1,
                     gateway=payments.configured_gateway_name(),
                     locale=current_locale_code(),
-                    now=utcnow(),
+                    now=clock.now(),
                     client_address=request.remote_addr or "",
                     limits=_hold_limits(),
                 )
@@ -116,7 +116,7 @@ def _hold_limits() -> checkout.HoldLimits:
 
 def _pay(order) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
     try:
-        attempt = payments.start_payment(order=order, now=utcnow())
+        attempt = payments.start_payment(order=order, now=clock.now())
     except DomainError as error:
         flash(str(error), "error")
         return redirect(orders.order_url(order))

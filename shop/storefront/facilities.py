@@ -6,8 +6,8 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from shop.catalogue import browse
+from shop.core import clock
 from shop.models import FacilityKind
-from shop.models.base import utcnow
 from shop.storefront import bp
 
 
@@ -34,7 +34,7 @@ def facility(slug: str) -> ResponseReturnValue:
     item = browse.public_facility(slug)
     if item is None:
         abort(404)
-    now = utcnow()
+    now = clock.now()
     return render_template(
         "shop/facility.html",
         facility=item,

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
+from shop.core import clock
 from shop.extensions import cache
-from shop.models.base import utcnow
 from shop.reporting import impact
 from shop.storefront import bp
 
 PERIODS = ("all", "year")
-# "This year" starts on 1 January in Jakarta; each entry's own local date is compared with it.
-YEAR_ZONE = ZoneInfo("Asia/Jakarta")
 
 
 def _figures(period: str) -> impact.ImpactFigures:
     """The figures of a period, computed at most once per IMPACT_CACHE_SECONDS (per language
     and per worker when the cache is in memory, shared through Redis when configured)."""
-    now = utcnow()
-    year = now.astimezone(YEAR_ZONE).year
+    now = clock.now()
+    # "This year" starts on 1 January in WIB; each entry's own local date is compared with it.
+    year = clock.local_date(now).year
     key = f"impact:{period}:{year}"
     figures = cache.get(key)
     if figures is None:
@@ -43,7 +41,7 @@ def impact_page() -> ResponseReturnValue:
             "shop/impact.html",
             figures=figures,
             period=period,
-            year=figures.computed_at.astimezone(YEAR_ZONE).year,
+            year=clock.local_date(figures.computed_at).year,
             cache_minutes=max(current_app.config["IMPACT_CACHE_SECONDS"] // 60, 1),
         )
     )

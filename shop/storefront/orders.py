@@ -7,10 +7,10 @@ from flask.typing import ResponseReturnValue
 from wtforms import HiddenField
 
 from shop import payments
+from shop.core import clock
 from shop.core.errors import DomainError
 from shop.forms import SafeForm
 from shop.models import Order
-from shop.models.base import utcnow
 from shop.ordering import orders
 from shop.storefront import bp
 
@@ -36,7 +36,7 @@ def order_page(number: str) -> ResponseReturnValue:
         order=order,
         form=form,
         just_paid=request.args.get("paid") == "1",
-        payable=order.status.value == "pending_payment" and order.expires_at > utcnow(),
+        payable=order.status.value == "pending_payment" and order.expires_at > clock.now(),
         order_labels=orders.ORDER_STATUS_LABELS,
         part_labels=orders.PART_STATUS_LABELS,
     )
@@ -49,7 +49,7 @@ def pay_order(number: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        attempt = payments.start_payment(order=order, now=utcnow())
+        attempt = payments.start_payment(order=order, now=clock.now())
     except DomainError as error:
         flash(str(error), "error")
         return redirect(orders.order_url(order))

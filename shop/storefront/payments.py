@@ -7,10 +7,10 @@ from flask.typing import ResponseReturnValue
 from wtforms import SubmitField
 
 from shop import payments
+from shop.core import clock
 from shop.core.errors import DomainError
 from shop.forms import SafeForm
 from shop.models import PaymentAttempt
-from shop.models.base import utcnow
 from shop.ordering import orders
 from shop.payments import events
 from shop.storefront import bp
@@ -54,8 +54,7 @@ def demo_payment_outcome(key: str) -> ResponseReturnValue:
     outcome = "pay" if form.pay.data else "fail" if form.fail.data else "cancel"
     order = attempt.order
     try:
-        events.simulate_demo_payment(attempt=attempt, outcome=outcome, now=utcnow())
+        events.simulate_demo_payment(attempt=attempt, outcome=outcome, now=clock.now())
     except DomainError as error:
         flash(str(error), "error")
-    link = orders.order_url(order)
-    return redirect(f"{link}&paid=1" if outcome == "pay" else link)
+    return redirect(orders.order_url(order, paid=outcome == "pay"))

@@ -6,13 +6,14 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from shop.assets import asset_url
 from shop.catalogue import browse as public_catalogue
 from shop.catalogue.browse import Availability, price_range, stock_state
+from shop.core import urls
 from shop.formatting import media_url
 from shop.models import Product
 from shop.storefront import bp
@@ -31,7 +32,7 @@ AVAILABILITY = {
 @bp.app_template_global()
 def absolute_url(path: str) -> str:
     """`path` on the public site address (SITE_URL), as shared links and crawlers need."""
-    return current_app.config["SITE_URL"].rstrip("/") + path
+    return urls.absolute(path)
 
 
 @bp.app_template_global()

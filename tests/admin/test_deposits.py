@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from shop.core import clock
 from shop.finance import pnbp
 from shop.models import AuditEvent, PnbpDeposit
-from shop.models.base import utcnow
 from tests.checkout.helpers import place, two_facilities
 from tests.checkout.test_ledger import _pay_demo
 from tests.factories import FacilityFactory
 from tests.pnbp_helpers import fresh_ntpn, image_bytes, pdf_bytes, record, stored_files
 
 # The facilities are in WIB: their ledger entries carry the day in Jakarta.
-TODAY = utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from shop import payments
+from shop.core import clock
 from shop.models import DeliveryRateTable, FacilityOrderStatus
-from shop.models.base import utcnow
 from shop.ordering import orders
 from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
@@ -18,8 +18,8 @@ from tests.factories import TEST_PASSWORD, FacilityOrderFactory, StaffFactory
 
 def _paid_order(shop):
     order = place(shop)
-    attempt = payments.start_payment(order=order, now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now())
     return orders.find_order(order.number)
 
 

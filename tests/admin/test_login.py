@@ -88,13 +88,13 @@ def test_successful_logins_do_not_count_towards_the_limit(client, db) -> None:
 
 class TestWithRedis:
     @pytest.fixture
-    def config_overrides(self):
-        return {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+    def config_overrides(self, redis_url):
+        return {"RATELIMIT_STORAGE_URI": redis_url}
 
-    def test_the_limits_hold_in_redis_too(self, app, client, db) -> None:
+    def test_the_limits_hold_in_redis_too(self, app, client, db, redis_url) -> None:
         address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"
         _limits_hold(client, address)
-        keys = redis.Redis(host="127.0.0.1", port=6379).keys("*login-account*")
+        keys = redis.Redis.from_url(redis_url).keys("*login-account*")
         assert keys, "the limiter wrote its counters to Redis"
 
 

@@ -120,7 +120,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_six_wrong_passwords_get_429_whichever_worker_answers(app, db, tmp_path) -> None:
+def test_six_wrong_passwords_get_429_whichever_worker_answers(app, db, tmp_path, redis_url) -> None:
     """The real server configuration (gunicorn.conf.py) with Redis, as `make run` with REDIS_URL.
 
     `--max-requests 1` makes every request a new worker process: no count can live in one
@@ -136,7 +136,7 @@ def test_six_wrong_passwords_get_429_whichever_worker_answers(app, db, tmp_path)
         "MAIL_OUTBOX_DIR": app.config["MAIL_OUTBOX_DIR"],
         "SECRET_KEY": app.config["SECRET_KEY"],
         "ETALASE_ENV": "development",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": redis_url,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "PROXY_HOPS": "1",
     }
@@ -146,7 +146,7 @@ def test_six_wrong_passwords_get_429_whichever_worker_answers(app, db, tmp_path)
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{port}", "--max-requests", "1", "--threads", "1",
+             "--bind", f"127.0.0.1:{port}", "--max-requests", "1", "--threads", "1", "--preload",
              "--access-logformat", "pid=%(p)s %(s)s", "wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip

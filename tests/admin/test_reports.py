@@ -6,19 +6,21 @@ import csv
 import io
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
 from admin.helpers import now
 from admin.reporting.reports import cell
+from shop.core import clock
+from shop.core.clock import Period
 from shop.formatting import rupiah
 from shop.models import FacilityKind
 from shop.reporting import reports
-from shop.reporting.periods import Period, ReportFilters
+from shop.reporting.periods import ReportFilters
 from shop.reporting.tables import ColumnKind
 from tests.checkout import stripe_fixtures as sf
+from tests.conftest import copy_of, seeded_database
 from tests.services import report_world
 from tests.storefront.helpers import QueryCounter
 
@@ -38,9 +40,14 @@ def config_overrides() -> dict[str, object]:
     return dict(sf.STRIPE_CONFIG)
 
 
+# The world is built once for the module; each test reads (or changes) a copy of it.
+world_database = seeded_database(report_world.build_ids, **sf.STRIPE_CONFIG)
+database_url = copy_of("world_database")
+
+
 @pytest.fixture
-def world(db, client, rsps):
-    return report_world.build(client, rsps)
+def world(db, world_database):
+    return report_world.load(world_database.value)
 
 
 def _period(world) -> dict[str, str]:
@@ -208,7 +215,7 @@ def test_the_overview_page_runs_as_many_queries_for_more_facilities(client, logi
 
 def test_the_time_chart_draws_no_day_still_to_come(client, login_as, world):
     login_as("central")
-    today = now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    today = clock.local_date(now())
     past, future = today - timedelta(days=3), today + timedelta(days=10)
     body = _get(client, "/admin/reports", **{"from": past.isoformat(), "to": future.isoformat()})
     chart = body[body.index("<desc") : body.index("</desc>")]

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from shop import payments
+from shop.core import clock
 from shop.models import AuditEvent, LedgerEntry, RevenueSplitRule
-from shop.models.base import utcnow
 from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 
 
 def _today():
-    return utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    return clock.today()
 
 
 def _form(facility_id: int, **overrides) -> dict[str, str]:
@@ -48,7 +47,7 @@ def test_central_previews_last_months_sales_then_saves_and_the_next_sale_follows
     db, client, login_as
 ) -> None:
     shop = two_facilities()
-    last_month = utcnow().replace(day=1) - timedelta(days=10)
+    last_month = clock.now().replace(day=1) - timedelta(days=10)
     _pay(shop, at=last_month)  # batik 2 x Rp250.000 in Medan; built-in rule: from margin
     login_as("central")
     page = client.get("/admin/split-rules").get_data(as_text=True)
@@ -77,7 +76,7 @@ def test_central_previews_last_months_sales_then_saves_and_the_next_sale_follows
         )
         == 1
     )
-    order = _pay(shop, at=utcnow())
+    order = _pay(shop, at=clock.now())
     entries = db.session.scalars(
         select(LedgerEntry).where(LedgerEntry.order_id == order.id, LedgerEntry.kind == "sale")
     ).all()

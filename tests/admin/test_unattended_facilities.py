@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shop import payments
-from shop.models.base import utcnow
+from shop.core import clock
 from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import StaffFactory
@@ -13,8 +13,8 @@ WARNING = "UPT dengan pesanan terbuka tanpa akun petugas aktif"
 
 def _paid(shop) -> None:
     order = place(shop)
-    attempt = payments.start_payment(order=order, now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now())
 
 
 def test_central_and_the_region_see_facilities_with_open_orders_and_no_staff(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shop import payments
-from shop.models.base import utcnow
+from shop.core import clock
 from shop.ordering import orders
 from tests.checkers.tools import VNU_JAR, require
 from tests.checkout.helpers import place, two_facilities
@@ -67,7 +67,7 @@ def _pages(client, login_as) -> dict[str, str]:
     ).get_data(as_text=True)
     order = place(shop)
     get("order", f"/orders/{order.number}?t={orders.access_token(order)}")
-    attempt = payments.start_payment(order=order, now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
     get("demo-payment", attempt.url.split("127.0.0.1", 1)[-1].split("localhost", 1)[-1])
     get("login", "/admin/login")
     # login_as signs in through the form without a token; the back-office pages still render

@@ -5,8 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shop.models import DeliveryMethod, Facility, Order, ProductVariant
-from shop.models.base import utcnow
+from sqlalchemy import func, select
+
+from shop.core import clock
+from shop.database import db
+from shop.models import (
+    DeliveryMethod,
+    Facility,
+    LedgerEntry,
+    LedgerEntryKind,
+    Order,
+    ProductVariant,
+)
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from tests.factories import (
@@ -98,5 +108,15 @@ def place(
         expected_total_idr=None,
         gateway=gateway,
         locale="id",
-        now=now or utcnow(),
+        now=now or clock.now(),
     )
+
+
+def ledger_totals(order: Order) -> dict[LedgerEntryKind, int]:
+    """The ledger's sum per entry kind for one order."""
+    rows = db.session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_idr))
+        .where(LedgerEntry.order_id == order.id)
+        .group_by(LedgerEntry.kind)
+    ).all()
+    return {kind: int(total) for kind, total in rows}

@@ -269,7 +269,7 @@ def pay_two_facilities_through_stripe(client, rsps: responses.RequestsMock):
     """Batik (2 x Rp250.000 + Rp10.000 shipping) and coffee (3 x Rp85.000, pickup), paid
     through Stripe's signed `checkout.session.completed`; returns (shop, order)."""
     from shop import payments
-    from shop.models.base import utcnow
+    from shop.core import clock
     from tests.checkout.helpers import place, two_facilities
 
     shop = two_facilities()
@@ -278,7 +278,7 @@ def pay_two_facilities_through_stripe(client, rsps: responses.RequestsMock):
         order_number=order.number, amount_total=TWO_FACILITIES_TOTAL_IDR * 100
     )
     mock_session_create(rsps, session)
-    payments.start_payment(order=order, now=utcnow())
+    payments.start_payment(order=order, now=clock.now())
     mock_payment_intent(
         rsps,
         payment_intent(

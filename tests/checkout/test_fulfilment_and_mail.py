@@ -11,8 +11,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shop import payments
-from shop.models import FacilityOrderStatus, OrderStatus
-from shop.models.base import utcnow
+from shop.core import clock
+from shop.models import FacilityOrder, FacilityOrderStatus, OrderStatus
 from shop.ordering import fulfilment, order_mail, orders
 from shop.payments import events, refunds
 from tests.checkout.helpers import place, two_facilities
@@ -60,8 +60,8 @@ def _body(message: Message) -> str:
 
 def _paid_order(shop):
     order = place(shop)
-    attempt = payments.start_payment(order=order, now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now())
     return orders.find_order(order.number)
 
 
@@ -97,7 +97,7 @@ def test_courier_part_moves_packed_shipped_delivered_and_mails_the_buyer(db, inb
     for outsider in (StaffFactory(facility=shop.coffee_rutan), KanwilUserFactory()):
         with pytest.raises(orders.NotYourFacility):
             fulfilment.advance(
-                facility_order=part, to=FacilityOrderStatus.PACKED, actor=outsider, now=utcnow()
+                facility_order=part, to=FacilityOrderStatus.PACKED, actor=outsider, now=clock.now()
             )
     assert part.status is FacilityOrderStatus.PAID
     with pytest.raises(fulfilment.FulfilmentError, match="tidak dapat diubah"):
@@ -105,37 +105,40 @@ def test_courier_part_moves_packed_shipped_delivered_and_mails_the_buyer(db, inb
             facility_order=part,
             to=FacilityOrderStatus.SHIPPED,
             actor=staff,
-            now=utcnow(),
+            now=clock.now(),
             courier="JNE",
             tracking_number="JNE123",
         )
     fulfilment.advance(
-        facility_order=part, to=FacilityOrderStatus.PACKED, actor=staff, now=utcnow()
+        facility_order=part, to=FacilityOrderStatus.PACKED, actor=staff, now=clock.now()
     )
     with pytest.raises(fulfilment.FulfilmentError, match="resi"):
         fulfilment.advance(
             facility_order=part,
             to=FacilityOrderStatus.SHIPPED,
             actor=staff,
-            now=utcnow(),
+            now=clock.now(),
             courier="JNE",
         )
     with pytest.raises(fulfilment.FulfilmentError, match="kurir, bukan"):
         fulfilment.advance(
-            facility_order=part, to=FacilityOrderStatus.READY_FOR_PICKUP, actor=staff, now=utcnow()
+            facility_order=part,
+            to=FacilityOrderStatus.READY_FOR_PICKUP,
+            actor=staff,
+            now=clock.now(),
         )
     fulfilment.advance(
         facility_order=part,
         to=FacilityOrderStatus.SHIPPED,
         actor=staff,
-        now=utcnow(),
+        now=clock.now(),
         courier="JNE",
         tracking_number="CGK1234567890",
     )
     (shipped,) = inbox.messages
     assert "CGK1234567890" in _body(shipped) and "JNE" in _body(shipped)
     fulfilment.advance(
-        facility_order=part, to=FacilityOrderStatus.DELIVERED, actor=staff, now=utcnow()
+        facility_order=part, to=FacilityOrderStatus.DELIVERED, actor=staff, now=clock.now()
     )
     assert part.status is FacilityOrderStatus.DELIVERED
     assert part.delivered_at is not None
@@ -149,18 +152,20 @@ def test_pickup_part_is_ready_then_picked_up(db, inbox) -> None:
     order = _paid_order(shop)
     part = next(p for p in order.parts if p.facility_id == shop.coffee_rutan.id)
     inbox.messages.clear()
-    fulfilment.advance(facility_order=part, to=FacilityOrderStatus.PACKED, actor=None, now=utcnow())
     fulfilment.advance(
-        facility_order=part, to=FacilityOrderStatus.READY_FOR_PICKUP, actor=None, now=utcnow()
+        facility_order=part, to=FacilityOrderStatus.PACKED, actor=None, now=clock.now()
+    )
+    fulfilment.advance(
+        facility_order=part, to=FacilityOrderStatus.READY_FOR_PICKUP, actor=None, now=clock.now()
     )
     (ready,) = inbox.messages
     assert "siap diambil" in _body(ready)
     fulfilment.advance(
-        facility_order=part, to=FacilityOrderStatus.PICKED_UP, actor=None, now=utcnow()
+        facility_order=part, to=FacilityOrderStatus.PICKED_UP, actor=None, now=clock.now()
     )
     assert fulfilment.packing_slip(part).address_lines == []
-    listed = db.session.scalars(fulfilment.parts_of_facility(facility_id=shop.coffee_rutan.id))
-    assert [p.id for p in listed] == [part.id]
+    listed = fulfilment.parts_where(scope=FacilityOrder.facility_id == shop.coffee_rutan.id)
+    assert [p.id for p in db.session.scalars(listed)] == [part.id]  # picked up, still listed
 
 
 def test_without_a_mail_server_mails_land_in_the_outbox(app, db, tmp_path: Path) -> None:
@@ -201,7 +206,7 @@ def test_a_refund_mails_the_buyer_what_came_back(db, inbox) -> None:
         reason="Ukuran tidak tersedia",
         idempotency_key="refund-mail-1",
         actor=StaffFactory(facility=shop.batik_lapas),
-        now=utcnow(),
+        now=clock.now(),
     )
     (refund_mail,) = inbox.to("siti.aminah@contoh.id")
     assert "Rp250.000" in refund_mail["Subject"] and order.number in refund_mail["Subject"]

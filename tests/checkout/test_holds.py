@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from shop.core import clock
 from shop.extensions import db as _db
 from shop.models import (
     Cart,
@@ -18,7 +19,6 @@ from shop.models import (
     ReservationState,
     StockReservation,
 )
-from shop.models.base import utcnow
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from tests.checkout.helpers import BUYER, two_facilities
@@ -131,7 +131,7 @@ def test_two_checkouts_at_once_stay_within_the_cap(app, db, shared) -> None:
                 cart=_db.session.get(Cart, cart_ids[n]),
                 buyer=BUYER if shared == "email" else replace(BUYER, email=f"b{n}@contoh.id"),
                 deliveries={shop.coffee_rutan.id: DeliveryMethod.PICKUP},
-                expected_total_idr=None, gateway="demo", locale="id", now=utcnow(),
+                expected_total_idr=None, gateway="demo", locale="id", now=clock.now(),
                 client_address="10.2.2.2" if shared == "address" else f"10.3.3.{n}",
                 limits=limits,
             )  # fmt: skip

@@ -8,18 +8,18 @@ import pytest
 from sqlalchemy import func, select
 
 from shop import payments
+from shop.core import clock
 from shop.core.money import allocate
 from shop.ledger import posting
 from shop.models import LedgerEntry, LedgerEntryKind, LedgerIsAppendOnly, SplitBasis, TimeZone
-from shop.models.base import utcnow
 from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import RevenueSplitRuleFactory
 
 
 def _pay_demo(order) -> None:
-    attempt = payments.start_payment(order=order, now=utcnow())
-    assert events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow()) == "paid"
+    attempt = payments.start_payment(order=order, now=clock.now())
+    assert events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now()) == "paid"
 
 
 def _sale(db, facility_id: int) -> LedgerEntry:
@@ -56,7 +56,6 @@ def test_national_default_splits_the_margin_15_50_35(db) -> None:
     assert (batik.pnbp_idr, batik.premi_idr, batik.capital_idr) == (33_000, 110_000, 77_000)
     assert batik.split_basis is SplitBasis.MARGIN
     assert (batik.pnbp_bp, batik.premi_bp, batik.capital_bp) == (1500, 5000, 3500)
-    assert "1990" in posting.NATIONAL_DEFAULT_SOURCE
 
 
 def test_a_facility_rule_on_sales_applies_to_that_facility_only(db) -> None:
@@ -77,7 +76,7 @@ def test_the_rule_in_force_at_the_time_of_sale_applies(db) -> None:
     )
     RevenueSplitRuleFactory(
         facility=shop.coffee_rutan,
-        valid_from=utcnow() + timedelta(days=30),
+        valid_from=clock.now() + timedelta(days=30),
         pnbp_bp=2000,
         premi_bp=6000,
         capital_bp=2000,
@@ -85,7 +84,7 @@ def test_the_rule_in_force_at_the_time_of_sale_applies(db) -> None:
     _pay_demo(place(shop))
     assert _sale(db, shop.coffee_rutan.id).split_rule_id == old.id
     later = posting.terms_in_force(
-        facility_id=shop.coffee_rutan.id, at=utcnow() + timedelta(days=31)
+        facility_id=shop.coffee_rutan.id, at=clock.now() + timedelta(days=31)
     )
     assert (later.pnbp_bp, later.premi_bp) == (2000, 6000)
 
@@ -110,7 +109,7 @@ def test_a_split_rule_must_add_up_and_name_its_source(db) -> None:
     with pytest.raises(posting.SplitRuleError, match="100%"):
         posting.add_split_rule(
             facility=None,
-            valid_from=utcnow(),
+            valid_from=clock.now(),
             basis=SplitBasis.SALES,
             pnbp_bp=1000,
             premi_bp=1000,
@@ -120,7 +119,7 @@ def test_a_split_rule_must_add_up_and_name_its_source(db) -> None:
     with pytest.raises(posting.SplitRuleError, match="dasar aturan"):
         posting.add_split_rule(
             facility=None,
-            valid_from=utcnow(),
+            valid_from=clock.now(),
             basis=SplitBasis.SALES,
             pnbp_bp=5000,
             premi_bp=3500,

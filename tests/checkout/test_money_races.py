@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from shop import payments
+from shop.core import clock
 from shop.core.errors import DomainError
 from shop.extensions import db as _db
 from shop.models import (
@@ -38,7 +39,6 @@ from shop.models import (
     ReservationState,
     StockReservation,
 )
-from shop.models.base import utcnow
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from shop.payments import events, refunds
@@ -136,7 +136,7 @@ def assert_refundable(db, order: Order, *, key: str) -> None:
     for part in order.parts:
         refund = refunds.refund_facility_order(
             facility_order=part, quantities=None, include_shipping=True, restock=False,
-            reason="uji", idempotency_key=f"{key}-{part.id}", actor=None, now=utcnow(),
+            reason="uji", idempotency_key=f"{key}-{part.id}", actor=None, now=clock.now(),
         )  # fmt: skip
         assert refund.status is RefundStatus.SUCCEEDED
     db.session.expire_all()
@@ -157,12 +157,12 @@ def assert_refundable(db, order: Order, *, key: str) -> None:
 def test_pay_against_cancel_or_fail_has_one_outcome(app, db, other, reverse) -> None:
     shop = two_facilities()
     order = place(shop)
-    attempt_id = payments.start_payment(order=order, now=utcnow()).id
+    attempt_id = payments.start_payment(order=order, now=clock.now()).id
 
     def press(button: str) -> Callable[[], str]:
         def call() -> str:
             attempt = _db.session.get(PaymentAttempt, attempt_id)
-            return events.simulate_demo_payment(attempt=attempt, outcome=button, now=utcnow())
+            return events.simulate_demo_payment(attempt=attempt, outcome=button, now=clock.now())
 
         return call
 
@@ -183,7 +183,7 @@ def _stripe_session(shop, rsps):
     order = place(shop, gateway="stripe")
     session = sf.checkout_session(order_number=order.number, amount_total=TOTAL_IDR * 100)
     sf.mock_session_create(rsps, session)
-    payments.start_payment(order=order, now=utcnow())
+    payments.start_payment(order=order, now=clock.now())
     sf.mock_payment_intent(
         rsps, sf.payment_intent(order_number=order.number, amount=TOTAL_IDR * 100, fee=2_601_100)
     )
@@ -256,7 +256,7 @@ def test_two_failed_refund_events_undo_the_refund_once(app, db, rsps, paid, reve
     )
     refund = refunds.refund_facility_order(
         facility_order=part, quantities=None, include_shipping=True, restock=True, reason="rusak",
-        idempotency_key="whole-batik", actor=None, now=utcnow(),
+        idempotency_key="whole-batik", actor=None, now=clock.now(),
     )  # fmt: skip
     assert refund.status is RefundStatus.PENDING
     stock_after_refund = _stock(db, shop.batik.id)
@@ -283,8 +283,8 @@ def test_two_failed_refund_events_undo_the_refund_once(app, db, rsps, paid, reve
 
 def _expired_demo_order(shop) -> tuple[Order, int]:
     order = place(shop)
-    attempt = payments.start_payment(order=order, now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="cancel", now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="cancel", now=clock.now())
     return order, attempt.id
 
 
@@ -292,7 +292,7 @@ def _late_payment(attempt_id: int) -> Callable[[], str]:
     def call() -> str:
         attempt = _db.session.get(PaymentAttempt, attempt_id)
         return events.handle_event(
-            event=simulated_event(attempt=attempt, outcome="pay", now=utcnow())
+            event=simulated_event(attempt=attempt, outcome="pay", now=clock.now())
         )
 
     return call
@@ -307,7 +307,7 @@ def _buyer_of_every_batik(shop) -> Callable[[], str]:
         checkout.place_order(
             cart=_db.session.get(Cart, cart_id), buyer=BUYER,
             deliveries={shop.batik_lapas.id: DeliveryMethod.PICKUP}, expected_total_idr=None,
-            gateway="demo", locale="id", now=utcnow(),
+            gateway="demo", locale="id", now=clock.now(),
         )  # fmt: skip
         return "ordered"
 
@@ -387,7 +387,7 @@ def _pay(attempt_id: int) -> Callable[[], str]:
     def call() -> str:
         attempt = _db.session.get(PaymentAttempt, attempt_id)
         return events.handle_event(
-            event=simulated_event(attempt=attempt, outcome="pay", now=utcnow())
+            event=simulated_event(attempt=attempt, outcome="pay", now=clock.now())
         )
 
     return call
@@ -419,7 +419,7 @@ def _assert_one_paid_one_refunded(db, shop, order: Order, tmp_path: Path) -> Pay
 def test_two_pages_paid_at_once_one_pays_the_other_goes_back(app, db, tmp_path, reverse) -> None:
     shop = two_facilities()
     order = place(shop)
-    first = payments.start_payment(order=order, now=utcnow()).id
+    first = payments.start_payment(order=order, now=clock.now()).id
     second = _second_demo_session(order)
     outcomes = race(app, [_pay(first), _pay(second)], reverse=reverse)
     assert sorted(outcomes) == ["paid", "paid twice, refunding"], outcomes
@@ -432,10 +432,10 @@ def test_two_pages_paid_at_once_one_pays_the_other_goes_back(app, db, tmp_path, 
 def test_a_duplicate_payment_event_repeated_is_refunded_once(app, db, tmp_path) -> None:
     shop = two_facilities()
     order = place(shop)
-    assert _pay(payments.start_payment(order=order, now=utcnow()).id)() == "paid"
+    assert _pay(payments.start_payment(order=order, now=clock.now()).id)() == "paid"
     second = _second_demo_session(order)
     again = simulated_event(
-        attempt=db.session.get(PaymentAttempt, second), outcome="pay", now=utcnow()
+        attempt=db.session.get(PaymentAttempt, second), outcome="pay", now=clock.now()
     )
     outcomes = race(app, [_pay(second), _pay(second), lambda: events.handle_event(event=again)],
                     reverse=False)  # fmt: skip
@@ -519,8 +519,8 @@ def test_stripe_down_the_duplicate_refund_is_sent_by_release_expired(
     assert not any("Pembayaran ganda" in subject for subject in _outbox_subjects(tmp_path))
     rsps.remove(down)
     up = rsps.add(_stripe_refund_answer(order, intent=INTENT_2))
-    refunds.send_unsent(now=utcnow())
-    refunds.send_unsent(now=utcnow())
+    refunds.send_unsent(now=clock.now())
+    refunds.send_unsent(now=clock.now())
     assert up.call_count == 1
     _assert_one_paid_one_refunded(db, shop, order, tmp_path)
 

@@ -8,6 +8,7 @@ import pytest
 import responses
 from sqlalchemy import func, select
 
+from shop.core import clock
 from shop.models import (
     FacilityOrderStatus,
     LedgerEntry,
@@ -17,7 +18,6 @@ from shop.models import (
     StockMovement,
     StockReason,
 )
-from shop.models.base import utcnow
 from shop.ordering import orders
 from shop.payments import refunds
 from tests.checkout import stripe_fixtures as sf
@@ -70,7 +70,7 @@ def test_full_refund_of_one_facility_reverses_only_its_entries(db, paid, rsps) -
         reason="Barang rusak",
         idempotency_key="refund-form-1",
         actor=central,
-        now=utcnow(),
+        now=clock.now(),
     )
     request = rsps.calls[-1].request
     assert parse_qs(request.body)["amount"] == ["51000000"]
@@ -118,7 +118,7 @@ def test_partial_refunds_unit_by_unit_return_the_exact_split(db, paid, rsps) -> 
             reason="",
             idempotency_key=key,
             actor=None,
-            now=utcnow(),
+            now=clock.now(),
         )
         db.session.expire_all()
         amount = _facility_sums(db, shop.coffee_rutan.id)[0]
@@ -147,8 +147,8 @@ def test_a_repeated_refund_request_refunds_once(db, paid, rsps) -> None:
         "idempotency_key": "same-form",
         "actor": None,
     }
-    first = refunds.refund_facility_order(**kwargs, now=utcnow())
-    second = refunds.refund_facility_order(**kwargs, now=utcnow())
+    first = refunds.refund_facility_order(**kwargs, now=clock.now())
+    second = refunds.refund_facility_order(**kwargs, now=clock.now())
     assert first.id == second.id
     assert len([c for c in rsps.calls if c.request.url.endswith("/refunds")]) == 1
     assert (
@@ -172,7 +172,7 @@ def test_too_many_units_are_refused_and_nothing_changes(db, paid, rsps) -> None:
             restock=False,
             reason="",
             idempotency_key="other-staff",
-            now=utcnow(),
+            now=clock.now(),
             actor=StaffFactory(facility=shop.batik_lapas),
         )
     with pytest.raises(refunds.RefundError, match="melebihi"):
@@ -184,7 +184,7 @@ def test_too_many_units_are_refused_and_nothing_changes(db, paid, rsps) -> None:
             reason="",
             idempotency_key="too-many",
             actor=None,
-            now=utcnow(),
+            now=clock.now(),
         )
     assert not [c for c in rsps.calls if c.request.url.endswith("/refunds")]
     assert (
@@ -221,7 +221,7 @@ def test_stripe_refusing_a_refund_is_a_message_and_no_ledger_change(db, paid, rs
             reason="",
             idempotency_key="refused",
             actor=None,
-            now=utcnow(),
+            now=clock.now(),
         )
     assert (
         db.session.scalar(
@@ -249,7 +249,7 @@ def test_refund_events_confirm_or_undo_a_refund(db, client, paid, rsps) -> None:
         reason="",
         idempotency_key="pending-one",
         actor=None,
-        now=utcnow(),
+        now=clock.now(),
     )
     assert refund.status is RefundStatus.PENDING
     assert part.status is FacilityOrderStatus.PAID  # refunded only once the money went back

@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from shop.core import clock
 from shop.extensions import db as _db
 from shop.models import Cart, DeliveryMethod, Order, ProductVariant, StockMovement, StockReason
-from shop.models.base import utcnow
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from tests.checkout.helpers import BUYER
@@ -31,7 +31,7 @@ def _buy(variant_id: int, facility_id: int, cart_id: int) -> str:
             expected_total_idr=None,
             gateway="demo",
             locale="id",
-            now=utcnow(),
+            now=clock.now(),
         )
     except checkout.OutOfStock:
         return "out of stock"
@@ -63,7 +63,7 @@ def test_online_sales_and_released_holds_explain_the_stock(db) -> None:
     [cart_id] = _carts_for(variant, 1)
     assert _buy(variant.id, variant.product.facility_id, cart_id) == "ordered"
     order = db.session.scalars(select(Order)).one()
-    checkout.release_reservations(order, now=utcnow())
+    checkout.release_reservations(order, now=clock.now())
     db.session.commit()
     lines = db.session.scalars(
         select(StockMovement)

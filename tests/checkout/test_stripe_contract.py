@@ -13,6 +13,7 @@ import stripe
 from sqlalchemy import func, select
 
 from shop import payments
+from shop.core import clock
 from shop.models import (
     DeliveryMethod,
     FacilityOrderStatus,
@@ -22,7 +23,6 @@ from shop.models import (
     ReservationState,
     StockReservation,
 )
-from shop.models.base import utcnow
 from shop.ordering import checkout
 from shop.payments import refunds
 from shop.payments.stripe_gateway import STRIPE_API_VERSION
@@ -46,7 +46,7 @@ def test_a_retry_twenty_minutes_after_the_order_lives_thirty_minutes_and_holds_t
     db, rsps
 ) -> None:
     shop = two_facilities()
-    placed = utcnow()
+    placed = clock.now()
     order = place(shop, gateway="stripe", now=placed)
     rsps.add(
         responses.POST, f"{sf.API}/checkout/sessions", status=503,
@@ -75,7 +75,7 @@ def test_every_request_asks_for_the_pinned_api_version(db, rsps) -> None:
     shop = two_facilities()
     order = place(shop, gateway="stripe")
     sf.mock_session_create(rsps, _session_for(order))
-    payments.start_payment(order=order, now=utcnow())
+    payments.start_payment(order=order, now=clock.now())
     assert rsps.calls[-1].request.headers["Stripe-Version"] == STRIPE_API_VERSION
     # The pinned library describes the same version, and the recorded bodies are of it.
     assert stripe.api_version == STRIPE_API_VERSION
@@ -91,7 +91,7 @@ def test_a_refusal_by_stripe_is_shown_with_its_reason(db, rsps) -> None:
                         "message": "Invalid email address: siti.aminah@contoh"}},
     )  # fmt: skip
     with pytest.raises(payments.PaymentError) as raised:
-        payments.start_payment(order=order, now=utcnow())
+        payments.start_payment(order=order, now=clock.now())
     assert not isinstance(raised.value, payments.PaymentUnavailable)
     assert "Invalid email address" in str(raised.value)
     assert "Stripe menolak" in str(raised.value)
@@ -108,7 +108,7 @@ def test_a_total_below_stripes_minimum_is_refused_before_anything_is_written(db)
     with pytest.raises(payments.PaymentError, match=r"minimal Rp10\.000"):
         checkout.place_order(
             cart=cart, buyer=BUYER, deliveries={}, expected_total_idr=None, gateway="stripe",
-            locale="id", now=utcnow(),
+            locale="id", now=clock.now(),
         )  # fmt: skip
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
     assert cheap.stock == 9
@@ -123,7 +123,7 @@ def test_a_total_above_stripes_maximum_is_refused(db) -> None:
             cart=filled_cart(shop, batik=11), buyer=BUYER, expected_total_idr=None,
             deliveries={shop.batik_lapas.id: DeliveryMethod.COURIER,
                         shop.coffee_rutan.id: DeliveryMethod.PICKUP},
-            gateway="stripe", locale="id", now=utcnow(),
+            gateway="stripe", locale="id", now=clock.now(),
         )  # fmt: skip
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
 
@@ -137,7 +137,7 @@ def test_charge_refunded_without_a_refund_list_confirms_the_refund_once(
     rsps.add(responses.POST, f"{sf.API}/refunds", json=pending)
     refund = refunds.refund_facility_order(
         facility_order=part, quantities=None, include_shipping=True, restock=False, reason="",
-        idempotency_key="coffee-all", actor=None, now=utcnow(),
+        idempotency_key="coffee-all", actor=None, now=clock.now(),
     )  # fmt: skip
     assert refund.status is RefundStatus.PENDING
     entries = db.session.scalar(select(func.count()).select_from(LedgerEntry))
@@ -165,7 +165,7 @@ def test_a_refund_created_event_is_read_from_the_refund_object(db, client, rsps,
     rsps.add(responses.POST, f"{sf.API}/refunds", json=pending)
     refunds.refund_facility_order(
         facility_order=part, quantities=None, include_shipping=True, restock=False, reason="",
-        idempotency_key="coffee-created", actor=None, now=utcnow(),
+        idempotency_key="coffee-created", actor=None, now=clock.now(),
     )  # fmt: skip
     body = sf.event("refund.created", {**pending, "status": "succeeded"}, event_id="evt_rc")
     assert sf.post_event(client, body).get_json()["outcome"] == "re_3QeTestEtalase0001 succeeded"
@@ -192,7 +192,7 @@ def test_a_refund_event_that_overtakes_stripes_answer_applies_the_refund_once(
     rsps.add_callback(responses.POST, f"{sf.API}/refunds", callback=stripe_answers)
     refund = refunds.refund_facility_order(
         facility_order=part, quantities=None, include_shipping=True, restock=False, reason="",
-        idempotency_key="coffee-overtaken", actor=None, now=utcnow(),
+        idempotency_key="coffee-overtaken", actor=None, now=clock.now(),
     )  # fmt: skip
     assert outcomes == ["re_3QeTestEtalase0001 succeeded"]
     db.session.expire_all()

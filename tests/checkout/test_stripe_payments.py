@@ -11,7 +11,7 @@ import pytest
 import responses
 
 from shop import payments
-from shop.ledger import posting
+from shop.core import clock
 from shop.models import (
     AttemptStatus,
     FacilityOrderStatus,
@@ -21,9 +21,8 @@ from shop.models import (
     ProductVariant,
     WebhookEvent,
 )
-from shop.models.base import utcnow
 from tests.checkout import stripe_fixtures as sf
-from tests.checkout.helpers import place, two_facilities
+from tests.checkout.helpers import ledger_totals, place, two_facilities
 
 # 2 x Rp250.000 batik + Rp10.000 courier (Medan, minimum charge) + 3 x Rp85.000 coffee.
 TOTAL_IDR = 765_000
@@ -39,7 +38,7 @@ def _started(shop, rsps):
     order = place(shop, gateway="stripe")
     session = sf.checkout_session(order_number=order.number, amount_total=TOTAL_IDR * 100)
     sf.mock_session_create(rsps, session)
-    attempt = payments.start_payment(order=order, now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
     return order, attempt, session
 
 
@@ -96,12 +95,12 @@ def test_stripe_error_is_a_clear_message_and_the_order_stays_payable(db, rsps) -
         json={"error": {"message": "An unknown error occurred", "type": "api_error"}},
     )
     with pytest.raises(payments.PaymentUnavailable, match="Pesanan Anda tetap tersimpan"):
-        payments.start_payment(order=order, now=utcnow())
+        payments.start_payment(order=order, now=clock.now())
     assert order.status is OrderStatus.PENDING_PAYMENT
     first_key = order.attempts[0].idempotency_key
     session = sf.checkout_session(order_number=order.number, amount_total=TOTAL_IDR * 100)
     rsps.replace(responses.POST, f"{sf.API}/checkout/sessions", json=session)
-    attempt = payments.start_payment(order=order, now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
     assert attempt.idempotency_key == first_key  # the retry is the same attempt to Stripe
     assert rsps.calls[-1].request.headers["Idempotency-Key"] == first_key
     assert attempt.url.startswith("https://checkout.stripe.com/")
@@ -118,7 +117,7 @@ def test_paid_session_marks_paid_and_ledger_equals_stripe(db, client, rsps) -> N
     assert {p.status for p in order.parts} == {FacilityOrderStatus.PAID}
     assert attempt.status is AttemptStatus.COMPLETED
     assert attempt.charge_id == "ch_3QeTestEtalase0001"
-    totals = posting.order_totals(order)
+    totals = ledger_totals(order)
     assert totals[LedgerEntryKind.SALE] + totals[LedgerEntryKind.SHIPPING] == TOTAL_IDR
     assert totals[LedgerEntryKind.STRIPE_FEE] == -FEE_MINOR // 100
     fees = {

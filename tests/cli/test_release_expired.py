@@ -9,8 +9,8 @@ import responses
 
 from shop import payments
 from shop.cli import shop_cli
+from shop.core import clock
 from shop.models import OrderStatus, ProductVariant
-from shop.models.base import utcnow
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import place, two_facilities
 
@@ -22,7 +22,7 @@ def config_overrides() -> dict[str, object]:
 
 def test_expired_orders_are_released_and_paid_sessions_left_alone(app, db) -> None:
     shop = two_facilities()
-    long_ago = utcnow() - timedelta(hours=2)
+    long_ago = clock.now() - timedelta(hours=2)
     lost = place(shop, gateway="stripe", now=long_ago)
     paid_meanwhile = place(shop, gateway="stripe", batik=1, coffee=1, now=long_ago)
     fresh = place(shop, gateway="stripe", batik=1, coffee=1)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from shop.accounts import users as accounts
+from shop.core import clock
 from shop.core.storage import storage_from_config
 from shop.demo import sales, seed
 from shop.demo.hierarchy import FACILITIES
@@ -37,6 +37,7 @@ from shop.models import (
     StockMovement,
     User,
 )
+from tests.conftest import copy_of, seeded_database
 
 NOW = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
 # Fewer orders than `make run` writes (the same services, a shorter history) to keep tests quick.
@@ -61,11 +62,25 @@ def _seed(app, **options) -> seed.SeedReport:
     )
 
 
-@pytest.fixture
-def seeded(app, db):
+def _seed_once(client, rsps) -> int:
     """The demo data with one small rendition per picture (the site makes all sizes)."""
-    report = _seed(app, rendition_widths=(320,))
-    assert report.orders == HISTORY
+    return _seed(client.application, rendition_widths=(320,)).orders
+
+
+# Seeding takes long: it runs once for the module, and each test gets a copy of the database.
+demo_database = seeded_database(_seed_once)
+database_url = copy_of("demo_database")
+
+
+@pytest.fixture
+def config_overrides(demo_database) -> dict[str, object]:
+    """The pictures the seed stored (tests that change files would need a copy of their own)."""
+    return {"UPLOAD_DIR": str(demo_database.workdir / "uploads")}
+
+
+@pytest.fixture
+def seeded(db, demo_database):
+    assert demo_database.value == HISTORY
     return db
 
 
@@ -160,8 +175,8 @@ def test_the_sales_history_is_a_year_of_paid_orders_the_ledger_agrees_with(app, 
     assert len({line.category_id for line in lines}) >= 8
 
     entries = db.session.scalars(select(LedgerEntry)).all()
-    zones = {f.id: ZoneInfo(f.timezone) for f in db.session.scalars(select(Facility))}
-    today = NOW.astimezone(ZoneInfo("Asia/Jakarta")).date()
+    zones = {f.id: clock.zone(f.timezone) for f in db.session.scalars(select(Facility))}
+    today = clock.local_date(NOW)
     for entry in entries:
         assert (
             entry.local_date

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page
 
 from shop import payments
-from shop.models.base import utcnow
+from shop.core import clock
 from shop.payments import events
 from tests.checkers.tools import AXE_JS, require
 from tests.checkout.helpers import place, two_facilities
@@ -39,7 +39,7 @@ new PerformanceObserver((list) => {
 @pytest.fixture
 def paid_order(db) -> None:
     """One paid order, so /impact shows its per-Kanwil table (a region that scrolls on a phone)."""
-    now = utcnow()
+    now = clock.now()
     attempt = payments.start_payment(order=place(two_facilities(), now=now), now=now)
     assert events.simulate_demo_payment(attempt=attempt, outcome="pay", now=now) == "paid"
 

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from shop.catalogue import photos, review
+from shop.core import clock
 from shop.core.storage import storage_from_config
 from shop.models import ImageReviewState, ProductImage, ProductStatus
-from shop.models.base import utcnow
 from tests.e2e.test_staff_flow import _fits_the_screen, _sign_in
 from tests.factories import (
     FacilityFactory,
@@ -53,7 +53,9 @@ def _submitted_product(app):
             alt_text=f"Tas anyaman, {name}", actor=staff, storage=storage, max_bytes=10_000_000,
         )  # fmt: skip
     checklist = review.Checklist(True, True, True, True)
-    review.submit(product=product, checklist=checklist, actor=staff, now=utcnow(), storage=storage)
+    review.submit(
+        product=product, checklist=checklist, actor=staff, now=clock.now(), storage=storage
+    )
     return product, reviewer
 
 

@@ -7,8 +7,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from shop import payments
+from shop.core import clock
 from shop.models import LedgerEntry, LedgerEntryKind, Role
-from shop.models.base import utcnow
 from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -41,8 +41,8 @@ def test_central_adds_a_facility_rule_and_the_next_sale_follows_it(
         page.locator("#rules-in-force tr[data-facility='rutan-kelas-iia-kupang']")
     ).to_contain_text("Mengikuti aturan nasional")
     order = place(shop)
-    attempt = payments.start_payment(order=order, now=utcnow())
-    assert events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow()) == "paid"
+    attempt = payments.start_payment(order=order, now=clock.now())
+    assert events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now()) == "paid"
     sales = db.session.scalars(
         select(LedgerEntry).where(
             LedgerEntry.order_id == order.id, LedgerEntry.kind == LedgerEntryKind.SALE

@@ -8,10 +8,12 @@ same Stripe order) and LPKA Kelas II Kupang (weaving, demo, one unit refunded).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 from shop import payments
+from shop.core import clock
+from shop.core.clock import Period
 from shop.database import db
 from shop.models import (
     Category,
@@ -25,11 +27,9 @@ from shop.models import (
     TimeZone,
     User,
 )
-from shop.models.base import utcnow
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from shop.payments import events, refunds
-from shop.reporting.periods import Period
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import BUYER
 from tests.factories import (
@@ -82,10 +82,12 @@ def buy_for_pickup(
     owners = {chosen.product.facility_id for chosen, _ in lines}
     order = checkout.place_order(
         cart=cart, buyer=BUYER, deliveries=dict.fromkeys(owners, DeliveryMethod.PICKUP),
-        expected_total_idr=None, gateway="demo", locale="id", now=utcnow(),
+        expected_total_idr=None, gateway="demo", locale="id", now=clock.now(),
     )  # fmt: skip
-    attempt = payments.start_payment(order=order, now=utcnow())
-    outcome = events.simulate_demo_payment(attempt=attempt, outcome="pay", now=paid_at or utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    outcome = events.simulate_demo_payment(
+        attempt=attempt, outcome="pay", now=paid_at or clock.now()
+    )
     assert outcome == "paid"
     return order
 
@@ -95,7 +97,7 @@ def refund_one_unit(order: Order, actor: User) -> None:
     refunds.refund_facility_order(
         facility_order=part, quantities={part.lines[0].id: 1}, include_shipping=False,
         restock=True, reason="Rusak saat dikirim", idempotency_key=f"rf-{order.number}",
-        actor=actor, now=utcnow(),
+        actor=actor, now=clock.now(),
     )  # fmt: skip
 
 
@@ -120,12 +122,28 @@ def build(client, rsps) -> World:
     weaving_order = buy_for_pickup([(weaving, 2)])
     refund_one_unit(weaving_order, UserFactory())
     db.session.expire_all()
-    today = utcnow().date()
+    today = clock.now().date()
     return World(
         sumut=sumut, ntt=ntt, medan=medan, binjai=binjai, bapas=bapas, kupang=kupang, lpka=lpka,
         stripe_order=stripe_order, bread_order=bread_order, weaving_order=weaving_order,
         crafts=crafts, food=food, period=around(today),
     )  # fmt: skip
+
+
+def build_ids(client, rsps) -> tuple[Period, dict[str, tuple[type, int]]]:
+    """The world as its period and the class and id of each object, to share between tests
+    (`tests.conftest.seeded_database`); `load` reads it back in a test's own session."""
+    world = build(client, rsps)
+    ids = {f.name: (type(value), value.id) for f in fields(world) if f.name != "period"
+           for value in [getattr(world, f.name)]}  # fmt: skip
+    return world.period, ids
+
+
+def load(shared: tuple[Period, dict[str, tuple[type, int]]]) -> World:
+    period, ids = shared
+    return World(
+        period=period, **{name: db.session.get(cls, id_) for name, (cls, id_) in ids.items()}
+    )
 
 
 def around(day: date) -> Period:

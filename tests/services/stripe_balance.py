@@ -7,17 +7,16 @@ Amounts are Stripe's minor units: IDR counts as two-decimal, so Rp765.000 is 765
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import responses
 from responses import matchers
 
 from shop import payments
+from shop.core import clock
 from shop.finance import reconciliation
 from shop.models import FacilityOrder, Order
-from shop.models.base import utcnow
 from shop.payments import refunds
 from tests.checkout import stripe_fixtures as sf
 from tests.checkout.helpers import TwoFacilities, place
@@ -30,7 +29,7 @@ FIRST_FEE = 2_601_100
 
 
 def today_in_jakarta() -> date:
-    return utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    return clock.today()
 
 
 def charge_transaction(
@@ -114,8 +113,8 @@ def query(first_day: date, last_day: date, **extra: str) -> dict[str, str]:
     """The query string the reconciliation must send, a day of look-back included."""
     chosen = reconciliation.period(first_day=first_day, last_day=last_day)
     return {
-        "created[gte]": str(int((chosen.starts_at - reconciliation.LOOKBACK).timestamp())),
-        "created[lt]": str(int(chosen.ends_at.timestamp())),
+        "created[gte]": str(int((chosen.starts_at() - reconciliation.LOOKBACK).timestamp())),
+        "created[lt]": str(int(chosen.ends_at().timestamp())),
         "limit": "100",
         "expand[0]": "data.source",
         **extra,
@@ -163,7 +162,7 @@ def pay_again_through_stripe(
         session_id=ids["session"], order_number=order.number, amount_total=order.total_idr * 100
     )
     sf.mock_session_create(rsps, session)
-    payments.start_payment(order=order, now=utcnow())
+    payments.start_payment(order=order, now=clock.now())
     sf.mock_payment_intent(
         rsps,
         sf.payment_intent(
@@ -202,11 +201,11 @@ def refund_through_stripe(
     )
     refunds.refund_facility_order(
         facility_order=part, quantities=None, include_shipping=True, restock=False,
-        reason="Barang rusak", idempotency_key=f"key-{refund_id}", actor=actor, now=utcnow(),
+        reason="Barang rusak", idempotency_key=f"key-{refund_id}", actor=actor, now=clock.now(),
     )  # fmt: skip
 
 
 def before_the_day(day: date, *, minutes: int) -> int:
     """A Unix time `minutes` before the day starts in Jakarta."""
-    start = datetime.combine(day, datetime.min.time(), ZoneInfo("Asia/Jakarta"))
+    start = clock.start_of_day(day)
     return int((start - timedelta(minutes=minutes)).timestamp())

@@ -9,8 +9,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from shop import payments
+from shop.core import clock
 from shop.models import LedgerEntry, LedgerEntryKind, Product, RevenueSplitRule, SplitBasis
-from shop.models.base import utcnow
 from shop.payments import events
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import FacilityFactory
@@ -21,8 +21,8 @@ from tests.pnbp_helpers import record
 def paid_order(db):
     shop = two_facilities()
     order = place(shop)
-    attempt = payments.start_payment(order=order, now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now())
     return order
 
 
@@ -73,7 +73,7 @@ def test_one_national_rule_per_valid_from(db) -> None:
     moment = datetime(2027, 1, 1, tzinfo=UTC)
     values = {
         "facility_id": None, "valid_from": moment, "basis": SplitBasis.SALES, "pnbp_bp": 5000,
-        "premi_bp": 3500, "capital_bp": 1500, "source": "SK Kalapas", "created_at": utcnow(),
+        "premi_bp": 3500, "capital_bp": 1500, "source": "SK Kalapas", "created_at": clock.now(),
     }  # fmt: skip
     db.session.execute(insert(RevenueSplitRule).values(**values))
     with pytest.raises(IntegrityError):

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from shop.accounts.scoping import OutOfScope
-from shop.core import audit
+from shop.core import audit, clock
 from shop.finance import pnbp
 from shop.models import AuditEvent, DepositIsAppendOnly, LedgerEntry, PnbpDeposit
-from shop.models.base import utcnow
 from tests.checkout.helpers import place, two_facilities
 from tests.checkout.test_ledger import _pay_demo
 from tests.factories import FacilityFactory, KanwilUserFactory, StaffFactory, UserFactory
 from tests.pnbp_helpers import details, image_bytes, pdf_bytes, record, storage, stored_files
 
 # The facilities are in WIB: their ledger entries carry the day in Jakarta.
-TODAY = utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date()
+TODAY = clock.today()
 THIS_MONTH = (TODAY.replace(day=1), TODAY)
 
 
@@ -105,7 +103,7 @@ def test_a_correction_replaces_the_amount_and_keeps_the_original_in_history(db, 
     fixed = pnbp.correct_deposit(
         actor=central, deposit=first, details=details(amount_idr=33_000, ntpn=first.ntpn,
                                                        **_this_month()),
-        reason="Salah ketik jumlah", storage=storage(), now=utcnow(),
+        reason="Salah ketik jumlah", storage=storage(), now=clock.now(),
     )  # fmt: skip
     assert _lines(_position(central))["Lapas Kelas I Medan"] == (33_000, 33_000, 0)
     assert [d.id for d in pnbp.history(first)] == [first.id, fixed.id]
@@ -120,12 +118,12 @@ def test_a_correction_replaces_the_amount_and_keeps_the_original_in_history(db, 
     with pytest.raises(pnbp.AlreadyCorrected):
         pnbp.correct_deposit(
             actor=central, deposit=first, details=details(**_this_month()), reason="lagi",
-            storage=storage(), now=utcnow(),
+            storage=storage(), now=clock.now(),
         )  # fmt: skip
     again = pnbp.correct_deposit(
         actor=central, deposit=fixed, details=details(amount_idr=32_000, **_this_month()),
         reason="Jumlah di bukti", proof=pnbp.Proof("baru.png", image_bytes("PNG")),
-        storage=storage(), now=utcnow(),
+        storage=storage(), now=clock.now(),
     )  # fmt: skip
     assert pnbp.head(first).id == again.id
     assert again.proof_content_type == "image/png" and again.proof_key != first.proof_key
@@ -137,7 +135,7 @@ def test_voiding_counts_nothing_and_frees_the_ntpn(db, shop) -> None:
     wrong = record(shop.coffee_rutan, amount_idr=15_750, **_this_month())
     void = pnbp.correct_deposit(
         actor=central, deposit=wrong, details=None, reason="Dicatat untuk UPT yang salah",
-        storage=storage(), now=utcnow(),
+        storage=storage(), now=clock.now(),
     )  # fmt: skip
     assert void.is_void and void.amount_idr == 0 and void.ntpn is None
     assert _lines(_position(central))["Rutan Kelas IIA Kupang"] == (15_750, 0, 15_750)
@@ -146,7 +144,7 @@ def test_voiding_counts_nothing_and_frees_the_ntpn(db, shop) -> None:
     )
     with pytest.raises(pnbp.AlreadyVoid):
         pnbp.correct_deposit(actor=central, deposit=void, details=None, reason="x",
-                             storage=storage(), now=utcnow())  # fmt: skip
+                             storage=storage(), now=clock.now())  # fmt: skip
     right = record(shop.batik_lapas, ntpn=wrong.ntpn, amount_idr=15_750, **_this_month())
     assert right.counts
 
@@ -155,7 +153,7 @@ def test_a_correction_needs_a_reason(db, shop) -> None:
     first = record(shop.batik_lapas)
     with pytest.raises(pnbp.InvalidDeposit) as error:
         pnbp.correct_deposit(actor=UserFactory(), deposit=first, details=None, reason=" ",
-                             storage=storage(), now=utcnow())  # fmt: skip
+                             storage=storage(), now=clock.now())  # fmt: skip
     assert set(error.value.errors) == {"reason"}
     assert db.session.scalar(select(func.count()).select_from(PnbpDeposit)) == 1
 
@@ -188,7 +186,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_written(
         pnbp.record_deposit(
             actor=UserFactory(), facility_id=facility.id, details=details(**overrides),
             proof=pnbp.Proof("bukti.pdf", pdf_bytes() if proof is None else proof),
-            storage=storage(), now=utcnow(),
+            storage=storage(), now=clock.now(),
         )  # fmt: skip
     assert list(error.value.errors) == [field]
     assert str(error.value)
@@ -214,7 +212,7 @@ def test_the_ntpn_is_upper_cased_and_a_duplicate_refused(db) -> None:
     with pytest.raises(pnbp.DuplicateNtpn):
         pnbp.correct_deposit(
             actor=UserFactory(), deposit=other, details=details(ntpn=first.ntpn),
-            reason="NTPN salah", storage=storage(), now=utcnow(),
+            reason="NTPN salah", storage=storage(), now=clock.now(),
         )  # fmt: skip
     assert db.session.scalar(select(func.count()).select_from(PnbpDeposit)) == 2
     assert len(stored_files()) == 2
@@ -252,7 +250,7 @@ def test_kanwil_users_record_and_see_their_region_only(db, shop) -> None:
         pnbp.get_deposit(sumut, theirs.id)
     with pytest.raises(OutOfScope):
         pnbp.correct_deposit(actor=sumut, deposit=theirs, details=None, reason="bukan milik",
-                             storage=storage(), now=utcnow())  # fmt: skip
+                             storage=storage(), now=clock.now())  # fmt: skip
     assert pnbp.get_deposit(sumut, mine.id) == mine
     assert list(_lines(_position(sumut))) == ["Lapas Kelas I Medan"]
     assert _position(sumut, kanwil_id=shop.coffee_rutan.kanwil_id).facilities == []

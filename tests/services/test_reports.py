@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from shop.core.clock import Period
 from shop.core.money import allocate
 from shop.models import FacilityKind, LedgerEntryKind, Role, TimeZone
 from shop.reporting import reports
-from shop.reporting.periods import Period, ReportFilters, parse_query
+from shop.reporting.periods import ReportFilters, parse_query
 from shop.reporting.queries import FIGURE_KEYS, Figures
 from tests.checkout import stripe_fixtures as sf
+from tests.conftest import copy_of, seeded_database
 from tests.factories import (
     CategoryFactory,
     KanwilFactory,
@@ -31,9 +33,14 @@ def config_overrides() -> dict[str, object]:
     return dict(sf.STRIPE_CONFIG)
 
 
+# The world is built once for the module; each test reads (or changes) a copy of it.
+world_database = seeded_database(report_world.build_ids, **sf.STRIPE_CONFIG)
+database_url = copy_of("world_database")
+
+
 @pytest.fixture
-def world(db, client, rsps):
-    return report_world.build(client, rsps)
+def world(db, world_database):
+    return report_world.load(world_database.value)
 
 
 def _rows(figure_table) -> dict[str, dict[str, int]]:

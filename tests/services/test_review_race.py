@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from shop.catalogue import review
+from shop.core import clock
 from shop.core.storage import storage_from_config
 from shop.models import ImageReviewState, Product, ProductImage, ProductStatus, Role, User
-from shop.models.base import utcnow
 from tests.conftest import ON_POSTGRES
 from tests.factories import ProductFactory, ProductImageFactory, UserFactory
 
@@ -23,10 +23,10 @@ ALL_TICKED = frozenset({"no_faces", "no_names", "no_identifying_details"})
 @pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL only: set TEST_DATABASE_URL (row locks)")
 def test_an_approval_waits_for_an_upload_and_leaves_the_unseen_photo_pending(app, db) -> None:
     product = ProductFactory(
-        status=ProductStatus.PENDING_REVIEW, published_at=None, submitted_at=utcnow()
+        status=ProductStatus.PENDING_REVIEW, published_at=None, submitted_at=clock.now()
     )
     seen = ProductImageFactory(
-        product=product, review_state=ImageReviewState.PENDING, submitted_at=utcnow()
+        product=product, review_state=ImageReviewState.PENDING, submitted_at=clock.now()
     )
     reviewer = UserFactory(role=Role.CENTRAL)
     decision = review.Decision(
@@ -49,7 +49,7 @@ def test_an_approval_waits_for_an_upload_and_leaves_the_unseen_photo_pending(app
                     product_id=product_id, position=1, alt_text="Foto kedua", width=800,
                     height=600, master_key="masters/ff/" + "f" * 32 + ".jpg",
                     renditions=[], review_state=ImageReviewState.PENDING,
-                    submitted_at=utcnow(),
+                    submitted_at=clock.now(),
                 )
             )  # fmt: skip
             db.session.flush()
@@ -65,7 +65,7 @@ def test_an_approval_waits_for_an_upload_and_leaves_the_unseen_photo_pending(app
             outcome = review.decide(
                 product=db.session.get(Product, product_id),
                 reviewer=db.session.get(User, reviewer_id),
-                decision=decision, now=utcnow(), storage=storage_from_config(app.config),
+                decision=decision, now=clock.now(), storage=storage_from_config(app.config),
             )  # fmt: skip
             results["decided"] = time.monotonic()
             results["outcome"] = outcome

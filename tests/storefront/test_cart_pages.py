@@ -8,8 +8,8 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from shop import payments
+from shop.core import clock
 from shop.models import Order, ProductStatus
-from shop.models.base import utcnow
 from shop.ordering import cart as carts
 from shop.ordering import checkout, orders
 from shop.payments import events
@@ -187,8 +187,8 @@ def test_no_courier_is_promised_by_a_facility_without_a_rate_table(client, db) -
 def test_after_paying_the_order_page_thanks_and_says_what_happens_next(client, db) -> None:
     shop = two_facilities()
     order = place(shop)
-    attempt = payments.start_payment(order=order, now=utcnow())
-    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=utcnow())
+    attempt = payments.start_payment(order=order, now=clock.now())
+    events.simulate_demo_payment(attempt=attempt, outcome="pay", now=clock.now())
     token = orders.access_token(order)
     page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)
     assert "Terima kasih, pembayaran Anda sudah kami terima." in page
@@ -210,7 +210,7 @@ def test_an_order_picked_up_everywhere_shows_no_delivery_address(client, db) -> 
         expected_total_idr=None,
         gateway="demo",
         locale="id",
-        now=utcnow(),
+        now=clock.now(),
     )
     token = orders.access_token(order)
     page = client.get(f"/orders/{order.number}?t={token}").get_data(as_text=True)

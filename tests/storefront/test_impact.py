@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from shop import payments
 from shop.config import Config
+from shop.core import clock
 from shop.extensions import cache
 from shop.models import DeliveryMethod, LedgerEntry
-from shop.models.base import utcnow
 from shop.ordering import cart as carts
 from shop.ordering import checkout
 from shop.payments import events, refunds
@@ -30,7 +30,7 @@ def fresh_cache(app):
 
 
 def _pay(order, *, now: datetime | None = None) -> None:
-    moment = now or utcnow()
+    moment = now or clock.now()
     attempt = payments.start_payment(order=order, now=moment)
     assert events.simulate_demo_payment(attempt=attempt, outcome="pay", now=moment) == "paid"
 
@@ -46,7 +46,7 @@ def _one_batik(shop, *, now: datetime | None = None):
         expected_total_idr=None,
         gateway="demo",
         locale="id",
-        now=now or utcnow(),
+        now=now or clock.now(),
     )
 
 
@@ -69,7 +69,7 @@ def _ledger(db, *facility_ids: int) -> tuple[int, int]:
 
 
 def _national(now: datetime | None = None) -> impact.ImpactFigures:
-    return impact.impact_figures(since=None, now=now or utcnow())
+    return impact.impact_figures(since=None, now=now or clock.now())
 
 
 def test_the_page_shows_the_ledgers_totals_nationally_and_per_kanwil(client, db, shop) -> None:
@@ -104,7 +104,7 @@ def test_a_refund_takes_its_units_premi_and_sales_back(client, db, shop) -> None
         reason="Barang rusak",
         idempotency_key="impact-refund-1",
         actor=None,
-        now=utcnow(),
+        now=clock.now(),
     )
     figures = _national()
     assert _ledger(db, shop.batik_lapas.id) == (0, 0)
@@ -142,7 +142,7 @@ def test_a_new_sale_shows_once_the_cached_figures_expire(client, db, shop) -> No
 
 
 def test_this_year_leaves_out_last_years_sales(client, db, shop) -> None:
-    last_year = datetime(utcnow().year - 1, 6, 1, 3, 0, tzinfo=UTC)
+    last_year = datetime(clock.now().year - 1, 6, 1, 3, 0, tzinfo=UTC)
     _pay(_one_batik(shop, now=last_year), now=last_year)
     all_time = client.get("/impact").get_data(as_text=True)
     this_year = client.get("/impact?period=year").get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from shop.core import clock
 from shop.models import (
     Category,
     Facility,
@@ -14,7 +15,6 @@ from shop.models import (
     ProductVariant,
     Workshop,
 )
-from shop.models.base import utcnow
 from tests.factories import CategoryFactory, FacilityFactory, KanwilFactory, WorkshopFactory
 from tests.storefront.helpers import RENDITIONS, QueryCounter
 
@@ -37,7 +37,7 @@ def _add_products(db, home: Facility, workshop: Workshop, category: Category, nu
             Product(
                 facility=facility, workshop_id=workshop.id if facility is home else None,
                 category=category, name=f"Kursi {n}", slug=f"kursi-{n}",
-                status=ProductStatus.PUBLISHED, weight_grams=1000, published_at=utcnow(),
+                status=ProductStatus.PUBLISHED, weight_grams=1000, published_at=clock.now(),
                 is_flagship=n % 3 == 0,
                 variants=[ProductVariant(sku=f"K-{n}-{v}", option_label=f"V{v}",
                                          price_idr=1000 + n, stock=v) for v in range(2)],
