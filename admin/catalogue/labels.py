@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from admin.helpers import me
 from shop.accounts import scoping
 from shop.catalogue import label_sheets, labels
 from shop.catalogue.label_sheets import LabelContent, Layout
+from shop.core import urls
 from shop.core.numbers import parse_int
 from shop.database import db
 from shop.formatting import rupiah
@@ -101,7 +102,6 @@ def _layout(value: str) -> Layout | None:
 def _pdf(variants: list[ProductVariant], *, layout: Layout, copies: int, filename: str) -> Response:
     codes = labels.codes_for(variants)
     db.session.commit()
-    site = current_app.config["SITE_URL"].rstrip("/")
     contents = [
         LabelContent(
             product_name=variant.product.name,
@@ -111,7 +111,7 @@ def _pdf(variants: list[ProductVariant], *, layout: Layout, copies: int, filenam
             workshop_name=variant.product.workshop.name if variant.product.workshop else "",
             sku=variant.sku,
             code=codes[variant.id],
-            url=f"{site}/v/{codes[variant.id]}",
+            url=urls.absolute(urls.provenance_path(codes[variant.id])),
         )
         for variant in variants
         for _copy in range(copies)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from shop.core import clock
 from shop.database import db
 from shop.models import LabelScan, Product, ProductVariant, VariantLabel
 
@@ -87,7 +87,7 @@ def variant_for_code(text: str) -> ProductVariant | None:
 
 def record_scan(*, product: Product, now: datetime) -> None:
     """Count one scan of the product's label today (an upsert: concurrent scans all count)."""
-    day = now.astimezone(ZoneInfo(product.facility.timezone.value)).date()
+    day = clock.local_date(now, product.facility.timezone.value)
     values = {"product_id": product.id, "facility_id": product.facility_id, "day": day, "scans": 1}
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

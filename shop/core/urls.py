@@ -42,6 +42,11 @@ def demo_payment_path(idempotency_key: str) -> str:
     return f"/demo-pay/{quote(idempotency_key, safe='')}"
 
 
+def provenance_path(code: str) -> str:
+    """The public page a label's QR code opens."""
+    return f"/v/{quote(code, safe='')}"
+
+
 def review_path(product_id: int) -> str:
     """The back office's review page of a product."""
     return f"/admin/reviews/{product_id}"

@@ -7,7 +7,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.models.base import Base, utcnow
+from shop.core import clock
+from shop.models.base import Base
 from shop.models.catalogue import ProductVariant
 
 
@@ -21,7 +22,7 @@ class VariantLabel(Base):
         sa.ForeignKey("product_variant.id", ondelete="CASCADE"), unique=True
     )
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     variant: Mapped[ProductVariant] = relationship()
 

@@ -17,8 +17,8 @@ from flask.typing import ResponseReturnValue
 
 from shop.catalogue import feeds
 from shop.catalogue.feeds import FeedAvailability, FeedItem
+from shop.core import clock, urls
 from shop.core.storage import storage_from_config
-from shop.models.base import utcnow
 from shop.storefront import bp
 
 GOOGLE_NAMESPACE = "http://base.google.com/ns/1.0"
@@ -59,14 +59,14 @@ def _feed(mimetype: str, lines: Callable[[Callable[[str], str]], Iterator[str]])
 
 
 def _absolute_link() -> Callable[[str], str]:
-    site = current_app.config["SITE_URL"].rstrip("/")
     storage = storage_from_config(current_app.config)
 
     def link(path_or_key: str) -> str:
+        """A site path, or a stored file's key, as an absolute URL."""
         if path_or_key.startswith("/"):
-            return site + path_or_key
+            return urls.absolute(path_or_key)
         url = storage.url(path_or_key)
-        return url if url.startswith(("http://", "https://")) else site + url
+        return url if url.startswith(("http://", "https://")) else urls.absolute(url)
 
     return link
 
@@ -84,7 +84,7 @@ def _google_lines(link: Callable[[str], str]) -> Iterator[str]:
         "<description>Produk karya warga binaan dari Lapas, Rutan, LPKA, LPP dan Bapas "
         "di seluruh Indonesia.</description>\n"
     )
-    for item in feeds.feed_items(now=utcnow()):
+    for item in feeds.feed_items(now=clock.now()):
         fields = [
             ("g:id", item.id),
             ("title", item.title),
@@ -121,7 +121,7 @@ def _meta_lines(link: Callable[[str], str]) -> Iterator[str]:
 
     writer.writerow(META_COLUMNS)
     yield flush()
-    for item in feeds.feed_items(now=utcnow()):
+    for item in feeds.feed_items(now=clock.now()):
         writer.writerow(
             (
                 item.id,

@@ -6,8 +6,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from shop.catalogue import browse, labels
-from shop.core import unit_of_work
-from shop.models.base import utcnow
+from shop.core import clock, unit_of_work
 from shop.storefront import bp
 
 
@@ -17,7 +16,7 @@ def provenance(code: str) -> ResponseReturnValue:
     if variant is None:
         return render_template("shop/provenance_unknown.html", code=code[:20]), 404
     product = variant.product
-    labels.record_scan(product=product, now=utcnow())
+    labels.record_scan(product=product, now=clock.now())
     unit_of_work.commit()
     public = browse.public_product(product.slug)
     response = render_template(

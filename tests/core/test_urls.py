@@ -28,6 +28,7 @@ def test_the_paths_the_core_builds_are_the_app_s_routes(app) -> None:
         )
         assert urls.demo_payment_path("key-1") == url_for("shop.demo_payment", key="key-1")
         assert urls.review_path(7) == url_for("admin.review_detail", product_id=7)
+        assert urls.provenance_path("ABCD123456") == url_for("shop.provenance", code="ABCD123456")
         assert urls.admin_product_path(7) == url_for("admin.product_detail", product_id=7)
         stored = LocalStorage(app.config["UPLOAD_DIR"]).url("img/ab12.webp")
         assert stored == url_for("media.image", key="ab12.webp")
