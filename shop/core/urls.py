@@ -23,7 +23,12 @@ def configure(site_url: str) -> None:
 
 
 def absolute(path: str) -> str:
-    """`path` (starting with "/", with its query if any) on the public site address."""
+    """`path` (starting with "/", with its query if any) on the public site address.
+
+    An address that is absolute already (a photo on S3 or its CDN) is returned as it is.
+    """
+    if path.startswith(("https://", "http://")):
+        return path
     if not path.startswith("/"):
         raise ValueError(f"a site path starts with '/': {path!r}")
     if "url" not in _site:

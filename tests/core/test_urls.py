@@ -50,3 +50,8 @@ def test_the_payment_round_trip_links_to_the_configured_site_address(app, db, cl
 def test_a_path_without_its_leading_slash_is_refused(app) -> None:
     with pytest.raises(ValueError):
         urls.absolute("orders/EL-7")
+
+
+def test_an_address_on_another_host_stays_as_it_is(app) -> None:
+    photo = "https://cdn.etalase.example/img/ab12.jpg"  # a photo stored on S3
+    assert urls.absolute(photo) == photo

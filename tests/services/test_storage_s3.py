@@ -142,3 +142,5 @@ class TestUploadsThroughTheBackOffice:
         assert "immutable" in head["CacheControl"]
         page = client.get(f"/products/{product.slug}").get_data(as_text=True)
         assert f"{s3_env}/{BUCKET}/{first.renditions[0]['key']}" in page
+        # Link previews get the photo's own address on S3, not one glued to SITE_URL.
+        assert f'<meta property="og:image" content="{s3_env}/{BUCKET}/' in page
