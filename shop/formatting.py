@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal, get_group_symbol
-from flask import current_app
+from flask import current_app, g
 from flask_babel import get_locale
 
-from shop.core.storage import storage_from_config
+from shop.core.storage import Storage, storage_from_config
 
 
 def current_locale_code() -> str:
@@ -64,5 +64,13 @@ def local_datetime(
     return format_datetime(value.astimezone(ZoneInfo(timezone)), fmt, locale=locale)
 
 
+def request_storage() -> Storage:
+    """The configured storage, made once per request (a page draws many pictures)."""
+    storage = g.get("request_storage")
+    if storage is None:
+        storage = g.request_storage = storage_from_config(current_app.config)
+    return storage
+
+
 def media_url(key: str) -> str:
-    return storage_from_config(current_app.config).url(key)
+    return request_storage().url(key)
