@@ -132,6 +132,11 @@ def upgrade():
     op.execute(POSTGRES_FUNCTIONS)
     for name, (_table, definition) in POSTGRES_TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {definition}")
+    # With GIN's pending list, new documents wait outside the index until a vacuum; the planner
+    # prices scanning that list in and chose a sequential scan of every document instead
+    # (20,000 products: 21 ms against 0.3 ms). Writes are few; reads are every search.
+    op.execute("ALTER INDEX product_search_document SET (fastupdate = off)")
+    op.execute("SELECT gin_clean_pending_list('product_search_document')")
 
 
 def _search_index_migration():
@@ -155,6 +160,7 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         op.execute("DROP FUNCTION IF EXISTS product_price_from_variant()")
         op.execute("DROP FUNCTION IF EXISTS catalogue_version_bump()")
+        op.execute("ALTER INDEX product_search_document RESET (fastupdate)")
     with op.batch_alter_table("product", schema=None) as batch_op:
         batch_op.drop_index("ix_product_facility_listing")
         batch_op.drop_index("ix_product_category_listing")
