@@ -1,24 +1,32 @@
-"""Storefront under load: a large catalogue, gunicorn as in production, wrk on loopback.
+"""Storefront under load, the truth in one run: every public page against a bare baseline.
 
-Seeds 20,000 products over 600 facilities with bulk inserts (the search triggers index them as
-they go), starts gunicorn with the production worker count, and loads the catalogue, a search,
-a product page and a facility page, plus `/robots.txt` as the trivial baseline (no database),
-each for a bounded time. Writes requests per second and latency percentiles, each as a ratio to
-the baseline, to docs/performance.md.
+For SQLite, and for PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL names a server (a
+database of its own is created and dropped there), the catalogue is bulk-inserted at 2,000,
+20,000 and 100,000 products over 600 facilities, and at each size gunicorn (2 sync workers, as
+in production) serves it twice: cold (CACHE_TYPE=NullCache: nothing cached) and warm
+(CACHE_TYPE=SimpleCache). A load generator (bench/load.py: wrk if installed, else threads)
+then loads, in the same run:
 
-    python -m bench.bench_storefront            # SQLite in a temporary folder
-    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m bench...
-      (creates and drops a database of its own on that server)
+- the bare-template baseline (`/_bench/baseline`, bench/serve.py: a 24-card grid of the same
+  byte size as `/products`, rendered from memory) and `/robots.txt`;
+- at 20,000 products every public page: `/`, `/products`, a search, a product, `/facilities`,
+  a facility, `/impact`; at 2,000 and 100,000 products `/products`, for its growth.
 
-Environment: BENCH_PRODUCTS (20000), BENCH_FACILITIES (600), BENCH_SECONDS per URL (8),
-BENCH_CONNECTIONS (8).
+Requests per second, p50 and p99 are printed and written to docs/performance.md as ratios to the
+baseline (cold) and to `/robots.txt` (warm), each with the load average measured right after it.
+
+    python -m bench.bench_storefront             # or `make bench`
+    BENCH_QUICK=1 python -m bench.bench_storefront   # 2 s per URL, for a quick look
+
+Environment: BENCH_SECONDS per URL (8; quick 2), BENCH_CONNECTIONS (4), BENCH_FACILITIES (600),
+BENCH_SIZES (2000,20000,100000).
 """
 
 from __future__ import annotations
 
 import io
 import os
-import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +36,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +46,7 @@ from PIL import Image
 from slugify import slugify
 from sqlalchemy import insert, make_url, select, text
 
+from bench.load import measure
 from bench.report import write_section
 from shop.app import create_app
 from shop.catalogue import images
@@ -63,13 +73,23 @@ from shop.models import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "20000"))
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+SECONDS = float(os.environ.get("BENCH_SECONDS", "2" if QUICK else "8"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 FACILITIES = int(os.environ.get("BENCH_FACILITIES", "600"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "2000,20000,100000").split(","))
+EVERY_PAGE_AT = 20_000 if 20_000 in SIZES else SIZES[len(SIZES) // 2]
 WORKERS = 2
 KANWIL = 33
-BATCH = 2000
+BATCH = 5000
+SEARCH = "batik tulis"
+MODES = {"cold": {"CACHE_TYPE": "NullCache"}, "warm": {"CACHE_TYPE": "SimpleCache"}}
+# The page cache comes from the "cache" branch (issue 15, parts 1-2). Until it is merged, the
+# warm run caches only what already was (the /impact figures); the lead removes this at merge.
+WARM_TODO = (
+    "TODO (merge of the page cache): in this branch only `/impact` has anything cached, so the "
+    "warm column of the other pages measures the same uncached path as the cold one."
+)
 
 
 def _shared_renditions(upload_dir: Path) -> list[dict]:
@@ -95,14 +115,18 @@ def insert_categories() -> dict[str, int]:
     return slugs
 
 
-def seed(upload_dir: Path) -> tuple[str, str]:
-    """Bulk-insert the catalogue; returns (a product slug, a facility slug) to load."""
-    now = clock.now()
+@dataclass
+class Catalogue:
+    """What seeding more products needs to know about the rows already there."""
+
+    categories: dict[str, int]
+    kinds: list[WorkshopKind]
+    renditions: list[dict]
+    products: int = 0
+
+
+def seed_facilities(upload_dir: Path) -> Catalogue:
     zones = list(TimeZone)
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        # Row triggers would index each product once per variant; index all at the end instead.
-        db.session.execute(text("SET session_replication_role = replica"))
     db.session.execute(
         insert(Kanwil),
         [
@@ -111,7 +135,7 @@ def seed(upload_dir: Path) -> tuple[str, str]:
             for k in range(KANWIL)
         ],
     )  # fmt: skip
-    slugs = insert_categories()
+    categories = insert_categories()
     hours = {d: ["08:00", "15:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
     db.session.execute(
         insert(Facility),
@@ -133,51 +157,107 @@ def seed(upload_dir: Path) -> tuple[str, str]:
             for f in range(FACILITIES)
         ],
     )  # fmt: skip
-    renditions = _shared_renditions(upload_dir)
-    for start in range(0, PRODUCTS, BATCH):
-        products, variants, photos = [], [], []
-        for n in range(start, min(start + BATCH, PRODUCTS)):
-            facility = n % FACILITIES + 1
-            kind = kinds[(facility - 1) % len(kinds)]
-            template = TEMPLATES[kind][n // FACILITIES % len(TEMPLATES[kind])]
-            products.append(
-                {"id": n + 1, "facility_id": facility, "workshop_id": facility,
-                 "category_id": slugs[template.category], "name": f"{template.name} {n + 1}",
-                 "slug": f"{slugify(template.name)}-{n + 1}", "description": template.blurb,
-                 "status": ProductStatus.PUBLISHED if n % 20 else ProductStatus.DRAFT,
-                 "is_flagship": n < FACILITIES,
-                 "made_to_order": template.lead_time_days is not None,
-                 "lead_time_days": template.lead_time_days, "weight_grams": template.weight_grams,
-                 "published_at": now - timedelta(minutes=n)}
-            )  # fmt: skip
-            for v, option in enumerate(template.options[:3] or ("",)):
-                variants.append(
-                    {"product_id": n + 1, "sku": f"B-{n + 1}-{v}", "option_label": option,
-                     "price_idr": template.price[0] + 500 * (n % 400), "stock": (n + v) % 9,
-                     "position": v}
-                )  # fmt: skip
-            photos.append(
-                {"product_id": n + 1, "alt_text": f"{template.name}, foto", "width": 640,
-                 "height": 480, "master_key": "masters/bench.jpg", "renditions": renditions,
-                 "review_state": ImageReviewState.APPROVED}
-            )  # fmt: skip
-        db.session.execute(insert(Product), products)
-        db.session.execute(insert(ProductVariant), variants)
-        db.session.execute(insert(ProductImage), photos)
-        db.session.commit()
-    if postgres:
+    db.session.commit()
+    return Catalogue(categories, kinds, _shared_renditions(upload_dir))
+
+
+@contextmanager
+def triggers_off() -> Iterator[None]:
+    """Bulk inserts without the row triggers; the caller rebuilds what they maintain."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET session_replication_role = replica"))
+        yield
         db.session.execute(text("SET session_replication_role = DEFAULT"))
-        db.session.execute(text("SELECT product_search_refresh(ARRAY(SELECT id FROM product))"))
-    # Planner statistics, as PostgreSQL's autovacuum keeps them (and operators run on SQLite).
+        return
+    saved = db.session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    ).all()
+    for name, _sql in saved:
+        db.session.execute(text(f"DROP TRIGGER {name}"))
+    yield
+    for _name, sql in saved:
+        db.session.execute(text(sql))
+
+
+def seed_products(catalogue: Catalogue, upto: int) -> float:
+    """Add products until there are `upto`; returns the seconds it took."""
+    started = time.monotonic()
+    now = clock.now()
+    first = catalogue.products
+    kinds = catalogue.kinds
+    with triggers_off():
+        for start in range(first, upto, BATCH):
+            products, variants, photos = [], [], []
+            for n in range(start, min(start + BATCH, upto)):
+                facility = n % FACILITIES + 1
+                kind = kinds[(facility - 1) % len(kinds)]
+                template = TEMPLATES[kind][n // FACILITIES % len(TEMPLATES[kind])]
+                products.append(
+                    {"id": n + 1, "facility_id": facility, "workshop_id": facility,
+                     "category_id": catalogue.categories[template.category],
+                     "name": f"{template.name} {n + 1}",
+                     "slug": f"{slugify(template.name)}-{n + 1}", "description": template.blurb,
+                     "status": ProductStatus.PUBLISHED if n % 20 else ProductStatus.DRAFT,
+                     "is_flagship": n < FACILITIES,
+                     "made_to_order": template.lead_time_days is not None,
+                     "lead_time_days": template.lead_time_days,
+                     "weight_grams": template.weight_grams,
+                     "published_at": now - timedelta(minutes=n)}
+                )  # fmt: skip
+                for v, option in enumerate(template.options[:3] or ("",)):
+                    variants.append(
+                        {"product_id": n + 1, "sku": f"B-{n + 1}-{v}", "option_label": option,
+                         "price_idr": template.price[0] + 500 * (n % 400) + 1000 * v,
+                         "stock": (n + v) % 9, "position": v}
+                    )  # fmt: skip
+                photos.append(
+                    {"product_id": n + 1, "alt_text": f"{template.name}, foto", "width": 640,
+                     "height": 480, "master_key": "masters/bench.jpg",
+                     "renditions": catalogue.renditions,
+                     "review_state": ImageReviewState.APPROVED}
+                )  # fmt: skip
+            db.session.execute(insert(Product), products)
+            db.session.execute(insert(ProductVariant), variants)
+            db.session.execute(insert(ProductImage), photos)
+        _rebuild_derived(first)
     db.session.execute(text("ANALYZE"))
     db.session.commit()
-    product = db.session.scalar(
-        select(Product.slug)
-        .where(Product.status == ProductStatus.PUBLISHED, Product.id > PRODUCTS // 2)
-        .order_by(Product.id)
-        .limit(1)
+    catalogue.products = upto
+    return time.monotonic() - started
+
+
+def _rebuild_derived(after_id: int) -> None:
+    """What the triggers keep, for the products inserted without them: prices, search, version."""
+    db.session.execute(
+        text(
+            "UPDATE product SET "
+            "min_price_idr = (SELECT min(price_idr) FROM product_variant v "
+            "WHERE v.product_id = product.id), "
+            "max_price_idr = (SELECT max(price_idr) FROM product_variant v "
+            "WHERE v.product_id = product.id) WHERE id > :after"
+        ),
+        {"after": after_id},
     )
-    return product, "lapas-kelas-iia-kota-7"
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT product_search_refresh(ARRAY(SELECT id FROM product WHERE id > :after))"),
+            {"after": after_id},
+        )
+        db.session.execute(text("UPDATE catalogue_version SET token = md5(random()::text)"))
+        return
+    db.session.execute(
+        text(
+            "INSERT INTO product_search (rowid, name, tags, description) "
+            "SELECT p.id, p.name, c.name || ' ' || c.name_en || ' ' || COALESCE(w.name, '') "
+            "|| ' ' || f.name || ' ' || f.city || ' ' || COALESCE((SELECT "
+            "group_concat(v.option_label || ' ' || v.sku, ' ') FROM product_variant v "
+            "WHERE v.product_id = p.id), ''), p.description FROM product p "
+            "JOIN category c ON c.id = p.category_id JOIN facility f ON f.id = p.facility_id "
+            "LEFT JOIN workshop w ON w.id = p.workshop_id WHERE p.id > :after"
+        ),
+        {"after": after_id},
+    )
+    db.session.execute(text("UPDATE catalogue_version SET token = lower(hex(randomblob(8)))"))
 
 
 def _free_port() -> int:
@@ -187,20 +267,21 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, upload_dir: Path) -> Iterator[str]:
+def gunicorn(database_url: str, upload_dir: Path, mode: str) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "UPLOAD_DIR": str(upload_dir),
            "SECRET_KEY": "bench-secret-key-" + "x" * 32, "ETALASE_ENV": "development",
-           "SITE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
-    env.pop("STRIPE_SECRET_KEY", None)
+           "SITE_URL": f"http://127.0.0.1:{port}", **MODES[mode]}  # fmt: skip
+    for name in ("STRIPE_SECRET_KEY", "CACHE_REDIS_URL"):
+        env.pop(name, None)
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "wsgi:app"],
+         "--workers", str(WORKERS), "bench.serve:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        for _ in range(300):
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=2):
                     break
@@ -211,33 +292,12 @@ def gunicorn(database_url: str, upload_dir: Path) -> Iterator[str]:
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=20)
-
-
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def wrk(url: str) -> dict[str, float]:
-    """Requests per second and latency percentiles (ms) of `url` under wrk."""
-    with urllib.request.urlopen(url, timeout=30) as response:  # warm-up, and a check
-        if response.status != 200:
-            raise RuntimeError(f"{url} answered {response.status}")
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", url],
-        capture_output=True, text=True, check=True, timeout=SECONDS + 60,
-    ).stdout  # fmt: skip
-    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
-    for pct in ("50", "90", "99"):
-        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-        result[f"p{pct}"] = float(value) * UNITS[unit]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    result["errors"] = float(errors.group(1)) if errors else 0.0
-    return result
+        process.wait(timeout=30)
 
 
 @contextmanager
-def database() -> Iterator[str]:
-    server = os.environ.get("BENCH_DATABASE_URL", "")
+def database(server: str) -> Iterator[str]:
+    """A fresh database: a SQLite file when `server` is empty, else one made on that server."""
     if not server:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{folder}/bench.db"
@@ -254,56 +314,155 @@ def database() -> Iterator[str]:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def main() -> None:
-    with database() as database_url, tempfile.TemporaryDirectory() as uploads:
+@dataclass(frozen=True)
+class Figure:
+    rps: float
+    p50: float
+    p99: float
+    errors: float
+    load: float
+
+
+def _measure(url: str) -> Figure:
+    result = measure(url, seconds=SECONDS, connections=CONNECTIONS)
+    return Figure(result["rps"], result["p50"], result["p99"], result["errors"],
+                  os.getloadavg()[0])  # fmt: skip
+
+
+def _targets(product: str) -> list[tuple[str, str]]:
+    return [
+        ("`/`", "/"),
+        ("`/products`", "/products"),
+        (f"`/products?q={SEARCH}`", "/products?q=" + SEARCH.replace(" ", "+")),
+        ("`/products/<slug>`", f"/products/{product}"),
+        ("`/facilities`", "/facilities"),
+        ("`/facilities/<slug>`", "/facilities/lapas-kelas-iia-kota-7"),
+        ("`/impact`", "/impact"),
+    ]
+
+
+Results = dict[tuple[int, str, str], Figure]
+
+
+def run_engine(server: str) -> tuple[str, Results, dict[int, float]]:
+    """Seed and load one database engine at every size; (engine name, figures, seed seconds)."""
+    results: Results = {}
+    seeded: dict[int, float] = {}
+    with database(server) as database_url, tempfile.TemporaryDirectory() as uploads:
         upload_dir = Path(uploads)
+        engine = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
         app = create_app(Config(SQLALCHEMY_DATABASE_URI=normalise_database_url(database_url),
                                 UPLOAD_DIR=str(upload_dir)))  # fmt: skip
-        started = time.monotonic()
         with app.app_context():
             upgrade()
-            product, facility = seed(upload_dir)
-            db.engine.dispose()
-        seeded = time.monotonic() - started
-        print(f"seeded {PRODUCTS} products over {FACILITIES} facilities in {seeded:.1f} s")
-        targets = [
-            ("trivial: `/robots.txt`", "/robots.txt"),
-            ("catalogue: `/products`", "/products"),
-            ("search: `/products?q=batik tulis`", "/products?q=batik+tulis"),
-            ("product: `/products/<slug>`", f"/products/{product}"),
-            ("facility: `/facilities/<slug>`", f"/facilities/{facility}"),
-        ]
-        results = {}
-        with gunicorn(database_url, upload_dir) as base:
-            for label, path in targets:
-                results[label] = wrk(base + path)
-                print(label, {k: round(v, 2) for k, v in results[label].items()})
-    write_section("storefront", "Storefront pages under load", _report(results, database_url,
-                                                                        seeded))  # fmt: skip
+            catalogue = seed_facilities(upload_dir)
+        for size in SIZES:
+            with app.app_context():
+                seeded[size] = seed_products(catalogue, size)
+                product = db.session.scalar(
+                    select(Product.slug)
+                    .where(Product.status == ProductStatus.PUBLISHED, Product.id > size // 2)
+                    .order_by(Product.id)
+                    .limit(1)
+                )
+                db.engine.dispose()
+            print(f"{engine}: {size:,} products seeded in {seeded[size]:.1f} s", flush=True)
+            targets = _targets(product) if size == EVERY_PAGE_AT else _targets(product)[1:2]
+            for mode in MODES:
+                with gunicorn(database_url, upload_dir, mode) as base:
+                    with urllib.request.urlopen(base + "/products", timeout=60) as response:
+                        weight = len(response.read())
+                    fixed = [("baseline", f"/_bench/baseline?bytes={weight}"),
+                             ("`/robots.txt`", "/robots.txt")]  # fmt: skip
+                    for label, path in fixed + targets:
+                        figure = results[(size, mode, label)] = _measure(base + path)
+                        print(f"  {engine} {size:>7,} {mode} {label:<28} {figure.rps:7.1f} rps "
+                              f"p50 {figure.p50:6.1f} ms p99 {figure.p99:6.1f} ms "
+                              f"load {figure.load:.1f}", flush=True)  # fmt: skip
+    return engine, results, seeded
 
 
-def _report(results: dict[str, dict[str, float]], database_url: str, seeded: float) -> str:
-    base = next(iter(results.values()))
-    engine = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+def main() -> None:
+    servers = [""]
+    postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL", "")
+    if postgres.startswith(("postgres://", "postgresql")):
+        servers.append(postgres)
+    else:
+        print("PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL to include it")
+    started = time.monotonic()
+    runs = [run_engine(server) for server in servers]
+    body = _report(runs, time.monotonic() - started)
+    print(body)
+    write_section("storefront", "Storefront pages under load", body)
+
+
+def _report(runs: list[tuple[str, Results, dict[int, float]]], elapsed: float) -> str:
+    client = "wrk" if _has_wrk() else "a Python client of threads (bench/load.py; wrk not found)"
     lines = [
-        f"{PRODUCTS:,} products over {FACILITIES} facilities on {engine} (seeded in "
-        f"{seeded:.0f} s), gunicorn with {WORKERS} sync workers, `wrk -t2 -c{CONNECTIONS} "
-        f"-d{SECONDS}s` per URL on loopback, all in one run. The trivial route answers without "
-        "the database; ratios are page / trivial (rps: higher is better, latency: lower is "
-        "better). Absolute numbers are given for context only: the machine is shared (load "
-        f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs when the report was written).",
+        f"{', '.join(f'{size:,}' for size in SIZES)} products over {FACILITIES} facilities, "
+        f"gunicorn with {WORKERS} sync workers, {client} with {CONNECTIONS} connections for "
+        f"{SECONDS:g} s per URL on loopback{' (quick mode)' if QUICK else ''}; everything below "
+        f"in one run of {elapsed / 60:.0f} min, on {os.cpu_count()} CPUs. **cold**: nothing "
+        "cached (`CACHE_TYPE=NullCache`); **warm**: `CACHE_TYPE=SimpleCache`. Counts and the "
+        "facility list are kept per catalogue version in both (part of the uncached path). "
+        "`x base` is the page's rps over the bare-template baseline of the same server; `x robots` "
+        "the warm page's rps over `/robots.txt`. `load` is the 1-minute load average right "
+        "after that figure: the machine is shared, read the ratios, not the absolutes.",
         "",
-        "| URL | rps | rps ratio | p50 ms | p50 ratio | p90 ms | p90 ratio | p99 ms | p99 ratio "
-        "| non-2xx |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        WARM_TODO,
     ]
-    for label, r in results.items():
-        cells = [label, f"{r['rps']:.0f}", f"{r['rps'] / base['rps']:.3f}"]
-        for pct in ("p50", "p90", "p99"):
-            cells += [f"{r[pct]:.1f}", f"{r[pct] / base[pct]:.1f}"]
-        cells.append(f"{r['errors']:.0f}")
-        lines.append("| " + " | ".join(cells) + " |")
+    for engine, results, seeded in runs:
+        lines += ["", f"### {engine}: every page at {EVERY_PAGE_AT:,} products", "",
+                  "| page | cold rps | x base | p50 ms | p99 ms | load | warm rps | x robots "
+                  "| p50 ms | p99 ms | load |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        labels = [label for (size, mode, label) in results if size == EVERY_PAGE_AT
+                  and mode == "cold"]  # fmt: skip
+        below = []
+        for label in labels:
+            cold = results[(EVERY_PAGE_AT, "cold", label)]
+            warm = results[(EVERY_PAGE_AT, "warm", label)]
+            base = results[(EVERY_PAGE_AT, "cold", "baseline")]
+            robots = results[(EVERY_PAGE_AT, "warm", "`/robots.txt`")]
+            ratio = cold.rps / base.rps
+            if label not in ("baseline", "`/robots.txt`") and ratio < 0.5:
+                below.append(f"{label} {ratio:.2f}")
+            lines.append(
+                f"| {label} | {cold.rps:.0f} | {ratio:.2f} | {cold.p50:.1f} | {cold.p99:.1f} | "
+                f"{cold.load:.1f} | {warm.rps:.0f} | {warm.rps / robots.rps:.2f} | "
+                f"{warm.p50:.1f} | {warm.p99:.1f} | {warm.load:.1f} |"
+            )
+        lines += ["", f"### {engine}: `/products` as the catalogue grows (cold)", "",
+                  "| products | seeded in s | rps | x base | p50 ms | p99 ms | load |",
+                  "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        for size in SIZES:
+            page = results[(size, "cold", "`/products`")]
+            base = results[(size, "cold", "baseline")]
+            lines.append(
+                f"| {size:,} | {seeded[size]:.0f} | {page.rps:.0f} | {page.rps / base.rps:.2f} | "
+                f"{page.p50:.1f} | {page.p99:.1f} | {page.load:.1f} |"
+            )
+        small = results[(SIZES[0], "cold", "`/products`")]
+        large = results[(SIZES[-1], "cold", "`/products`")]
+        small_base = results[(SIZES[0], "cold", "baseline")]
+        large_base = results[(SIZES[-1], "cold", "baseline")]
+        # Time per request relative to the baseline of the same server, so load drifts cancel.
+        growth = (large_base.rps / large.rps) / (small_base.rps / small.rps)
+        lines += [
+            "",
+            f"Growth of `/products` from {SIZES[0]:,} to {SIZES[-1]:,} products: "
+            f"{growth:.2f}x the time per request (relative to the baseline; raw p50 "
+            f"{small.p50:.1f} → {large.p50:.1f} ms). Target within 1.5x: "
+            f"**{'met' if growth <= 1.5 else 'not met'}**.",
+            "",
+            "Every page at ≥ 0.5 of the baseline uncached: "
+            + ("**met**." if not below else f"**not met** ({', '.join(below)})."),
+        ]
     return "\n".join(lines)
+
+
+def _has_wrk() -> bool:
+    return shutil.which("wrk") is not None
 
 
 if __name__ == "__main__":

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal, get_group_symbol
-from flask import current_app
+from flask import current_app, g
 from flask_babel import get_locale
 
 from shop.core import clock
-from shop.core.storage import storage_from_config
+from shop.core.storage import Storage, storage_from_config
 
 
 def current_locale_code() -> str:
@@ -62,5 +62,13 @@ def local_datetime(value: datetime | None, timezone: str | None = None, fmt: str
     return format_datetime(value.astimezone(clock.zone(timezone)), fmt, locale=locale)
 
 
+def request_storage() -> Storage:
+    """The configured storage, made once per request (a page draws many pictures)."""
+    storage = g.get("request_storage")
+    if storage is None:
+        storage = g.request_storage = storage_from_config(current_app.config)
+    return storage
+
+
 def media_url(key: str) -> str:
-    return storage_from_config(current_app.config).url(key)
+    return request_storage().url(key)

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from shop.catalogue import search
-from shop.catalogue.products import public_products_query
+from shop.catalogue import products, search
+from shop.catalogue.products import CatalogueFigures, public_products_query
 from shop.core import clock
 from shop.database import db
 from shop.models import (
+    CatalogueVersion,
     Category,
     Facility,
     FacilityKind,
@@ -38,6 +42,7 @@ from shop.models import (
 from shop.models.facilities import WEEKDAYS
 
 PER_PAGE = 24
+T = TypeVar("T")
 LOW_STOCK = 5
 
 _APPROVED_IMAGES = selectinload(
@@ -59,6 +64,35 @@ class Sort(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Cursor:
+    """Where a keyset page starts: the sort key of the row before it (`after`) or after it.
+
+    In a URL it is two integers, `<key>_<id>`: the key is the lowest variant price for the
+    price sorts and the publication time in microseconds since the epoch for the newest-first
+    sort. A cursor for another sort than the page's is ignored.
+    """
+
+    key: int
+    product_id: int
+    backwards: bool = False
+
+    def text(self) -> str:
+        return f"{self.key}_{self.product_id}"
+
+
+_CURSOR = re.compile(r"^(\d{1,18})_(\d{1,18})$")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def parse_cursor(raw: str, *, backwards: bool = False) -> Cursor | None:
+    """The cursor in `raw`, or None when it is not one."""
+    found = _CURSOR.match(raw.strip())
+    if found is None:
+        return None
+    return Cursor(int(found.group(1)), int(found.group(2)), backwards)
+
+
+@dataclass(frozen=True)
 class CatalogueQuery:
     """A catalogue request, already checked by the web layer."""
 
@@ -72,6 +106,7 @@ class CatalogueQuery:
     sort: Sort | None = None
     page: int = 1
     per_page: int = PER_PAGE
+    cursor: Cursor | None = None
 
     @property
     def effective_sort(self) -> Sort:
@@ -90,17 +125,76 @@ class CataloguePage:
     facility: Facility | None = None
     kanwil: Kanwil | None = None
     unknown_filters: list[str] = field(default_factory=list)
+    # Keyset links to the neighbouring pages; None where the sort pages by number instead.
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
 
 
-def _variant_stats() -> sa.Subquery:
-    return (
-        sa.select(
-            ProductVariant.product_id,
-            sa.func.min(ProductVariant.price_idr).label("min_price"),
-            sa.func.sum(ProductVariant.stock).label("stock"),
-        )
-        .group_by(ProductVariant.product_id)
-        .subquery("variant_stats")
+def catalogue_token() -> str | None:
+    """The catalogue's current version token (see `CatalogueVersion`); None before the first."""
+    return db.session.scalar(sa.select(CatalogueVersion.token).where(CatalogueVersion.id == 1))
+
+
+class _VersionedCache:
+    """Values computed from the catalogue, kept in this process while its token stays the same.
+
+    Bounded: past `size` entries it starts again empty (filter combinations are few in practice;
+    a crawler walking every combination only costs the recount).
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._values: dict[tuple[object, ...], object] = {}
+
+    def get_or_compute(
+        self, token: str | None, key: tuple[object, ...], compute: Callable[[], T]
+    ) -> T:
+        if token is None:
+            return compute()
+        full_key = (token, *key)
+        if full_key in self._values:
+            return cast(T, self._values[full_key])
+        value = compute()
+        if len(self._values) >= self.size:
+            self._values.clear()
+        self._values[full_key] = value
+        return value
+
+
+_COUNTS = _VersionedCache()
+
+
+def _sort_columns(sort: Sort) -> list[tuple[sa.ColumnElement, bool]]:
+    """(column, descending) of the keyset order of `sort`; the product id breaks ties."""
+    if sort is Sort.PRICE_ASC:
+        return [(Product.min_price_idr, False), (Product.id, True)]
+    if sort is Sort.PRICE_DESC:
+        return [(Product.min_price_idr, True), (Product.id, True)]
+    return [(Product.published_at, True), (Product.id, True)]
+
+
+def _cursor_of(product: Product, sort: Sort) -> str:
+    if sort in (Sort.PRICE_ASC, Sort.PRICE_DESC):
+        key = product.min_price_idr
+    else:
+        published = product.published_at or _EPOCH
+        key = (published - _EPOCH) // timedelta(microseconds=1)
+    return Cursor(key, product.id).text()
+
+
+def _beyond(sort: Sort, cursor: Cursor) -> sa.ColumnElement[bool]:
+    """Rows after the cursor in the order of `sort` (before it when the cursor goes back)."""
+    (column, descending), (id_column, id_descending) = _sort_columns(sort)
+    key: object = cursor.key
+    if column is Product.published_at:
+        key = _EPOCH + timedelta(microseconds=cursor.key)
+
+    def past(col: sa.ColumnElement, value: object, desc: bool) -> sa.ColumnElement[bool]:
+        return col < value if desc != cursor.backwards else col > value
+
+    return sa.or_(
+        past(column, key, descending),
+        sa.and_(column == key, past(id_column, cursor.product_id, id_descending)),
     )
 
 
@@ -108,20 +202,13 @@ def browse(query: CatalogueQuery) -> CataloguePage:
     """One page of the public catalogue, filtered and sorted as asked.
 
     A slug or code that matches nothing is reported in `unknown_filters` and ignored, so a
-    stale link still shows products.
+    stale link still shows products. The total is counted once per filter combination and
+    catalogue version (see `CatalogueVersion`), not per request; pages after the first are
+    read from a cursor (keyset) when the link carries one, so a deep page costs what the
+    first does.
     """
     statement = public_products_query()
     sort = query.effective_sort
-    # Aggregating the variants costs a pass over all of them: only when prices or stock matter.
-    stats = None
-    if (
-        query.min_price is not None
-        or query.max_price is not None
-        or query.in_stock
-        or sort in (Sort.PRICE_ASC, Sort.PRICE_DESC)
-    ):
-        stats = _variant_stats()
-        statement = statement.join(stats, stats.c.product_id == Product.id)
     unknown: list[str] = []
     category = facility = kanwil = None
     if query.category:
@@ -144,43 +231,51 @@ def browse(query: CatalogueQuery) -> CataloguePage:
             unknown.append("kanwil")
         else:
             statement = statement.where(Facility.kanwil_id == kanwil.id)
-    if stats is not None and query.min_price is not None:
-        statement = statement.where(stats.c.min_price >= query.min_price)
-    if stats is not None and query.max_price is not None:
-        statement = statement.where(stats.c.min_price <= query.max_price)
-    if stats is not None and query.in_stock:
-        statement = statement.where(sa.or_(stats.c.stock > 0, Product.made_to_order))
+    if query.min_price is not None:
+        statement = statement.where(Product.min_price_idr >= query.min_price)
+    if query.max_price is not None:
+        statement = statement.where(Product.min_price_idr <= query.max_price)
+    if query.in_stock:
+        in_stock = (
+            sa.select(ProductVariant.id)
+            .where(ProductVariant.product_id == Product.id, ProductVariant.stock > 0)
+            .exists()
+        )
+        statement = statement.where(sa.or_(in_stock, Product.made_to_order))
     matched = search.matches(query.q) if query.q else None
     if matched is not None:
         statement = statement.join(matched, matched.c.product_id == Product.id)
 
-    total = (
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(
-                statement.with_only_columns(Product.id).subquery()
-            )
-        )
-        or 0
+    def count() -> int:
+        counted = statement.with_only_columns(Product.id).subquery()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
+
+    # Stock levels do not change the version token, so a count filtered by stock is not kept.
+    token = None if query.in_stock else catalogue_token()
+    filters = (
+        tuple(search.search_terms(query.q)),
+        category.id if category else None,
+        facility.id if facility else None,
+        kanwil.id if kanwil else None,
+        query.min_price,
+        query.max_price,
     )
+    total = _COUNTS.get_or_compute(token, ("count", *filters), count)
     pages = max(1, math.ceil(total / query.per_page))
     page = min(max(1, query.page), pages)
-    newest = [Product.published_at.desc(), Product.id.desc()]
-    if sort is Sort.PRICE_ASC and stats is not None:
-        order = [stats.c.min_price.asc(), Product.id.desc()]
-    elif sort is Sort.PRICE_DESC and stats is not None:
-        order = [stats.c.min_price.desc(), Product.id.desc()]
-    elif sort is Sort.RELEVANCE and matched is not None:
-        order = [matched.c.rank.asc(), *newest]
+    relevance = sort is Sort.RELEVANCE and matched is not None
+    if relevance:
+        order = [matched.c.rank.asc(), Product.published_at.desc(), Product.id.desc()]
     else:
-        order = newest
-    products = list(
-        db.session.scalars(
-            statement.options(*CARD_LOADING)
-            .order_by(*order)
-            .limit(query.per_page)
-            .offset((page - 1) * query.per_page)
-        ).unique()
-    )
+        order = [column.desc() if desc else column.asc() for column, desc in _sort_columns(sort)]
+    statement = statement.options(*CARD_LOADING).limit(query.per_page)
+    products: list[Product] = []
+    if query.cursor is not None and not relevance and page > 1:
+        products = _keyset_page(statement, sort, query.cursor)
+    if not products:
+        offset = (page - 1) * query.per_page
+        products = list(db.session.scalars(statement.order_by(*order).offset(offset)).unique())
+    keyset = not relevance and bool(products)
     return CataloguePage(
         products=products,
         total=total,
@@ -190,7 +285,26 @@ def browse(query: CatalogueQuery) -> CataloguePage:
         facility=facility,
         kanwil=kanwil,
         unknown_filters=unknown,
+        next_cursor=_cursor_of(products[-1], sort) if keyset and page < pages else None,
+        prev_cursor=_cursor_of(products[0], sort) if keyset and page > 1 else None,
     )
+
+
+def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Product]:
+    """The page next to the cursor, in the order of `sort`; empty for a cursor out of range."""
+    try:
+        beyond = _beyond(sort, cursor)
+    except OverflowError:
+        return []
+    columns = _sort_columns(sort)
+    if cursor.backwards:
+        order = [column.asc() if desc else column.desc() for column, desc in columns]
+    else:
+        order = [column.desc() if desc else column.asc() for column, desc in columns]
+    products = list(db.session.scalars(statement.where(beyond).order_by(*order)).unique())
+    if cursor.backwards:
+        products.reverse()
+    return products
 
 
 def _category_and_children(category: Category) -> sa.Select:
@@ -213,23 +327,43 @@ def public_product(slug: str) -> Product | None:
 
 
 def related_products(product: Product, *, limit: int = 4) -> list[Product]:
-    """Others of the same category first, then others of the same facility."""
-    statement = (
-        public_products_query()
-        .where(
-            Product.id != product.id,
-            sa.or_(Product.category_id == product.category_id, Facility.id == product.facility_id),
+    """Others of the same category first, then others of the same facility.
+
+    Each half walks its listing index (`ix_product_category_listing`, `..._facility_listing`)
+    in order and stops after `limit` rows, so the cost does not grow with the catalogue.
+    """
+
+    def first(where: sa.ColumnElement[bool]) -> sa.Subquery:
+        return (
+            public_products_query()
+            .with_only_columns(Product.id)
+            .where(where, Product.id != product.id)
+            .order_by(Product.is_flagship.desc(), Product.published_at.desc(), Product.id.desc())
+            .limit(limit)
+            .subquery()
         )
-        .options(*CARD_LOADING)
-        .order_by(
-            (Product.category_id == product.category_id).desc(),
-            Product.is_flagship.desc(),
-            Product.published_at.desc(),
-            Product.id.desc(),
+
+    same_category = first(Product.category_id == product.category_id)
+    same_facility = first(
+        sa.and_(
+            Product.facility_id == product.facility_id,
+            Product.category_id != product.category_id,
         )
-        .limit(limit)
     )
-    return list(db.session.scalars(statement).unique())
+    ids = sa.union_all(sa.select(same_category.c.id), sa.select(same_facility.c.id))
+    found = db.session.scalars(
+        public_products_query().where(Product.id.in_(ids)).options(*CARD_LOADING)
+    ).unique()
+    ordered = sorted(
+        found,
+        key=lambda p: (
+            p.category_id != product.category_id,
+            not p.is_flagship,
+            -(p.published_at - _EPOCH).total_seconds() if p.published_at else 0,
+            -p.id,
+        ),
+    )
+    return ordered[:limit]
 
 
 def flagship_products(*, limit: int = 8) -> list[Product]:
@@ -260,6 +394,11 @@ def newest_products(*, limit: int = 8) -> list[Product]:
     return list(db.session.scalars(statement).unique())
 
 
+def catalogue_figures() -> CatalogueFigures:
+    """The home page's figures, counted once per catalogue version."""
+    return _COUNTS.get_or_compute(catalogue_token(), ("figures",), products.catalogue_figures)
+
+
 @dataclass(frozen=True)
 class CategoryCount:
     category: Category
@@ -268,15 +407,19 @@ class CategoryCount:
 
 def categories_with_counts() -> list[CategoryCount]:
     """Top-level categories with the number of public products in them and their children."""
-    public = public_products_query().subquery()
-    top = sa.func.coalesce(Category.parent_id, Category.id)
-    counts = dict(
-        db.session.execute(
-            sa.select(top, sa.func.count(public.c.id))
-            .join(public, public.c.category_id == Category.id)
-            .group_by(top)
-        ).all()
-    )
+
+    def count() -> dict[int, int]:
+        public = public_products_query().subquery()
+        top = sa.func.coalesce(Category.parent_id, Category.id)
+        return dict(
+            db.session.execute(
+                sa.select(top, sa.func.count(public.c.id))
+                .join(public, public.c.category_id == Category.id)
+                .group_by(top)
+            ).all()
+        )
+
+    counts = _COUNTS.get_or_compute(catalogue_token(), ("categories",), count)
     roots = db.session.scalars(
         sa.select(Category).where(Category.parent_id.is_(None)).order_by(Category.position)
     )
@@ -289,17 +432,29 @@ class FacilityListing:
     products: int
 
 
+def _products_per_facility() -> dict[int, int]:
+    """Public products per active facility, counted once per catalogue version."""
+
+    def count() -> dict[int, int]:
+        return dict(
+            db.session.execute(
+                public_products_query()
+                .with_only_columns(Product.facility_id, sa.func.count(Product.id))
+                .group_by(Product.facility_id)
+            ).all()
+        )
+
+    return _COUNTS.get_or_compute(catalogue_token(), ("per_facility",), count)
+
+
 def public_facilities(
     *, kanwil_code: str = "", kind: FacilityKind | None = None
 ) -> list[FacilityListing]:
     """Active facilities with their number of public products, by Kanwil then name."""
-    public = public_products_query().subquery()
     statement = (
-        sa.select(Facility, sa.func.count(public.c.id))
+        sa.select(Facility)
         .join(Facility.kanwil)
-        .outerjoin(public, public.c.facility_id == Facility.id)
         .where(Facility.is_active)
-        .group_by(Facility.id, Kanwil.id)
         .options(joinedload(Facility.kanwil))
         .order_by(Kanwil.name, Facility.name)
     )
@@ -307,16 +462,33 @@ def public_facilities(
         statement = statement.where(Kanwil.code == kanwil_code.upper())
     if kind is not None:
         statement = statement.where(Facility.kind == kind)
-    return [FacilityListing(f, n) for f, n in db.session.execute(statement).unique().all()]
+    counts = _products_per_facility()
+    return [FacilityListing(f, counts.get(f.id, 0)) for f in db.session.scalars(statement)]
 
 
-def facilities_by_kanwil() -> list[tuple[Kanwil, list[FacilityListing]]]:
-    grouped: dict[int, list[FacilityListing]] = defaultdict(list)
-    kanwils: dict[int, Kanwil] = {}
-    for listing in public_facilities():
-        kanwils[listing.facility.kanwil_id] = listing.facility.kanwil
-        grouped[listing.facility.kanwil_id].append(listing)
-    return [(kanwils[k], grouped[k]) for k in kanwils]
+@dataclass(frozen=True)
+class FacilityLink:
+    """A facility as the home page lists it: a name to link to and its number of products."""
+
+    slug: str
+    name: str
+    products: int
+
+
+def facilities_by_kanwil() -> list[tuple[Kanwil, list[FacilityLink]]]:
+    """Active facilities by Kanwil then name, as plain rows: the home page lists hundreds."""
+    kanwils = {k.id: k for k in db.session.scalars(sa.select(Kanwil))}
+    counts = _products_per_facility()
+    grouped: dict[int, list[FacilityLink]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(Facility.id, Facility.slug, Facility.name, Facility.kanwil_id)
+        .join(Facility.kanwil)
+        .where(Facility.is_active)
+        .order_by(Kanwil.name, Facility.name)
+    )
+    for id_, slug, name, kanwil_id in rows:
+        grouped[kanwil_id].append(FacilityLink(slug, name, counts.get(id_, 0)))
+    return [(kanwils[k], links) for k, links in grouped.items()]
 
 
 def kanwils_with_facilities() -> list[Kanwil]:
@@ -329,23 +501,25 @@ def kanwils_with_facilities() -> list[Kanwil]:
     )
 
 
-def selling_facilities() -> list[sa.Row[tuple[int, str, str]]]:
-    """(id, slug, name) of active facilities with a public product: the facility filter.
+FACILITY_CHOICES = 20
 
-    Plain rows, not objects: the filter lists hundreds of facilities on every catalogue page.
+
+def facility_choices(text: str, *, limit: int = FACILITY_CHOICES) -> list[tuple[str, str]]:
+    """(slug, name) of at most `limit` selling facilities whose name or city contains `text`.
+
+    What the catalogue's facility field suggests while a visitor types, instead of listing
+    hundreds of facilities on every page.
     """
-    selling = (
-        sa.select(Product.id)
-        .where(Product.facility_id == Facility.id, Product.status == ProductStatus.PUBLISHED)
-        .exists()
-    )
-    return list(
-        db.session.execute(
-            sa.select(Facility.id, Facility.slug, Facility.name)
-            .where(Facility.is_active, selling)
-            .order_by(Facility.name)
+    words = search.search_terms(text)[:3]
+    selling = _products_per_facility()
+    statement = sa.select(Facility.id, Facility.slug, Facility.name).where(Facility.is_active)
+    for word in words:
+        pattern = f"%{word}%"
+        statement = statement.where(
+            sa.or_(Facility.name.ilike(pattern), Facility.city.ilike(pattern))
         )
-    )
+    rows = db.session.execute(statement.order_by(Facility.name)).all()
+    return [(slug, name) for id_, slug, name in rows if selling.get(id_)][:limit]
 
 
 def all_categories() -> list[Category]:

@@ -5,6 +5,7 @@ from shop.models.audit import AuditEvent
 from shop.models.base import Base
 from shop.models.cart import Cart, CartItem
 from shop.models.catalogue import (
+    CatalogueVersion,
     Category,
     ImageReviewState,
     Product,
@@ -63,6 +64,7 @@ __all__ = [
     "Base",
     "Cart",
     "CartItem",
+    "CatalogueVersion",
     "Category",
     "DeliveryMethod",
     "DeliveryRateTable",

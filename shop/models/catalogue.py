@@ -83,6 +83,12 @@ class Product(Base, TimestampMixin):
     shelf_life_days: Mapped[int | None]
     # Indexed: the catalogue's default order is newest first.
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The lowest and highest variant price, kept by database triggers (migration 0013) so that
+    # price filters and sorts read one indexed column instead of aggregating every variant.
+    min_price_idr: Mapped[int] = mapped_column(
+        sa.BigInteger, default=0, server_default="0", index=True
+    )
+    max_price_idr: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     # Review: the last submission and the last decision; the queue holds products whose
     # submission is newer than their decision. A rejection's reason is shown to the staff.
     submitted_at: Mapped[datetime | None]
@@ -135,6 +141,10 @@ class Product(Base, TimestampMixin):
         sa.CheckConstraint(
             "status <> 'pending_review' OR submitted_at IS NOT NULL", name="pending_was_submitted"
         ),
+        # Related products and a facility's page read the newest of one category or facility,
+        # flagships first, straight from these indexes instead of sorting the catalogue.
+        sa.Index("ix_product_category_listing", "category_id", "is_flagship", "published_at", "id"),
+        sa.Index("ix_product_facility_listing", "facility_id", "is_flagship", "published_at", "id"),
     )
 
     @property
@@ -170,6 +180,20 @@ class Product(Base, TimestampMixin):
 
     def __repr__(self) -> str:
         return f"<Product {self.slug}>"
+
+
+class CatalogueVersion(Base):
+    """One row whose token changes with every change to a product, facility or category.
+
+    Database triggers (migration 0013) write a new random token in the same transaction as the
+    change, whoever makes it, so a count or list cached under the token read before a query is
+    never older than the data. Stock levels do not change the token.
+    """
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(40))
 
 
 class ProductVariant(Base, TimestampMixin):

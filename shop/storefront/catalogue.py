@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from slugify import slugify
 
 from shop.catalogue import browse as public_catalogue
-from shop.catalogue import products as catalogue
 from shop.core import clock
 from shop.facilities import delivery
 from shop.formatting import current_locale_code, rupiah
+from shop.models import Facility
 from shop.storefront import bp
 from shop.storefront.filters import parse_catalogue_args
 
@@ -19,7 +20,7 @@ from shop.storefront.filters import parse_catalogue_args
 def home() -> ResponseReturnValue:
     return render_template(
         "shop/home.html",
-        figures=catalogue.catalogue_figures(),
+        figures=public_catalogue.catalogue_figures(),
         flagships=public_catalogue.flagship_products(limit=8),
         newest=public_catalogue.newest_products(limit=8),
         categories=public_catalogue.categories_with_counts(),
@@ -43,8 +44,8 @@ def products() -> ResponseReturnValue:
         result=result,
         notes=notes,
         active=_active_filters(parsed.query, result),
+        facility_field=_facility_field(result.facility),
         categories=public_catalogue.all_categories(),
-        facilities=public_catalogue.selling_facilities(),
         kanwils=public_catalogue.kanwils_with_facilities(),
         sorts=list(public_catalogue.Sort),
     )
@@ -75,6 +76,13 @@ def _active_filters(
     return active
 
 
+def _facility_field(facility: Facility | None) -> str:
+    """What the facility field shows: the name when typing it back finds the same facility."""
+    if facility is None:
+        return ""
+    return facility.name if slugify(facility.name) == facility.slug else facility.slug
+
+
 def _unknown_filter_note() -> str:
     return _("Sebagian filter sudah tidak berlaku (kategori, UPT atau Kanwil tidak ditemukan).")
 
@@ -85,6 +93,15 @@ def category(slug: str) -> ResponseReturnValue:
     if not any(c.slug == slug for c in public_catalogue.all_categories()):
         abort(404)
     return redirect(url_for("shop.products", category=slug), 301)
+
+
+@bp.get("/products/facility-options.json")
+def facility_options() -> ResponseReturnValue:
+    """Suggestions for the catalogue's facility field: `[{"slug", "name"}]` matching `q`."""
+    text = request.args.get("q", "")[:100]
+    return jsonify(
+        [{"slug": slug, "name": name} for slug, name in public_catalogue.facility_choices(text)]
+    )
 
 
 @bp.get("/products/<slug>")

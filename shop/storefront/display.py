@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from flask import current_app
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from shop.catalogue.browse import Availability, price_range, stock_state
-from shop.core.storage import storage_from_config
-from shop.formatting import rupiah
+from shop.formatting import request_storage, rupiah
 from shop.models import Product, ProductImage, ProductVariant
 from shop.storefront import bp
 
@@ -44,9 +44,41 @@ def price_text(product: Product) -> str:
     return f"{rupiah(low)} \u2013 {rupiah(high)}"
 
 
+def _slug_url(endpoint: str, slug: str) -> str:
+    """`url_for(endpoint, slug=slug)`, built from a prefix made once per request.
+
+    A grid draws dozens of cards and the home page hundreds of facility links; routing each
+    through `url_for` showed in profiles.
+    """
+    prefixes = g.setdefault("slug_url_prefixes", {})
+    prefix = prefixes.get(endpoint)
+    if prefix is None:
+        prefix = prefixes[endpoint] = url_for(endpoint, slug="-").removesuffix("-")
+    return prefix + quote(slug, safe="")
+
+
+@bp.app_template_global()
+def product_url(slug: str) -> str:
+    return _slug_url("shop.product", slug)
+
+
+@bp.app_template_global()
+def facility_url(slug: str) -> str:
+    return _slug_url("shop.facility", slug)
+
+
+@bp.app_template_global()
+def products_label(count: int) -> str:
+    """ "12 produk", translated once per number and request (lists repeat the same few)."""
+    labels = g.setdefault("products_labels", {})
+    if count not in labels:
+        labels[count] = ngettext("%(num)s produk", "%(num)s produk", count)
+    return labels[count]
+
+
 @bp.app_template_global()
 def srcset(image: ProductImage, image_format: str) -> str:
-    storage = storage_from_config(current_app.config)
+    storage = request_storage()
     return ", ".join(
         f"{storage.url(r['key'])} {r['width']}w" for r in image.renditions_of(image_format)
     )

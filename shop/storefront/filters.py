@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from slugify import slugify
 from werkzeug.datastructures import MultiDict
 
-from shop.catalogue.browse import PER_PAGE, CatalogueQuery, Sort
+from shop.catalogue.browse import PER_PAGE, CatalogueQuery, Sort, parse_cursor
 from shop.core.numbers import parse_amount_idr, parse_int
 
 MAX_PRICE_IDR = 999_999_999
@@ -47,6 +48,9 @@ def parse_catalogue_args(args: MultiDict[str, str]) -> ParsedQuery:
     slugs: dict[str, str] = {}
     for key in ("category", "facility"):
         value = args.get(key, "").strip().lower()
+        if key == "facility" and value and not _SLUG.match(value):
+            # The facility field is typed: its name ("Lapas Kelas IIA Tarakan") is its slug.
+            value = slugify(value)[:160]
         if value and not _SLUG.match(value):
             notes.append(str(_l("Filter yang tidak dikenali diabaikan.")))
             value = ""
@@ -70,6 +74,12 @@ def parse_catalogue_args(args: MultiDict[str, str]) -> ParsedQuery:
     page_raw = args.get("page", "1").strip()
     page = parse_int(page_raw, minimum=1, maximum=MAX_PAGE) or 1
     in_stock = args.get("in_stock", "") in {"1", "on", "true"}
+    # A keyset link carries the sort key of the row before (`after`) or after (`before`) it.
+    cursor = None
+    if args.get("after"):
+        cursor = parse_cursor(args["after"])
+    elif args.get("before"):
+        cursor = parse_cursor(args["before"], backwards=True)
     query = CatalogueQuery(
         q=q,
         category=slugs["category"],
@@ -81,6 +91,7 @@ def parse_catalogue_args(args: MultiDict[str, str]) -> ParsedQuery:
         sort=sort,
         page=page,
         per_page=PER_PAGE,
+        cursor=cursor,
     )
     for key in ("category", "facility"):
         if slugs[key]:

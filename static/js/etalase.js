@@ -9,6 +9,30 @@
     });
   });
 
+  // Typed filters suggest their values from a small endpoint (`data-suggest`) into the
+  // input's datalist; without this the typed name still works.
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var url = input.getAttribute("data-suggest") + "?q=" + encodeURIComponent(input.value);
+        fetch(url, { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (choices) {
+            list.replaceChildren.apply(list, choices.map(function (choice) {
+              var option = document.createElement("option");
+              option.value = choice.slug;
+              option.textContent = choice.name;
+              return option;
+            }));
+          })
+          .catch(function () {});
+      }, 200);
+    });
+  });
+
   // Back office: actions that ask first, and the packing slip's print button.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -101,12 +101,19 @@ def test_search_filter_open_and_switch_language(
     cards = page.locator(".product-card .card-title")
     expect(cards).to_have_count(3)
 
-    # Filter by facility: the panel is folded on a phone; choosing submits the form.
+    # Filter by facility: the panel is folded on a phone; the field suggests facilities while
+    # typing, and Enter submits the form.
     filters = page.locator("details.filters")
     if viewport_name == "phone":
         expect(page.locator("#f-facility")).to_be_hidden()
         filters.locator("summary").click()
-    page.locator("#f-facility").select_option("lapas-kelas-iia-tarakan")
+    page.locator("#f-facility").fill("tarakan")
+    expect(page.locator("#f-facility-options option")).to_have_count(1)
+    expect(page.locator("#f-facility-options option")).to_have_attribute(
+        "value", "lapas-kelas-iia-tarakan"
+    )
+    page.locator("#f-facility").fill("lapas-kelas-iia-tarakan")
+    page.locator("#f-facility").press("Enter")
     expect(page).to_have_url(re.compile(r"facility=lapas-kelas-iia-tarakan"))
     expect(cards).to_have_count(2)
     expect(page.get_by_role("link", name=re.compile("Hapus filter UPT"))).to_be_visible()
@@ -144,9 +151,10 @@ def test_pages_work_without_javascript(live_server: str, browser, shop_data) -> 
     try:
         page.goto(live_server + "/products")
         page.get_by_text("Filter dan urutan").click()  # closed until a filter is chosen
-        page.locator("#f-facility").select_option("lapas-kelas-iia-pekanbaru")
+        page.locator("#f-facility").fill("Lapas Kelas IIA Pekanbaru")  # typed, no suggestions
         page.get_by_role("button", name="Terapkan").click()
-        expect(page).to_have_url(re.compile(r"facility=lapas-kelas-iia-pekanbaru"))
+        expect(page).to_have_url(re.compile(r"facility=Lapas\+Kelas\+IIA\+Pekanbaru"))
+        expect(page.get_by_role("link", name=re.compile("Hapus filter UPT"))).to_be_attached()
         expect(page.locator(".product-card")).to_have_count(3)
         page.get_by_role("link", name=re.compile("Kursi Jati Minimalis")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Kursi Jati Minimalis")
