@@ -124,7 +124,10 @@ def order_for_token(*, number: str, token: str) -> Order | None:
 
 
 def order_url(order: Order) -> str:
-    return f"{current_app.config['SITE_URL']}/orders/{order.number}?t={access_token(order)}"
+    """The order's page in the buyer's language (English under /en/, as the storefront)."""
+    prefix = "/en" if order.locale == "en" else ""
+    site = current_app.config["SITE_URL"]
+    return f"{site}{prefix}/orders/{order.number}?t={access_token(order)}"
 
 
 def find_order(number: str) -> Order | None:

@@ -6,9 +6,10 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from shop.catalogue import browse
+from shop.core import page_versions
 from shop.models import FacilityKind
 from shop.models.base import utcnow
-from shop.storefront import bp
+from shop.storefront import bp, caching
 
 
 @bp.get("/facilities")
@@ -34,6 +35,7 @@ def facility(slug: str) -> ResponseReturnValue:
     item = browse.public_facility(slug)
     if item is None:
         abort(404)
+    caching.depends_on(page_versions.facility_key(item.id))
     now = utcnow()
     return render_template(
         "shop/facility.html",
