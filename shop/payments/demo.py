@@ -36,7 +36,9 @@ class DemoGateway:
     ) -> Session:
         return Session(
             session_id=f"demo_cs_{attempt.idempotency_key}",
-            url=f"{self.site_url}/demo-pay/{attempt.idempotency_key}",
+            # In the buyer's language, as the storefront's addresses (English under /en/).
+            url=f"{self.site_url}{'/en' if order.locale == 'en' else ''}"
+            f"/demo-pay/{attempt.idempotency_key}",
         )
 
     def session_status(self, *, session_id: str) -> str:
