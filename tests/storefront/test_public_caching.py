@@ -150,7 +150,7 @@ def test_a_sale_changes_the_stock_shown_at_once(client, db, shop) -> None:
     unit_of_work.commit()
     product_page, catalogue, facility_page = _pages(client, shop)
     assert "Sisa 2" in product_page and "Sisa 3" not in product_page
-    assert "Sisa 2" in catalogue
+    assert "Sisa 2" in catalogue and "Sisa 2" in facility_page
 
 
 def test_an_approved_photo_shows_at_once(client, db, shop) -> None:
