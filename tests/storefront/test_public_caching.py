@@ -11,7 +11,9 @@ from sqlalchemy import text
 from shop.app import create_app
 from shop.catalogue import stock
 from shop.core import page_versions, unit_of_work
-from shop.models import ImageReviewState, ProductStatus
+from shop.extensions import cache
+from shop.extensions import db as writer_db
+from shop.models import ImageReviewState, ProductStatus, ProductVariant
 from shop.models.base import utcnow
 from shop.models.stock import StockReason
 from tests.checkout.helpers import two_facilities
@@ -204,18 +206,21 @@ def test_workers_sharing_redis_see_each_others_changes(database_url, tmp_path, d
     reader = create_app(make_config(database_url, tmp_path, **overrides))
     writer = create_app(make_config(database_url, tmp_path, **overrides))
     reader.test_client_class = IsolatedClient
-    with reader.app_context():
-        assert "Rp250.000" in reader.test_client().get(url).get_data(as_text=True)
-    with writer.app_context():
-        from shop.extensions import db as writer_db
-        from shop.models import ProductVariant
-
-        writer_db.session.get(ProductVariant, shop.batik.id).price_idr = 99_000
-        unit_of_work.commit()
-        writer_db.session.remove()
-    with reader.app_context():
-        page = reader.test_client().get(url).get_data(as_text=True)
-        from shop.extensions import cache
-
-        cache.clear()
+    try:
+        with reader.app_context():
+            assert "Rp250.000" in reader.test_client().get(url).get_data(as_text=True)
+        with writer.app_context():
+            writer_db.session.get(ProductVariant, shop.batik.id).price_idr = 99_000
+            unit_of_work.commit()
+            writer_db.session.remove()
+        with reader.app_context():
+            page = reader.test_client().get(url).get_data(as_text=True)
+            cache.clear()
+    finally:
+        for each in (reader, writer):
+            backend = each.extensions["cache"][cache]
+            backend._write_client.connection_pool.disconnect()
+            backend._read_client.connection_pool.disconnect()
+            with each.app_context():
+                writer_db.engine.dispose()
     assert "Rp99.000" in page
