@@ -84,12 +84,6 @@ KANWIL = 33
 BATCH = 5000
 SEARCH = "batik tulis"
 MODES = {"cold": {"CACHE_TYPE": "NullCache"}, "warm": {"CACHE_TYPE": "SimpleCache"}}
-# The page cache comes from the "cache" branch (issue 15, parts 1-2). Until it is merged, the
-# warm run caches only what already was (the /impact figures); the lead removes this at merge.
-WARM_TODO = (
-    "TODO (merge of the page cache): in this branch only `/impact` has anything cached, so the "
-    "warm column of the other pages measures the same uncached path as the cold one."
-)
 
 
 def _shared_renditions(upload_dir: Path) -> list[dict]:
@@ -403,13 +397,12 @@ def _report(runs: list[tuple[str, Results, dict[int, float]]], elapsed: float) -
         f"gunicorn with {WORKERS} sync workers, {client} with {CONNECTIONS} connections for "
         f"{SECONDS:g} s per URL on loopback{' (quick mode)' if QUICK else ''}; everything below "
         f"in one run of {elapsed / 60:.0f} min, on {os.cpu_count()} CPUs. **cold**: nothing "
-        "cached (`CACHE_TYPE=NullCache`); **warm**: `CACHE_TYPE=SimpleCache`. Counts and the "
+        "cached (`CACHE_TYPE=NullCache`); **warm**: `CACHE_TYPE=SimpleCache`, so each worker "
+        "keeps its own page cache of public pages for anonymous visitors. Counts and the "
         "facility list are kept per catalogue version in both (part of the uncached path). "
         "`x base` is the page's rps over the bare-template baseline of the same server; `x robots` "
         "the warm page's rps over `/robots.txt`. `load` is the 1-minute load average right "
         "after that figure: the machine is shared, read the ratios, not the absolutes.",
-        "",
-        WARM_TODO,
     ]
     for engine, results, seeded in runs:
         lines += ["", f"### {engine}: every page at {EVERY_PAGE_AT:,} products", "",

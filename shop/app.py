@@ -16,6 +16,7 @@ from shop.core import urls
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from shop.forms import IdConverter
 from shop.jobs import engine as jobs_engine
+from shop.storefront import caching
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -46,6 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_commands(app)
     security.init_app(app)
     jobs_engine.install(app)
+    caching.init_app(app)
     if config.PROXY_HOPS:
         hops = config.PROXY_HOPS
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -75,11 +77,17 @@ def _configure_logging(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The visitor's language: the cookie they chose, else their browser's, else Indonesian."""
+    """A storefront page's language is in its address (`shop.storefront.language`); the back
+    office speaks the language chosen in the cookie, else the browser's, else Indonesian."""
     from flask import current_app, has_request_context
+
+    from shop.storefront.language import language_of_path
 
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    in_address = language_of_path(request.path)
+    if in_address is not None:
+        return in_address
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get("lang")
     if chosen in languages:

@@ -106,7 +106,8 @@ class Config:
     REDIS_URL: str = ""
     JOBS_QUEUE: str = "etalase"
     # Flask-Caching: one process's memory by default, Redis (shared by all workers) when
-    # CACHE_REDIS_URL is set. IMPACT_CACHE_SECONDS: how old the public /impact figures may be.
+    # CACHE_REDIS_URL (or REDIS_URL) is set. IMPACT_CACHE_SECONDS: how old the public /impact
+    # figures may be.
     CACHE_TYPE: str = "SimpleCache"
     CACHE_REDIS_URL: str = ""
     CACHE_KEY_PREFIX: str = "etalase:"
@@ -114,6 +115,13 @@ class Config:
     IMPACT_CACHE_SECONDS: int = 600
     # How long shared caches may keep the product feeds (/feeds/...) before asking again.
     FEED_CACHE_SECONDS: int = 900
+    # Public pages for visitors without a session (docs/performance.md): how long browsers and
+    # shared caches may keep one (max-age), how long after that they may serve it while they
+    # revalidate (stale-while-revalidate), and how long the server's page cache keeps one at
+    # most (0: no page cache; a change to what a page shows drops it at once anyway).
+    PUBLIC_PAGE_MAX_AGE: int = 60
+    PUBLIC_PAGE_STALE_SECONDS: int = 300
+    PAGE_CACHE_SECONDS: int = 300
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     SESSION_COOKIE_HTTPONLY: bool = True
@@ -140,6 +148,7 @@ class Config:
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
         env = dict(os.environ if environ is None else environ)
         production = env.get("ETALASE_ENV", "development") == "production"
+        cache_redis_url = env.get("CACHE_REDIS_URL") or env.get("REDIS_URL") or ""
         config = cls(
             ETALASE_ENV=env.get("ETALASE_ENV", "development"),
             SECRET_KEY=env.get("SECRET_KEY", "") or ("" if production else instance_secret_key()),
@@ -188,12 +197,17 @@ class Config:
             S3_REGION=env.get("S3_REGION") or cls.S3_REGION,
             S3_PUBLIC_URL=(env.get("S3_PUBLIC_URL") or "").rstrip("/"),
             CACHE_TYPE=env.get("CACHE_TYPE")
-            or ("RedisCache" if env.get("CACHE_REDIS_URL") else cls.CACHE_TYPE),
-            CACHE_REDIS_URL=env.get("CACHE_REDIS_URL", ""),
+            or ("RedisCache" if cache_redis_url else cls.CACHE_TYPE),
+            CACHE_REDIS_URL=cache_redis_url,
             CACHE_KEY_PREFIX=env.get("CACHE_KEY_PREFIX") or cls.CACHE_KEY_PREFIX,
             CACHE_DEFAULT_TIMEOUT=_int(env.get("CACHE_DEFAULT_TIMEOUT"), cls.CACHE_DEFAULT_TIMEOUT),
             IMPACT_CACHE_SECONDS=_int(env.get("IMPACT_CACHE_SECONDS"), cls.IMPACT_CACHE_SECONDS),
             FEED_CACHE_SECONDS=_int(env.get("FEED_CACHE_SECONDS"), cls.FEED_CACHE_SECONDS),
+            PUBLIC_PAGE_MAX_AGE=_int(env.get("PUBLIC_PAGE_MAX_AGE"), cls.PUBLIC_PAGE_MAX_AGE),
+            PUBLIC_PAGE_STALE_SECONDS=_int(
+                env.get("PUBLIC_PAGE_STALE_SECONDS"), cls.PUBLIC_PAGE_STALE_SECONDS
+            ),
+            PAGE_CACHE_SECONDS=_int(env.get("PAGE_CACHE_SECONDS"), cls.PAGE_CACHE_SECONDS),
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_SECURE=production,
         )
@@ -227,6 +241,9 @@ class Config:
         values["PAYMENT_GATEWAY"] = self.payment_gateway
         values["MAX_CONTENT_LENGTH"] = self.MAX_IMAGE_BYTES * 12
         values["RATELIMIT_STORAGE_URI"] = self.RATELIMIT_STORAGE_URI
+        if self.CACHE_TYPE == "SimpleCache" and self.WEB_CONCURRENCY > 1:
+            # Each worker would keep its own pages and hear only of its own changes.
+            values["PAGE_CACHE_SECONDS"] = 0
         return values
 
 

@@ -12,7 +12,7 @@ from hashlib import sha512
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 
 from shop.core.text import has_control_characters
 
@@ -96,3 +96,22 @@ def session_identifier() -> str:
     """
     agent = request.headers.get("User-Agent", "")
     return sha512(f"{request.remote_addr}|{agent}".encode()).hexdigest()
+
+
+def is_same_site_post() -> bool:
+    """Whether this request comes from a page of this site (its Origin, else its Referer).
+
+    Browsers send Origin with every POST from a form; a request with neither header (a very
+    old browser with referrers off) is refused too. Same site means the scheme, host and port
+    of this request (after ProxyFix) or of SITE_URL. docs/security.md explains why this,
+    with SameSite=Lax cookies, protects the add-to-cart form in place of a CSRF token.
+    """
+    claimed = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(claimed)
+    if not parts.scheme or not parts.netloc:
+        return False
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    ours = {request.host_url.rstrip("/").lower()}
+    site = urlsplit(current_app.config["SITE_URL"])
+    ours.add(f"{site.scheme}://{site.netloc}".lower())
+    return origin in ours

@@ -46,6 +46,9 @@ def make_config(database_url: str, tmp_path: Path, **overrides: object) -> Confi
         MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
         SITE_URL="http://localhost",
         WTF_CSRF_ENABLED=False,
+        # Tests change data through factories and bare commits, which do not bump the page
+        # cache's versions (requests, commands and jobs do): tests of the cache turn it on.
+        PAGE_CACHE_SECONDS=0,
     )
     for key, value in overrides.items():
         setattr(config, key, value)

@@ -166,7 +166,8 @@ def test_nothing_to_draw_gives_a_short_placeholder(chart, labels, series) -> Non
 
 
 def test_placeholder_follows_the_users_language_and_escapes_the_title(app: Flask) -> None:
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    # A back-office page (the storefront's language is its address's: /en/...).
+    with app.test_request_context("/admin/reports", headers={"Accept-Language": "en"}):
         markup = str(charts.bar_chart(title="<i>Sales</i>", labels=[], series=[], value_format=str))
     assert markup == (
         '<p class="chart-empty"><strong>&lt;i&gt;Sales&lt;/i&gt;</strong> '

@@ -36,6 +36,11 @@ def absolute(path: str) -> str:
     return _site["url"] + path
 
 
+def language_prefix(locale: str) -> str:
+    """The storefront's address prefix of a language: English under /en/, Indonesian at the root."""
+    return "/en" if locale == "en" else ""
+
+
 def order_path(number: str, *, token: str, paid: bool = False) -> str:
     """The buyer's order page, opened by its signed token; `paid` after a payment's return."""
     query = {"t": token, **({"paid": "1"} if paid else {})}

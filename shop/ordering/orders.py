@@ -124,8 +124,9 @@ def order_for_token(*, number: str, token: str) -> Order | None:
 
 
 def order_url(order: Order, *, paid: bool = False) -> str:
-    """The buyer's signed link to the order page; `paid` for the return from a payment."""
-    return urls.absolute(urls.order_path(order.number, token=access_token(order), paid=paid))
+    """The buyer's signed link to the order page, in the buyer's language (English under /en/)."""
+    path = urls.order_path(order.number, token=access_token(order), paid=paid)
+    return urls.absolute(urls.language_prefix(order.locale) + path)
 
 
 def find_order(number: str) -> Order | None:

@@ -34,7 +34,10 @@ class DemoGateway:
     ) -> Session:
         return Session(
             session_id=f"demo_cs_{attempt.idempotency_key}",
-            url=urls.absolute(urls.demo_payment_path(attempt.idempotency_key)),
+            # In the buyer's language, as the storefront's addresses (English under /en/).
+            url=urls.absolute(
+                urls.language_prefix(order.locale) + urls.demo_payment_path(attempt.idempotency_key)
+            ),
         )
 
     def session_status(self, *, session_id: str) -> str:

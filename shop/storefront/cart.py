@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     after_this_request,
     current_app,
@@ -20,17 +18,26 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from shop import security
 from shop.core.errors import DomainError
+from shop.extensions import csrf, db
 from shop.forms import IntegerField, SafeForm
-from shop.models import Cart
+from shop.models import Cart, ProductVariant
 from shop.ordering import cart as carts
 from shop.storefront import bp
+from shop.storefront import catalogue as catalogue_views
 
 CART_COOKIE = "etalase_cart"
 CART_COOKIE_AGE = 30 * 24 * 3600
 
 
 class AddToCartForm(SafeForm):
+    """On every product page, which is public and cached: no CSRF token (it would need a
+    session); the POST is checked for coming from this site instead (`add_to_cart`)."""
+
+    class Meta:
+        csrf = False
+
     variant_id = IntegerField(validators=[DataRequired()])
     quantity = IntegerField(default=1, validators=[InputRequired(), NumberRange(min=1, max=99)])
 
@@ -77,21 +84,28 @@ def current_cart(*, create: bool = False) -> Cart | None:
     return cart
 
 
-def _back_to_product() -> str:
-    """Where an add that failed returns: the page it came from, if on this site."""
-    referrer = request.referrer or ""
-    parts = urlsplit(referrer)
-    if referrer and parts.netloc == request.host and parts.path.startswith("/"):
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return url_for("shop.cart")
+def _product_page_again(variant_id: int | None) -> ResponseReturnValue:
+    """An add that failed shows the product page again, with the message, in this response:
+    a redirect to it could be answered from the browser's cache, without the message."""
+    variant = db.session.get(ProductVariant, variant_id) if variant_id else None
+    if variant is None:
+        return redirect(url_for("shop.cart"))
+    return catalogue_views.product(variant.product.slug), 422
 
 
+@csrf.exempt
 @bp.post("/cart/items")
 def add_to_cart() -> ResponseReturnValue:
+    if current_app.config["WTF_CSRF_ENABLED"] and not security.is_same_site_post():
+        message = _(
+            "Permintaan ditolak: formulir keranjang hanya dapat dikirim dari halaman Etalase"
+            " sendiri. Buka halaman produk di situs ini, lalu coba lagi."
+        )
+        return render_template("errors/403.html", code=403, message=message), 403
     form = AddToCartForm()
     if not form.validate_on_submit():
         flash(_("Pilih produk dan jumlah antara 1 dan 99."), "error")
-        return redirect(_back_to_product())
+        return _product_page_again(form.variant_id.data)
     try:
         carts.add_item(
             cart=current_cart(create=True),  # type: ignore[arg-type]
@@ -100,7 +114,7 @@ def add_to_cart() -> ResponseReturnValue:
         )
     except DomainError as error:
         flash(str(error), "error")
-        return redirect(_back_to_product())
+        return _product_page_again(form.variant_id.data)
     flash(_("Produk masuk keranjang."), "success")
     return redirect(url_for("shop.cart"))
 

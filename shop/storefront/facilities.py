@@ -6,9 +6,9 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from shop.catalogue import browse
-from shop.core import clock
+from shop.core import clock, page_versions
 from shop.models import FacilityKind
-from shop.storefront import bp
+from shop.storefront import bp, caching
 
 
 @bp.get("/facilities")
@@ -34,6 +34,7 @@ def facility(slug: str) -> ResponseReturnValue:
     item = browse.public_facility(slug)
     if item is None:
         abort(404)
+    caching.depends_on(page_versions.facility_key(item.id))
     now = clock.now()
     return render_template(
         "shop/facility.html",

@@ -34,12 +34,12 @@ META_AVAILABILITY = {
 }
 
 
-@bp.get("/feeds/google-merchant.xml")
+@bp.get("/feeds/google-merchant.xml", localised=False)
 def google_merchant_feed() -> ResponseReturnValue:
     return _feed("application/rss+xml", _google_lines)
 
 
-@bp.get("/feeds/meta-catalog.csv")
+@bp.get("/feeds/meta-catalog.csv", localised=False)
 def meta_catalog_feed() -> ResponseReturnValue:
     return _feed("text/csv", _meta_lines)
 

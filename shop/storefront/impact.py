@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, make_response, render_template, request
+from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from shop.core import clock
@@ -36,16 +36,10 @@ def impact_page() -> ResponseReturnValue:
     if period not in PERIODS:
         period = "all"
     figures = _figures(period)
-    response = make_response(
-        render_template(
-            "shop/impact.html",
-            figures=figures,
-            period=period,
-            year=clock.local_date(figures.computed_at).year,
-            cache_minutes=max(current_app.config["IMPACT_CACHE_SECONDS"] // 60, 1),
-        )
+    return render_template(
+        "shop/impact.html",
+        figures=figures,
+        period=period,
+        year=clock.local_date(figures.computed_at).year,
+        cache_minutes=max(current_app.config["IMPACT_CACHE_SECONDS"] // 60, 1),
     )
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["IMPACT_CACHE_SECONDS"]
-    response.vary.update(("Cookie", "Accept-Language"))
-    return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from shop.catalogue.browse import Availability, price_range, stock_state
 from shop.core import urls
 from shop.formatting import media_url
 from shop.models import Product
-from shop.storefront import bp
+from shop.storefront import DEFAULT_LANGUAGE, PREFIXED_LANGUAGES, bp
 from shop.storefront.display import fallback_rendition
 
 # Query parameters that make a different page (the rest, like sort, only reorder it).
@@ -91,29 +92,57 @@ def product_json_ld(product: Product) -> Markup:
     return Markup(text)
 
 
-@bp.get("/sitemap.xml")
+@bp.get("/sitemap.xml", localised=False)
 def sitemap() -> Response:
+    """Every public page once per language, each naming its other languages (hreflang)."""
+    pages: list[tuple[str, dict[str, Any], datetime | None]] = [
+        ("shop.home", {}, None),
+        ("shop.products", {}, None),
+        ("shop.facilities", {}, None),
+        ("shop.impact_page", {}, None),
+    ]
+    pages += [
+        ("shop.products", {"category": c.slug}, None) for c in public_catalogue.all_categories()
+    ]
+    pages += [
+        (
+            "shop.product" if entry.kind == "product" else "shop.facility",
+            {"slug": entry.slug},
+            entry.updated_at,
+        )
+        for entry in public_catalogue.sitemap_entries()
+    ]
     xml = render_template(
         "shop/sitemap.xml",
-        entries=public_catalogue.sitemap_entries(),
-        categories=public_catalogue.all_categories(),
+        pages=[
+            (
+                {
+                    code: absolute_url(url_for(endpoint, lang_code=code, **values))
+                    for code in (DEFAULT_LANGUAGE, *PREFIXED_LANGUAGES)
+                },
+                lastmod,
+            )
+            for endpoint, values, lastmod in pages
+        ],
     )
     return Response(xml, mimetype="application/xml")
 
 
-@bp.get("/favicon.ico")
+@bp.get("/favicon.ico", localised=False)
 def favicon() -> ResponseReturnValue:
     """Browsers and crawlers ask for /favicon.ico whatever the page says: send them the icon."""
     return redirect(asset_url("favicon.svg"), code=301)
 
 
-@bp.get("/robots.txt")
+@bp.get("/robots.txt", localised=False)
 def robots() -> Response:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /cart",
         "Disallow: /checkout",
+        "Disallow: /en/cart",
+        "Disallow: /en/checkout",
         "Disallow: /lang/",
         f"Sitemap: {absolute_url(url_for('shop.sitemap'))}",
     ]

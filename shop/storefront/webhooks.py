@@ -10,7 +10,7 @@ from shop.payments import InvalidSignature, PaymentUnavailable, events
 from shop.storefront import bp
 
 
-@bp.post("/webhooks/stripe")
+@bp.post("/webhooks/stripe", localised=False)
 @csrf.exempt
 def stripe_webhook() -> ResponseReturnValue:
     try:

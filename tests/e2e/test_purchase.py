@@ -89,3 +89,39 @@ def test_buyer_pays_two_facilities_at_once_with_the_demo_gateway(
     order = db.session.scalars(select(Order)).one()
     assert order.status is OrderStatus.PAID
     assert db.session.scalar(select(func.sum(LedgerEntry.amount_idr))) == 765_000
+
+
+def test_buyer_switches_to_english_and_buys_without_a_session_before_the_first_add(
+    db, live_server: str, page: Page
+) -> None:
+    """The product page sets no cookie; the English switch leads to /en/ addresses throughout."""
+    shop = two_facilities()
+    response = page.goto(f"{live_server}/products/{shop.coffee.product.slug}")
+    assert response is not None and "set-cookie" not in response.headers
+    assert "public" in response.headers["cache-control"]
+    assert page.context.cookies() == []
+    page.get_by_role("link", name="EN", exact=True).click()
+    expect(page).to_have_url(f"{live_server}/en/products/{shop.coffee.product.slug}")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator("#quantity").fill("2")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page).to_have_url(f"{live_server}/en/cart")
+    expect(page.get_by_role("heading", name="Rutan Kelas IIA Kupang")).to_be_visible()
+
+    page.get_by_role("link", name="Continue to checkout").click()
+    expect(page).to_have_url(f"{live_server}/en/checkout")
+    page.get_by_label("Full name").fill("Siti Aminah")
+    page.get_by_label("Email").fill("siti.aminah@contoh.id")
+    page.get_by_label("Mobile number").fill("0812 3456 7890")
+    page.get_by_label("Address (street, number, RT/RW, village)").fill("Jl. Merdeka No. 10")
+    page.get_by_label("City or regency").fill("Kupang")
+    page.get_by_label("Province").select_option("Nusa Tenggara Timur")
+    page.get_by_label("Postal code").fill("85111")
+    page.get_by_role("button", name="Place order and pay").click()
+    page.get_by_role("button", name="Pay (simulated success)").click()
+
+    expect(page.locator(".order-status")).to_contain_text("Paid")
+    assert page.url.startswith(f"{live_server}/en/orders/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    order = db.session.scalars(select(Order)).one()
+    assert order.locale == "en"

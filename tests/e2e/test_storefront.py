@@ -129,12 +129,12 @@ def test_search_filter_open_and_switch_language(
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
     product = screenshot("product")
 
-    # Switch to English: the same page, translated, and the choice is remembered.
+    # Switch to English: the same page, translated, at its English address; links stay English.
     page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Add to cart")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/products/kain-batik-tulis-tarakan$"))
-    page.goto(live_server + "/products?q=kursi")
+    expect(page).to_have_url(re.compile(r"/en/products/kain-batik-tulis-tarakan$"))
+    page.goto(live_server + "/en/products?q=kursi")
     expect(page.locator("#result-count")).to_contain_text("1 product found")
 
     if viewport_name == "phone":

@@ -76,21 +76,60 @@ class TestWithCsrf:
     def config_overrides(self) -> dict[str, object]:
         return {"WTF_CSRF_ENABLED": True}
 
-    def test_add_to_cart_needs_the_csrf_token(self, client, db) -> None:
+    def test_add_to_cart_works_without_a_session_from_this_site(self, client, db) -> None:
         shop = two_facilities()
-        refused = client.post("/cart/items", data={"variant_id": shop.batik.id, "quantity": 1})
-        assert refused.status_code == 400
-        # A visitor who already has a cart sees forms carrying the token.
+        product_page = client.get(f"/products/{shop.batik.product.slug}")
+        assert "Set-Cookie" not in product_page.headers
+        assert "csrf_token" not in product_page.get_data(as_text=True)
+        added = client.post(
+            "/cart/items",
+            data={"variant_id": shop.batik.id, "quantity": 1},
+            headers={"Origin": "http://localhost"},
+        )
+        assert added.status_code == 302 and added.location == "/cart"
+        assert "Kemeja Batik Tulis" in client.get("/cart").get_data(as_text=True)
+
+    def test_a_referer_of_this_site_is_enough_when_there_is_no_origin(self, client, db) -> None:
+        shop = two_facilities()
+        added = client.post(
+            "/en/cart/items",
+            data={"variant_id": shop.coffee.id, "quantity": 1},
+            headers={"Referer": f"http://localhost/en/products/{shop.coffee.product.slug}"},
+        )
+        assert added.status_code == 302 and added.location == "/en/cart"
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"Origin": "https://evil.example"},
+            {"Origin": "null"},
+            {"Referer": "https://evil.example/shop"},
+            {"Origin": "http://localhost.evil.example"},
+            {},
+        ],
+    )
+    def test_a_post_from_another_site_is_refused_with_a_message(self, client, db, headers) -> None:
+        shop = two_facilities()
+        refused = client.post(
+            "/cart/items", data={"variant_id": shop.batik.id, "quantity": 1}, headers=headers
+        )
+        assert refused.status_code == 403
+        assert "hanya dapat dikirim dari halaman Etalase sendiri" in refused.get_data(as_text=True)
+        assert "Set-Cookie" not in refused.headers
+        assert "Keranjang Anda masih kosong" in client.get("/cart").get_data(as_text=True)
+
+    def test_the_cart_page_forms_still_need_the_csrf_token(self, client, db) -> None:
+        shop = two_facilities()
         cart = carts.new_cart()
         carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
         signed = URLSafeSerializer(client.application.secret_key, salt="cart").dumps(cart.token)
         client.set_cookie("etalase_cart", signed)
+        refused = client.post(f"/cart/items/{shop.coffee.id}", data={"quantity": 3})
+        assert refused.status_code == 400
         page = client.get("/cart").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post(
-            "/cart/items", data={"variant_id": shop.batik.id, "quantity": 1, "csrf_token": token}
-        )
-        assert "Kemeja Batik Tulis" in client.get("/cart").get_data(as_text=True)
+        client.post(f"/cart/items/{shop.coffee.id}", data={"quantity": 3, "csrf_token": token})
+        assert 'value="3"' in client.get("/cart").get_data(as_text=True)
 
     def test_the_webhook_needs_no_csrf_token_but_a_signature(self, client, db) -> None:
         response = client.post("/webhooks/stripe", data="{}", headers={"Stripe-Signature": "x"})
@@ -98,12 +137,14 @@ class TestWithCsrf:
         assert response.get_json() == {"error": "invalid signature"}
 
 
-def test_cart_and_checkout_speak_english_when_chosen(client, db) -> None:
+def test_cart_and_checkout_speak_english_under_en(client, db) -> None:
     shop = two_facilities()
+    client.post("/en/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
+    assert "Continue to checkout" in client.get("/en/cart").get_data(as_text=True)
+    # The language is the address's, whatever cookie an older switch left.
     client.set_cookie("lang", "en")
-    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
-    assert "Continue to checkout" in client.get("/cart").get_data(as_text=True)
-    page = client.get("/checkout").get_data(as_text=True)
+    assert "Lanjut ke pembayaran" in client.get("/cart").get_data(as_text=True)
+    page = client.get("/en/checkout").get_data(as_text=True)
     assert "Pick up at the showroom (free)" in page
     assert "Mon 08:00\u201315:00" in page
     assert "Rp85.000" in page
@@ -138,11 +179,10 @@ def test_checkout_errors_are_indonesian_tied_to_their_fields_and_summarised(clie
     assert '<option value="">Pilih provinsi</option>' in page
 
 
-def test_checkout_errors_follow_the_chosen_language(client, db) -> None:
+def test_checkout_errors_follow_the_language_of_the_address(client, db) -> None:
     shop = two_facilities()
-    client.set_cookie("lang", "en")
-    client.post("/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
-    page = client.post("/checkout", data={"action": "place"}).get_data(as_text=True)
+    client.post("/en/cart/items", data={"variant_id": shop.coffee.id, "quantity": 1})
+    page = client.post("/en/checkout", data={"action": "place"}).get_data(as_text=True)
     assert "Full name: This field is required." in page
 
 

@@ -19,26 +19,43 @@ def test_home_shows_figures_and_newest_public_products(client, db) -> None:
     assert "Produk tersedia" in page
 
 
-def test_language_switch_is_remembered_in_a_cookie(client, db) -> None:
-    response = client.get("/lang/en?next=/")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
-    assert "lang=en" in response.headers["Set-Cookie"]
-    page = client.get("/").get_data(as_text=True)
+def test_english_is_under_en_with_hreflang_links_both_ways(client, db) -> None:
+    page = client.get("/en/").get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "Products on offer" in page
+    assert '<link rel="alternate" hreflang="id" href="http://localhost/">' in page
+    assert '<link rel="alternate" hreflang="en" href="http://localhost/en/">' in page
+    assert '<link rel="alternate" hreflang="x-default" href="http://localhost/">' in page
+    assert '<a href="/" lang="id" hreflang="id" >ID</a>' in page
+    assert 'href="/en/products"' in page
+    root = client.get("/").get_data(as_text=True)
+    assert '<html lang="id">' in root
+    assert '<link rel="alternate" hreflang="en" href="http://localhost/en/">' in root
+    assert '<a href="/en/" lang="en" hreflang="en" >EN</a>' in root
 
 
-def test_browser_language_is_respected_on_the_first_visit(client, db) -> None:
+def test_the_language_is_the_addresss_not_the_browsers_or_a_cookie(client, db) -> None:
     page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.8"}).get_data(as_text=True)
-    assert '<html lang="en">' in page
-    page = client.get("/", headers={"Accept-Language": "id-ID,id;q=0.9"}).get_data(as_text=True)
     assert '<html lang="id">' in page
+    client.set_cookie("lang", "en")
+    assert '<html lang="id">' in client.get("/").get_data(as_text=True)
+    assert client.get("/en").status_code == 308
+
+
+def test_the_old_language_switch_goes_to_the_page_in_that_language(client, db) -> None:
+    response = client.get("/lang/en?next=/products?q=batik")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/en/products?q=batik"
+    assert client.get("/lang/id?next=/en/facilities").headers["Location"] == "/facilities"
+    # The back office still follows the cookie it sets.
+    response = client.get("/lang/en?next=/admin/login")
+    assert response.headers["Location"] == "/admin/login"
+    assert "lang=en" in response.headers["Set-Cookie"]
 
 
 def test_language_switch_never_redirects_off_site(client, db) -> None:
     response = client.get("/lang/en?next=//evil.example/")
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/en/"
 
 
 def test_unknown_page_is_a_helpful_404(client, db) -> None:

@@ -1,0 +1,165 @@
+"""Public pages for anonymous visitors: cacheable by browsers and shared caches, and by us.
+
+An anonymous visitor is one without a session, cart or remember-me cookie. Their GET of a page
+in `PUBLIC_PAGES` gets no cookie, `Cache-Control: public, max-age=..., stale-while-revalidate=...`,
+a weak ETag (a hash of the body) and a 304 when it sends that ETag back; no `Vary` (the language
+is in the address, not in a cookie or Accept-Language). Visitors with a session get the pages
+as before: rendered for them, with no caching headers.
+
+The page cache (Flask-Caching; Redis when configured) keeps each such page by language, path and
+normalised query, with the versions it was rendered under (`shop.core.page_versions`): the
+catalogue's, and for a facility's page that facility's. A change bumps them after its commit,
+so the next request renders the page again. docs/performance.md describes the headers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+
+from shop.core import page_versions, unit_of_work
+from shop.extensions import cache
+from shop.storefront.cart import CART_COOKIE
+
+# Endpoint -> the versions its pages depend on (a facility page adds its own: `depends_on`).
+PUBLIC_PAGES: dict[str, tuple[str, ...]] = {
+    "shop.home": (page_versions.CATALOGUE,),
+    "shop.products": (page_versions.CATALOGUE,),
+    "shop.product": (page_versions.CATALOGUE,),
+    "shop.facilities": (page_versions.CATALOGUE,),
+    "shop.facility": (page_versions.FACILITIES,),
+    "shop.impact_page": (),
+    "shop.sitemap": (page_versions.CATALOGUE,),
+}
+# Queries longer than this are rendered but not stored (nobody links to them; they would only
+# push real pages out of the cache).
+MAX_CACHED_QUERY = 512
+# Headers a stored page keeps (the security headers are added to every response anyway).
+STORED_HEADERS = ("Content-Type", "Cache-Control", "ETag", "Content-Language")
+
+
+class FlaskCachingVersions:
+    """`page_versions.VersionStore` in the app's cache (shared by the workers with Redis)."""
+
+    def get_many(self, *keys: str) -> list[str | None]:
+        return list(cache.get_many(*(f"version:{key}" for key in keys)))
+
+    def set_many(self, mapping: dict[str, str]) -> None:
+        cache.set_many({f"version:{k}": v for k, v in mapping.items()}, timeout=0)
+
+
+class PublicPageSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except on a public page served to an anonymous visitor:
+    nothing was stored in the session, so no cookie is sent and the page does not vary on one
+    (Flask would add `Vary: Cookie` because Flask-Login looked for a signed-in user)."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if g.get("public_page"):
+            return
+        super().save_session(app, session, response)
+
+
+@dataclass
+class StoredPage:
+    versions: dict[str, str]
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def init_app(app: Flask) -> None:
+    page_versions.install(FlaskCachingVersions())
+    app.session_interface = PublicPageSessionInterface()
+    app.before_request(_serve_from_cache)
+    app.after_request(_make_public)
+    app.teardown_request(_run_committed_actions)
+
+
+def depends_on(key: str) -> None:
+    """The page being rendered also shows what version `key` covers (read now, before the
+    page's queries, so a change made while it renders is not stored as seen)."""
+    if g.get("public_page"):
+        g.page_versions.update(page_versions.current(key))
+
+
+def is_anonymous() -> bool:
+    cookies = request.cookies
+    config = current_app.config
+    return not (
+        config["SESSION_COOKIE_NAME"] in cookies
+        or CART_COOKIE in cookies
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
+    )
+
+
+def _run_committed_actions(_error: BaseException | None = None) -> None:
+    """Side effects of commits made in this request (version bumps, mails) run before the
+    session ends, as well as what a test's own commits left waiting."""
+    unit_of_work.run_committed_actions()
+
+
+def _serve_from_cache() -> Response | None:
+    unit_of_work.run_committed_actions()
+    if (
+        request.method not in ("GET", "HEAD")
+        or request.endpoint not in PUBLIC_PAGES
+        or not is_anonymous()
+    ):
+        return None
+    g.public_page = True
+    g.page_versions = page_versions.current(*PUBLIC_PAGES[request.endpoint])
+    if not _cache_seconds():
+        return None
+    stored: StoredPage | None = cache.get(_cache_key())
+    if stored is None or page_versions.current(*stored.versions) != stored.versions:
+        return None
+    g.page_from_cache = True
+    response = Response(stored.body, status=stored.status, headers=stored.headers)
+    return response.make_conditional(request)
+
+
+def _make_public(response: Response) -> Response:
+    if not g.get("public_page") or g.get("page_from_cache"):
+        return response
+    if response.status_code != 200 or session.modified or "Set-Cookie" in response.headers:
+        # Something wrote to the visitor (a message, a cookie): theirs alone, as before.
+        g.public_page = False
+        return response
+    config = current_app.config
+    response.cache_control.public = True
+    response.cache_control.max_age = config["PUBLIC_PAGE_MAX_AGE"]
+    response.cache_control.stale_while_revalidate = config["PUBLIC_PAGE_STALE_SECONDS"]
+    response.vary.clear()
+    body = response.get_data()
+    response.set_etag(hashlib.blake2b(body, digest_size=12).hexdigest(), weak=True)
+    seconds = _cache_seconds()
+    if seconds and len(request.query_string) <= MAX_CACHED_QUERY:
+        stored = StoredPage(
+            versions=dict(g.page_versions),
+            status=response.status_code,
+            headers=[(k, v) for k, v in response.headers.items() if k in STORED_HEADERS],
+            body=body,
+        )
+        cache.set(_cache_key(), stored, timeout=seconds)
+    return response.make_conditional(request)
+
+
+def _cache_seconds() -> int:
+    config = current_app.config
+    seconds: int = config["PAGE_CACHE_SECONDS"]
+    if request.endpoint == "shop.impact_page":
+        # Its figures are recomputed every IMPACT_CACHE_SECONDS, whatever changes.
+        seconds = min(seconds, config["IMPACT_CACHE_SECONDS"])
+    return seconds
+
+
+def _cache_key() -> str:
+    """Language (in the path), path, and the query with its parameters sorted:
+    `?b=2&a=1` and `?a=1&b=2` are one page."""
+    query = urlencode(sorted(request.args.items(multi=True)))
+    digest = hashlib.blake2b(f"{request.path}?{query}".encode(), digest_size=16).hexdigest()
+    return f"page:{digest}"
