@@ -11,6 +11,7 @@ from admin.forms import ImportForm, options
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.catalogue import importing
+from shop.core import unit_of_work
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import Facility, Role
@@ -45,13 +46,14 @@ def import_view() -> ResponseReturnValue:
                 storage=storage(), max_image_bytes=max_bytes, now=now(),
             )  # fmt: skip
         except importing.ImportFailed as failure:
-            db.session.rollback()
+            unit_of_work.rollback()
             errors = failure.errors
             flash(str(failure), "error")
         except DomainError as error:
-            db.session.rollback()
+            unit_of_work.rollback()
             flash(str(error), "error")
         else:
+            unit_of_work.commit()
             flash(
                 _l("Diimpor: %(p)s produk, %(v)s varian, %(f)s foto, sebagai draf.",
                    p=report.products, v=report.variants, f=report.photos),

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
-
+from shop.core.i18n import format_date
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.numbers import parse_id
 from shop.models import FacilityKind, LedgerEntryKind
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template
+from flask import abort, current_app, redirect, render_template
 from flask.typing import ResponseReturnValue
 from wtforms import SubmitField
 
 from shop import payments
-from shop.core.errors import DomainError
+from shop.actions import attempt as change
 from shop.forms import SafeForm
 from shop.models import PaymentAttempt
 from shop.models.base import utcnow
@@ -53,9 +53,7 @@ def demo_payment_outcome(key: str) -> ResponseReturnValue:
         abort(400)
     outcome = "pay" if form.pay.data else "fail" if form.fail.data else "cancel"
     order = attempt.order
-    try:
+    with change():
         events.simulate_demo_payment(attempt=attempt, outcome=outcome, now=utcnow())
-    except DomainError as error:
-        flash(str(error), "error")
     link = orders.order_url(order)
     return redirect(f"{link}&paid=1" if outcome == "pay" else link)

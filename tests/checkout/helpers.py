@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shop import payments
 from shop.models import DeliveryMethod, Facility, Order, ProductVariant
 from shop.models.base import utcnow
 from shop.ordering import cart as carts
@@ -97,6 +98,7 @@ def place(
         },
         expected_total_idr=None,
         gateway=gateway,
+        check_amount=payments.gateway_named(gateway).check_amount,
         locale="id",
         now=now or utcnow(),
     )

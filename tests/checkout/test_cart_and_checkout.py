@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from shop import payments
 from shop.facilities import delivery
 from shop.models import (
     AuditEvent,
@@ -178,6 +179,7 @@ def test_a_changed_price_stops_the_order_with_a_message(db) -> None:
             deliveries=deliveries,
             expected_total_idr=seen,
             gateway="demo",
+            check_amount=payments.gateway_named("demo").check_amount,
             locale="id",
             now=utcnow(),
         )
@@ -197,6 +199,7 @@ def test_out_of_stock_on_one_line_writes_nothing(db) -> None:
             deliveries={shop.batik_lapas.id: DeliveryMethod.PICKUP},
             expected_total_idr=None,
             gateway="demo",
+            check_amount=payments.gateway_named("demo").check_amount,
             locale="id",
             now=utcnow(),
         )
@@ -223,6 +226,7 @@ def test_bad_buyer_details_are_refused(db) -> None:
                 deliveries=deliveries,
                 expected_total_idr=None,
                 gateway="demo",
+                check_amount=payments.gateway_named("demo").check_amount,
                 locale="id",
                 now=utcnow(),
             )

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from shop import payments
 from shop.extensions import db as _db
 from shop.models import (
     Cart,
@@ -132,6 +133,7 @@ def test_two_checkouts_at_once_stay_within_the_cap(app, db, shared) -> None:
                 buyer=BUYER if shared == "email" else replace(BUYER, email=f"b{n}@contoh.id"),
                 deliveries={shop.coffee_rutan.id: DeliveryMethod.PICKUP},
                 expected_total_idr=None, gateway="demo", locale="id", now=utcnow(),
+                check_amount=payments.gateway_named("demo").check_amount,
                 client_address="10.2.2.2" if shared == "address" else f"10.3.3.{n}",
                 limits=limits,
             )  # fmt: skip

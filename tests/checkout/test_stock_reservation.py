@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from shop import payments
 from shop.extensions import db as _db
 from shop.models import Cart, DeliveryMethod, Order, ProductVariant, StockMovement, StockReason
 from shop.models.base import utcnow
@@ -30,6 +31,7 @@ def _buy(variant_id: int, facility_id: int, cart_id: int) -> str:
             deliveries={facility_id: DeliveryMethod.PICKUP},
             expected_total_idr=None,
             gateway="demo",
+            check_amount=payments.gateway_named("demo").check_amount,
             locale="id",
             now=utcnow(),
         )

@@ -209,6 +209,7 @@ def test_an_order_picked_up_everywhere_shows_no_delivery_address(client, db) -> 
         deliveries={},
         expected_total_idr=None,
         gateway="demo",
+        check_amount=payments.gateway_named("demo").check_amount,
         locale="id",
         now=utcnow(),
     )
