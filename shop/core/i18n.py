@@ -29,17 +29,19 @@ class Translator:
     locale: Callable[[], str]
 
 
-_IDENTITY = Translator(
+UNTRANSLATED = Translator(
     gettext=lambda string: string,
     pgettext=lambda _context, string: string,
     locale=lambda: DEFAULT_LOCALE,
 )
-_installed: list[Translator] = [_IDENTITY]
+_installed: list[Translator] = [UNTRANSLATED]
 
 
-def install(translator: Translator) -> None:
-    """Make the core translate through `translator` (the app does this once, in create_app)."""
-    _installed[0] = translator
+def install(translator: Translator) -> Translator:
+    """Make the core translate through `translator` (the app does this in create_app);
+    returns the one it replaces."""
+    previous, _installed[0] = _installed[0], translator
+    return previous
 
 
 def _format(text: str, variables: dict[str, object]) -> str:
