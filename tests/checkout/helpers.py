@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shop import payments
+from shop.core import unit_of_work
 from shop.models import DeliveryMethod, Facility, Order, ProductVariant
 from shop.models.base import utcnow
 from shop.ordering import cart as carts
@@ -77,6 +78,7 @@ def filled_cart(shop: TwoFacilities, *, batik: int = 2, coffee: int = 3):
     cart = carts.new_cart()
     carts.add_item(cart=cart, variant_id=shop.batik.id, quantity=batik)
     carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=coffee)
+    unit_of_work.commit()
     return cart
 
 
@@ -88,8 +90,8 @@ def place(
     coffee: int = 3,
     now: datetime | None = None,
 ) -> Order:
-    """An order: batik by courier within Medan, coffee picked up in Kupang."""
-    return checkout.place_order(
+    """An order (committed): batik by courier within Medan, coffee picked up in Kupang."""
+    order = checkout.place_order(
         cart=filled_cart(shop, batik=batik, coffee=coffee),
         buyer=BUYER,
         deliveries={
@@ -102,3 +104,5 @@ def place(
         locale="id",
         now=now or utcnow(),
     )
+    unit_of_work.commit()
+    return order

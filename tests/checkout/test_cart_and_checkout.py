@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shop import payments
+from shop.core import unit_of_work
 from shop.facilities import delivery
 from shop.models import (
     AuditEvent,
@@ -46,6 +47,7 @@ def test_cart_refuses_more_than_the_stock_and_keeps_the_quantity(db) -> None:
     with pytest.raises(carts.NotEnoughStock):
         carts.set_quantity(cart=cart, variant_id=shop.batik.id, quantity=6)
     carts.set_quantity(cart=cart, variant_id=shop.batik.id, quantity=0)
+    unit_of_work.commit()
     assert len(carts.summarise(cart).groups) == 1
 
 

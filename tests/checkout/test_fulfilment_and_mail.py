@@ -11,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shop import payments
+from shop.core import unit_of_work
 from shop.models import FacilityOrderStatus, OrderStatus
 from shop.models.base import utcnow
 from shop.ordering import fulfilment, order_mail, orders
@@ -112,6 +113,7 @@ def test_courier_part_moves_packed_shipped_delivered_and_mails_the_buyer(db, inb
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.PACKED, actor=staff, now=utcnow()
     )
+    unit_of_work.commit()
     with pytest.raises(fulfilment.FulfilmentError, match="resi"):
         fulfilment.advance(
             facility_order=part,
@@ -132,11 +134,13 @@ def test_courier_part_moves_packed_shipped_delivered_and_mails_the_buyer(db, inb
         courier="JNE",
         tracking_number="CGK1234567890",
     )
+    unit_of_work.commit()
     (shipped,) = inbox.messages
     assert "CGK1234567890" in _body(shipped) and "JNE" in _body(shipped)
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.DELIVERED, actor=staff, now=utcnow()
     )
+    unit_of_work.commit()
     assert part.status is FacilityOrderStatus.DELIVERED
     assert part.delivered_at is not None
     slip = fulfilment.packing_slip(part)
@@ -150,14 +154,17 @@ def test_pickup_part_is_ready_then_picked_up(db, inbox) -> None:
     part = next(p for p in order.parts if p.facility_id == shop.coffee_rutan.id)
     inbox.messages.clear()
     fulfilment.advance(facility_order=part, to=FacilityOrderStatus.PACKED, actor=None, now=utcnow())
+    unit_of_work.commit()
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.READY_FOR_PICKUP, actor=None, now=utcnow()
     )
+    unit_of_work.commit()
     (ready,) = inbox.messages
     assert "siap diambil" in _body(ready)
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.PICKED_UP, actor=None, now=utcnow()
     )
+    unit_of_work.commit()
     assert fulfilment.packing_slip(part).address_lines == []
     listed = db.session.scalars(fulfilment.parts_of_facility(facility_id=shop.coffee_rutan.id))
     assert [p.id for p in listed] == [part.id]

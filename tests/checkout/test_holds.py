@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from shop import payments
+from shop.core import unit_of_work
 from shop.extensions import db as _db
 from shop.models import (
     Cart,
@@ -124,6 +125,7 @@ def test_two_checkouts_at_once_stay_within_the_cap(app, db, shared) -> None:
     for _ in range(2):
         cart = carts.new_cart()
         carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
+        unit_of_work.commit()
         cart_ids.append(cart.id)
 
     def checkout_with(n: int):

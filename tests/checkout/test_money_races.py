@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from shop import payments
+from shop.core import unit_of_work
 from shop.core.errors import DomainError
 from shop.extensions import db as _db
 from shop.models import (
@@ -67,7 +68,9 @@ def race(app: Flask, calls: list[Callable[[], str]], *, reverse: bool) -> list[s
                 barrier.wait()
             try:
                 outcomes[index] = call()
+                unit_of_work.commit()
             except DomainError as error:
+                unit_of_work.rollback()
                 outcomes[index] = f"refused: {error}"
             finally:
                 _db.session.remove()
@@ -301,6 +304,7 @@ def _late_payment(attempt_id: int) -> Callable[[], str]:
 def _buyer_of_every_batik(shop) -> Callable[[], str]:
     cart = carts.new_cart()
     carts.add_item(cart=cart, variant_id=shop.batik.id, quantity=BATIK_STOCK)
+    unit_of_work.commit()
     cart_id = cart.id
 
     def call() -> str:

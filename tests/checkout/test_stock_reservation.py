@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shop import payments
+from shop.core import unit_of_work
 from shop.extensions import db as _db
 from shop.models import Cart, DeliveryMethod, Order, ProductVariant, StockMovement, StockReason
 from shop.models.base import utcnow
@@ -36,7 +37,9 @@ def _buy(variant_id: int, facility_id: int, cart_id: int) -> str:
             now=utcnow(),
         )
     except checkout.OutOfStock:
+        unit_of_work.rollback()
         return "out of stock"
+    unit_of_work.commit()
     return "ordered"
 
 
@@ -45,6 +48,7 @@ def _carts_for(variant: ProductVariant, buyers: int) -> list[int]:
     for _ in range(buyers):
         cart = carts.new_cart()
         carts.add_item(cart=cart, variant_id=variant.id, quantity=1)
+        unit_of_work.commit()
         ids.append(cart.id)
     return ids
 
