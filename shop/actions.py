@@ -11,8 +11,9 @@ Both web layers wrap the service call of a view in `attempt()`:
 
 On success the unit of work commits (and its after-commit actions run). A `DomainError` rolls
 back everything the request changed, so a refused request has changed nothing, and its message
-goes to the field given (`error_to`) or, without one, to a flashed message. Any other exception
-propagates (the request's session is discarded: nothing is committed either way).
+goes to the field given (`error_to`) or, without one, to a flashed message. `OutOfScope` (an
+object the user may not see) is rolled back and raised on, for the back office to answer 404.
+Any other exception propagates (the request's session is discarded: nothing is committed).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from flask import flash
 from wtforms import Field
 
+from shop.accounts.scoping import OutOfScope
 from shop.core import unit_of_work
 from shop.core.errors import DomainError
 
@@ -55,6 +57,8 @@ def attempt(*, error_to: Field | None = None, flash_error: bool = True) -> Itera
         yield outcome
     except DomainError as error:
         unit_of_work.rollback()
+        if isinstance(error, OutOfScope):
+            raise
         outcome.error = error
         if error_to is not None:
             error_to.errors = [*error_to.errors, str(error)]

@@ -18,6 +18,9 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
+# Babel (the core's translations) before pygal: it probes optional modules while pygal's hook
+# (taken out below) would turn each failed probe into a warning.
+import babel.support  # noqa: F401
 from markupsafe import Markup
 from pygal import HorizontalBar, Line, PluginImportFixer
 from pygal.etree import etree as pygal_etree

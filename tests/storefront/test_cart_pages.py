@@ -8,6 +8,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from shop import payments
+from shop.core import unit_of_work
 from shop.models import Order, ProductStatus
 from shop.models.base import utcnow
 from shop.ordering import cart as carts
@@ -83,6 +84,7 @@ class TestWithCsrf:
         # A visitor who already has a cart sees forms carrying the token.
         cart = carts.new_cart()
         carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
+        unit_of_work.commit()
         signed = URLSafeSerializer(client.application.secret_key, salt="cart").dumps(cart.token)
         client.set_cookie("etalase_cart", signed)
         page = client.get("/cart").get_data(as_text=True)
