@@ -45,7 +45,7 @@ from bench.report import write_section
 from shop.accounts import users as accounts
 from shop.app import create_app
 from shop.config import Config, normalise_database_url
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.core.money import allocate
 from shop.demo.hierarchy import CATEGORIES
 from shop.extensions import db
@@ -467,6 +467,7 @@ def _accounts(kanwil_id: int) -> None:
     code = db.session.get(Kanwil, kanwil_id).code
     accounts.create_user(email="kanwil@bench.example.com", name="Kanwil", role=Role.KANWIL,
                          password=PASSWORD, kanwil_code=code, actor_label="bench")  # fmt: skip
+    unit_of_work.commit()
 
 
 def pages(world: World) -> list[tuple[str, str, str]]:

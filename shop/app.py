@@ -6,13 +6,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+import flask_babel
+from flask import Flask, current_app, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
 from shop import assets, form_messages, security
 from shop.config import PROJECT_ROOT, Config
-from shop.core import urls
+from shop.core import i18n, urls
+from shop.core import settings as core_settings
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from shop.forms import IdConverter
 from shop.jobs import engine as jobs_engine
@@ -112,6 +114,14 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     cache.init_app(app)
     form_messages.install()
+    core_settings.install(lambda: core_settings.CoreSettings.from_config(current_app.config))
+    i18n.install(
+        i18n.Translator(
+            gettext=flask_babel.gettext,
+            pgettext=flask_babel.pgettext,
+            locale=lambda: str(flask_babel.get_locale() or i18n.DEFAULT_LOCALE),
+        )
+    )
 
     @login_manager.user_loader
     def load_user(identity: str) -> Any:

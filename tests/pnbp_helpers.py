@@ -10,7 +10,7 @@ from flask import current_app
 from PIL import Image
 from pypdf import PdfWriter
 
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.core.storage import storage_from_config
 from shop.finance import pnbp
 from shop.models import Facility, PnbpDeposit, User
@@ -64,8 +64,8 @@ def stored_files() -> list[str]:
 def record(
     facility: Facility, *, actor: User | None = None, proof: bytes | None = None, **overrides
 ) -> PnbpDeposit:
-    """A deposit recorded through the service by a central user (or `actor`)."""
-    return pnbp.record_deposit(
+    """A deposit recorded (and committed) through the service by a central user (or `actor`)."""
+    deposit = pnbp.record_deposit(
         actor=actor or UserFactory(),
         facility_id=facility.id,
         details=details(**overrides),
@@ -73,3 +73,5 @@ def record(
         storage=storage(),
         now=clock.now(),
     )
+    unit_of_work.commit()
+    return deposit

@@ -15,8 +15,9 @@ from admin import bp
 from admin.forms import LoginForm, PasswordChangeForm, PasswordSetForm
 from admin.helpers import me, now
 from shop.accounts import users
+from shop.actions import attempt
+from shop.core import unit_of_work
 from shop.core.errors import DomainError
-from shop.database import db
 from shop.extensions import limiter
 
 
@@ -78,6 +79,7 @@ def login() -> ResponseReturnValue:
         email = _submitted_email()
         _slow_down_when_attacked(email)
         user = users.authenticate(email=form.email.data, password=form.password.data, now=now())
+        unit_of_work.commit()
         if user is not None:
             session.clear()
             login_user(user)
@@ -107,7 +109,7 @@ def logout() -> ResponseReturnValue:
     """Ends this session and every copy of its cookie (all of the user's sessions)."""
     if current_user.is_authenticated:
         users.end_sessions(me())
-        db.session.commit()
+        unit_of_work.commit()
     logout_user()
     session.clear()
     flash(_l("Anda sudah keluar."), "success")
@@ -118,16 +120,16 @@ def logout() -> ResponseReturnValue:
 def password_change() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        with attempt(flash_error=False) as outcome:
             users.change_password(
                 user=me(),
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
             )
-        except users.WrongPassword as error:
-            form.current_password.errors.append(str(error))
-        except DomainError as error:
-            form.new_password.errors.append(str(error))
+        if isinstance(outcome.error, users.WrongPassword):
+            form.current_password.errors.append(outcome.message)
+        elif outcome.error is not None:
+            form.new_password.errors.append(outcome.message)
         else:
             _stay_signed_in_here()
             flash(_l("Kata sandi diganti. Sesi di perangkat lain sudah berakhir."), "success")
@@ -139,6 +141,7 @@ def password_change() -> ResponseReturnValue:
 def sign_out_everywhere() -> ResponseReturnValue:
     """Ends the user's sessions in every other browser; this one stays signed in."""
     users.sign_out_everywhere(user=me())
+    unit_of_work.commit()
     _stay_signed_in_here()
     flash(_l("Semua sesi lain sudah berakhir."), "success")
     return redirect(url_for("admin.password_change"))
@@ -160,13 +163,11 @@ def reset_password(token: str) -> ResponseReturnValue:
         return render_template("admin/reset.html", form=None, error=str(error)), 410
     form = PasswordSetForm()
     if form.validate_on_submit():
-        try:
+        with attempt(error_to=form.new_password) as outcome:
             users.complete_password_reset(
                 token=token, new_password=form.new_password.data, secret_key=secret
             )
-        except DomainError as error:
-            form.new_password.errors.append(str(error))
-        else:
+        if outcome.ok:
             flash(_l("Kata sandi tersimpan. Silakan masuk."), "success")
             return redirect(url_for("admin.login"))
     return render_template("admin/reset.html", form=form, user=user, error=None)

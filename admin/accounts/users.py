@@ -13,8 +13,8 @@ from admin import bp
 from admin.forms import UserForm, options
 from admin.helpers import me
 from shop.accounts import users as accounts
-from shop.core import urls
-from shop.core.errors import DomainError
+from shop.actions import attempt
+from shop.core import unit_of_work, urls
 from shop.database import db
 from shop.models import Facility, Kanwil, User
 
@@ -44,7 +44,7 @@ def user_new() -> ResponseReturnValue:
     form = UserForm()
     _fill_choices(form)
     if form.validate_on_submit():
-        try:
+        with attempt(error_to=form.email) as outcome:
             user = accounts.create_user(
                 email=form.email.data, name=form.name.data, role=form.role.data,
                 # Never used: the account gets a reset link to choose its own password.
@@ -52,11 +52,9 @@ def user_new() -> ResponseReturnValue:
                 facility_slug=form.facility_slug.data or None,
                 kanwil_code=form.kanwil_code.data or None, actor=me(),
             )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            form.email.errors = [str(error)]
-        else:
-            return render_template("admin/users/link.html", user=user, link=_reset_link(user))
+            link = _reset_link(user)
+        if outcome.ok:
+            return render_template("admin/users/link.html", user=user, link=link)
     status = 422 if request.method == "POST" else 200
     return render_template("admin/users/form.html", form=form, user=None), status
 
@@ -74,16 +72,13 @@ def user_edit(user_id: int) -> ResponseReturnValue:
         form.facility_slug.data = user.facility.slug if user.facility else ""
         form.kanwil_code.data = user.kanwil.code if user.kanwil else ""
     if form.validate_on_submit():
-        try:
+        with attempt(error_to=form.role) as outcome:
             accounts.update_user(
                 user=user, name=form.name.data, role=form.role.data,
                 facility_slug=form.facility_slug.data or None,
                 kanwil_code=form.kanwil_code.data or None, actor=me(),
             )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            form.role.errors = [str(error)]
-        else:
+        if outcome.ok:
             flash(_l("Akun %(email)s disimpan.", email=user.email), "success")
             return redirect(url_for("admin.user_list"))
     status = 422 if request.method == "POST" else 200
@@ -95,11 +90,9 @@ def user_set_active(user_id: int, state: str) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None:
         return render_template("errors/404.html", code=404), 404
-    try:
+    with attempt() as outcome:
         accounts.set_active(user=user, active=state == "on", actor=me())
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
+    if outcome.ok:
         flash(_l("Akun %(email)s diperbarui.", email=user.email), "success")
     return redirect(url_for("admin.user_list"))
 
@@ -109,4 +102,6 @@ def user_reset(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None:
         return render_template("errors/404.html", code=404), 404
-    return render_template("admin/users/link.html", user=user, link=_reset_link(user))
+    link = _reset_link(user)
+    unit_of_work.commit()
+    return render_template("admin/users/link.html", user=user, link=link)

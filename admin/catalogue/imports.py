@@ -10,6 +10,7 @@ from admin import bp
 from admin.forms import ImportForm, options
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
+from shop.actions import attempt
 from shop.catalogue import importing
 from shop.core.errors import DomainError
 from shop.database import db
@@ -27,7 +28,7 @@ def import_view() -> ResponseReturnValue:
     if form.validate_on_submit():
         max_bytes = current_app.config["MAX_IMAGE_BYTES"]
         csv_file, zip_file = form.csv_file.data, form.photos_zip.data
-        try:
+        with attempt() as outcome:
             facility = (
                 user.facility
                 if user.role is Role.STAFF
@@ -44,14 +45,9 @@ def import_view() -> ResponseReturnValue:
                 facility=facility, csv_bytes=csv_file.read(), photo_source=source, actor=user,
                 storage=storage(), max_image_bytes=max_bytes, now=now(),
             )  # fmt: skip
-        except importing.ImportFailed as failure:
-            db.session.rollback()
-            errors = failure.errors
-            flash(str(failure), "error")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
+        if isinstance(outcome.error, importing.ImportFailed):
+            errors = outcome.error.errors
+        if outcome.ok:
             flash(
                 _l("Diimpor: %(p)s produk, %(v)s varian, %(f)s foto, sebagai draf.",
                    p=report.products, v=report.variants, f=report.photos),

@@ -16,7 +16,7 @@ from admin.helpers import me
 from shop.accounts import scoping
 from shop.catalogue import label_sheets, labels
 from shop.catalogue.label_sheets import LabelContent, Layout
-from shop.core import urls
+from shop.core import unit_of_work, urls
 from shop.core.numbers import parse_int
 from shop.database import db
 from shop.formatting import rupiah
@@ -101,7 +101,7 @@ def _layout(value: str) -> Layout | None:
 
 def _pdf(variants: list[ProductVariant], *, layout: Layout, copies: int, filename: str) -> Response:
     codes = labels.codes_for(variants)
-    db.session.commit()
+    unit_of_work.commit()
     contents = [
         LabelContent(
             product_name=variant.product.name,

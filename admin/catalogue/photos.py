@@ -11,10 +11,10 @@ from admin.catalogue.products import render_detail
 from admin.forms import AltTextForm, PhotoUploadForm
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
+from shop.actions import attempt
 from shop.catalogue import photo_files, photos
-from shop.core.errors import DomainError
+from shop.core import unit_of_work
 from shop.core.storage import StorageError, private_key
-from shop.database import db
 from shop.models import Product, ProductImage, ProductStatus
 
 
@@ -34,15 +34,12 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
     if product.status is ProductStatus.ARCHIVED:
         form.photos.errors = [_l("Produk yang diarsipkan tidak dapat diberi foto.")]
     elif form.validate_on_submit():
-        try:
+        with attempt(error_to=form.photos) as outcome:
             added = photos.add_photos(
                 product=product, uploads=uploads, alt_text=form.alt_text.data, actor=me(),
                 storage=storage(), max_bytes=current_app.config["MAX_IMAGE_BYTES"],
             )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            form.photos.errors = [str(error)]
-        else:
+        if outcome.ok:
             flash(_l("%(n)s foto ditambahkan.", n=len(added)), "success")
             return _back_to_photos(product.id)
     return render_detail(product, upload_form=form), 422
@@ -53,7 +50,11 @@ def photo_alt_text(image_id: int) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     form = AltTextForm()
     if form.validate_on_submit():
-        if photos.set_alt_text(image=image, alt_text=form.alt_text.data, actor=me(), now=now()):
+        queued = photos.set_alt_text(
+            image=image, alt_text=form.alt_text.data, actor=me(), now=now()
+        )
+        unit_of_work.commit()
+        if queued:
             flash(_l("Teks alternatif baru tayang setelah diperiksa."), "success")
         else:
             flash(_l("Teks alternatif disimpan."), "success")
@@ -66,6 +67,7 @@ def photo_alt_text(image_id: int) -> ResponseReturnValue:
 def photo_move(image_id: int, direction: str) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     photos.move(image=image, direction=-1 if direction == "up" else 1, actor=me())
+    unit_of_work.commit()
     return _back_to_photos(image.product_id)
 
 
@@ -73,12 +75,9 @@ def photo_move(image_id: int, direction: str) -> ResponseReturnValue:
 def photo_delete(image_id: int) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     product_id = image.product_id
-    try:
+    with attempt() as outcome:
         photos.delete(image=image, actor=me(), storage=storage())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
+    if outcome.ok:
         flash(_l("Foto dihapus."), "success")
     return _back_to_photos(product_id)
 

@@ -10,10 +10,12 @@ from admin import bp
 from admin.forms import PhotoUploadForm, ProductForm, SubmitForReviewForm, options
 from admin.helpers import me, now, page_number, storage
 from shop.accounts import scoping
+from shop.actions import attempt
 from shop.catalogue import editing as product_editing
 from shop.catalogue import labels, review, text_revisions
 from shop.catalogue.editing import VariantEdit
 from shop.catalogue.products import ProductInput, VariantInput
+from shop.core import unit_of_work
 from shop.core.errors import DomainError
 from shop.core.numbers import parse_id
 from shop.database import db
@@ -100,15 +102,12 @@ def product_new() -> ResponseReturnValue:
         ) or db.session.scalar(scoping.facilities(user).limit(1))
     _fill_choices(form, facility)
     if request.method == "POST" and not _wants_another_variant(form) and form.validate():
-        try:
+        with attempt() as outcome:
             facility = _chosen_facility(form)
             product = product_editing.create(
                 facility=facility, data=_product_input(form, facility), actor=user, now=now()
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
+        if outcome.ok:
             flash(_l("Produk disimpan sebagai draf. Tambahkan foto, lalu ajukan."), "success")
             return redirect(url_for("admin.product_detail", product_id=product.id))
     status = 422 if request.method == "POST" and form.errors else 200
@@ -148,7 +147,7 @@ def product_edit(product_id: int) -> ResponseReturnValue:
             entry.variant_id.data = str(variant.id)
     _fill_choices(form, product.facility)
     if request.method == "POST" and not _wants_another_variant(form) and form.validate():
-        try:
+        with attempt() as outcome:
             data = _product_input(form, product.facility)
             edits = [
                 VariantEdit(
@@ -163,10 +162,7 @@ def product_edit(product_id: int) -> ResponseReturnValue:
             product_editing.update(
                 product=product, data=data, variants=edits, actor=user, now=now()
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
+        if outcome.ok:
             if text_revisions.pending_of(product) is not None:
                 flash(
                     _l("Perubahan disimpan. Nama dan deskripsi baru tayang setelah diperiksa."),
@@ -190,14 +186,11 @@ def product_submit(product_id: int) -> ResponseReturnValue:
             no_identifying_details=form.no_identifying_details.data,
             photos_where_allowed=form.photos_where_allowed.data, no_people=form.no_people.data,
         )  # fmt: skip
-        try:
+        with attempt() as outcome:
             review.submit(
                 product=product, checklist=checklist, actor=user, now=now(), storage=storage()
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
+        if outcome.ok:
             if product.facility.review_exempt:
                 flash(_l("UPT ini bebas pemeriksaan: produk langsung tayang."), "success")
             else:
@@ -209,6 +202,7 @@ def product_submit(product_id: int) -> ResponseReturnValue:
 def product_archive(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     product_editing.archive(product=product, actor=me(), storage=storage())
+    unit_of_work.commit()
     flash(_l("Produk diarsipkan dan tidak lagi dijual."), "success")
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
@@ -216,11 +210,9 @@ def product_archive(product_id: int) -> ResponseReturnValue:
 @bp.post("/products/<int:product_id>/restore")
 def product_restore(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
-    try:
+    with attempt() as outcome:
         product_editing.restore(product=product, actor=me(), storage=storage())
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
+    if outcome.ok:
         flash(_l("Produk dipulihkan sebagai draf."), "success")
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
@@ -228,11 +220,9 @@ def product_restore(product_id: int) -> ResponseReturnValue:
 @bp.post("/products/<int:product_id>/delete")
 def product_delete(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
-    try:
+    with attempt() as outcome:
         product_editing.delete(product=product, actor=me(), storage=storage())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not outcome.ok:
         return redirect(url_for("admin.product_detail", product_id=product_id))
     flash(_l("Draf dihapus."), "success")
     return redirect(url_for("admin.products"))

@@ -14,10 +14,9 @@ from flask_babel import ngettext
 from admin import bp
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
+from shop.actions import attempt
 from shop.catalogue import review, text_revisions
-from shop.core.errors import DomainError
 from shop.core.numbers import parse_id
-from shop.database import db
 from shop.models import Product
 
 
@@ -72,14 +71,12 @@ def _decision_from_form() -> review.Decision:
 @bp.post("/reviews/<int:product_id>/decide")
 def review_decide(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
-    try:
+    with attempt() as change:
         outcome = review.decide(
             product=product, reviewer=me(), decision=_decision_from_form(), now=now(),
             storage=storage(),
         )  # fmt: skip
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not change.ok:
         return _render_detail(product, 422)
     if not outcome.decided:
         flash(

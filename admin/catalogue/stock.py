@@ -10,9 +10,8 @@ from admin import bp
 from admin.forms import StockAdjustForm, stock_reason_labels
 from admin.helpers import me, now
 from shop.accounts import scoping
+from shop.actions import attempt
 from shop.catalogue import stock
-from shop.core.errors import DomainError
-from shop.database import db
 from shop.models import ProductVariant, StockReason
 
 
@@ -31,15 +30,12 @@ def variant_stock(variant_id: int) -> ResponseReturnValue:
     variant = scoping.get_in_scope(me(), ProductVariant, variant_id)
     form = StockAdjustForm()
     if form.validate_on_submit():
-        try:
+        with attempt(error_to=form.quantity) as outcome:
             stock.adjust_stock(
                 variant=variant, quantity=form.quantity.data, reason=form.reason.data,
                 actor=me(), now=now(), note=form.note.data or "",
             )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            form.quantity.errors = [str(error)]
-        else:
+        if outcome.ok:
             flash(_l("Stok %(sku)s kini %(n)s.", sku=variant.sku, n=variant.stock), "success")
             return redirect(url_for("admin.variant_stock", variant_id=variant.id))
     status = 422 if request.method == "POST" else 200

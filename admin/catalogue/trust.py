@@ -10,6 +10,7 @@ from admin import bp
 from admin.helpers import me
 from shop.accounts import scoping
 from shop.catalogue import review
+from shop.core import unit_of_work
 from shop.database import db
 from shop.models import Facility
 
@@ -24,6 +25,7 @@ def review_settings() -> ResponseReturnValue:
 def review_exempt_set(facility_id: int, state: str) -> ResponseReturnValue:
     facility = scoping.get_in_scope(me(), Facility, facility_id)
     review.set_review_exempt(facility=facility, exempt=state == "on", actor=me())
+    unit_of_work.commit()
     if facility.review_exempt:
         flash(_l("%(name)s kini bebas pemeriksaan.", name=facility.name), "success")
     else:

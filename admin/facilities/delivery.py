@@ -9,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.forms import RateTableForm
 from admin.helpers import me
-from shop.core.errors import DomainError
-from shop.database import db
+from shop.actions import attempt
 from shop.facilities import delivery
 
 RATE_FIELDS = (
@@ -36,12 +35,9 @@ def delivery_rates_edit() -> ResponseReturnValue:
             courier_enabled=bool(form.courier_enabled.data),
             **{name: int(form[name].data or 0) for name in RATE_FIELDS},
         )
-        try:
+        with attempt(error_to=form.courier_enabled) as outcome:
             delivery.set_rate_table(facility=facility, data=data, actor=me())
-        except DomainError as error:
-            db.session.rollback()
-            form.courier_enabled.errors = [str(error)]
-        else:
+        if outcome.ok:
             flash(_l("Tarif pengiriman disimpan."), "success")
             return redirect(url_for("admin.delivery_rates"))
     status = 422 if request.method == "POST" else 200

@@ -9,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.forms import WEEKDAY_LABELS, FacilityProfileForm
 from admin.helpers import me
-from shop.core.errors import DomainError
-from shop.database import db
+from shop.actions import attempt
 from shop.facilities import profiles
 
 
@@ -30,12 +29,9 @@ def facility_profile_edit() -> ResponseReturnValue:
         for entry, text in zip(form.hours, profiles.hours_as_text(facility), strict=True):
             entry.data = text
     if form.validate_on_submit():
-        try:
+        with attempt(error_to=form.hours) as outcome:
             profiles.update_profile(facility=facility, profile=profile_from(form), actor=me())
-        except DomainError as error:
-            db.session.rollback()
-            form.hours.errors = [str(error)]
-        else:
+        if outcome.ok:
             flash(_l("Profil UPT disimpan."), "success")
             return redirect(url_for("admin.facility_profile"))
     status = 422 if request.method == "POST" else 200

@@ -11,7 +11,7 @@ from admin.facilities.profile import profile_from
 from admin.forms import WEEKDAY_LABELS, FacilityForm, KanwilForm, options
 from admin.helpers import me
 from shop.accounts import scoping
-from shop.core.errors import DomainError
+from shop.actions import attempt
 from shop.database import db
 from shop.facilities import profiles
 from shop.models import Facility, Kanwil
@@ -40,7 +40,7 @@ def facility_edit(facility_id: int | None) -> ResponseReturnValue:
             entry.data = text
     if form.validate_on_submit():
         kanwil = db.session.get(Kanwil, form.kanwil_id.data)
-        try:
+        with attempt() as outcome:
             if kanwil is None:
                 raise profiles.FacilityError(_l("Pilih Kanwil."))
             saved = profiles.save_facility(
@@ -52,10 +52,7 @@ def facility_edit(facility_id: int | None) -> ResponseReturnValue:
                 ),
                 actor=me(),
             )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
+        if outcome.ok:
             flash(_l("UPT %(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("admin.facility_list"))
     status = 422 if request.method == "POST" else 200
@@ -69,15 +66,12 @@ def facility_edit(facility_id: int | None) -> ResponseReturnValue:
 def kanwil_create() -> ResponseReturnValue:
     form = KanwilForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             profiles.create_kanwil(
                 code=form.code.data, name=form.name.data, province=form.province.data,
                 timezone=form.timezone.data, actor=me(),
             )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
+        if outcome.ok:
             flash(_l("Kanwil ditambahkan."), "success")
     else:
         flash(_l("Kode, nama dan provinsi Kanwil wajib diisi."), "error")

@@ -18,6 +18,8 @@ from admin.finance.deposit_forms import CorrectionForm, DepositForm, VoidForm
 from admin.finance.deposits import render_detail
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
+from shop.actions import attempt
+from shop.core.errors import DomainError
 from shop.core.numbers import parse_id
 from shop.database import db
 from shop.finance import pnbp
@@ -39,7 +41,7 @@ def _proof(form: DepositForm | CorrectionForm) -> pnbp.Proof | None:
     return pnbp.Proof(filename=upload.filename, data=upload.read())
 
 
-def _show_errors(form: FlaskForm, error: pnbp.DepositError) -> None:
+def _show_errors(form: FlaskForm, error: DomainError | None) -> None:
     """Each message next to its field; one without a field above the form."""
     fields = getattr(error, "errors", {})
     for name, message in fields.items():
@@ -58,17 +60,15 @@ def deposit_new() -> ResponseReturnValue:
     if request.method == "GET" and parse_id(request.args.get("facility", "")) is not None:
         form.facility_id.data = scoping.get_in_scope(user, Facility, request.args["facility"]).id
     if form.validate_on_submit():
-        try:
+        with attempt(flash_error=False) as outcome:
             deposit = pnbp.record_deposit(
                 actor=user, facility_id=form.facility_id.data, details=_details(form),
                 proof=_proof(form), note=form.note.data or "", storage=storage(), now=now(),
             )  # fmt: skip
-        except pnbp.DepositError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
+        if outcome.ok:
             flash(_l("Setoran PNBP dicatat."), "success")
             return redirect(url_for("admin.pnbp_deposit", deposit_id=deposit.id))
+        _show_errors(form, outcome.error)
     status = 422 if request.method == "POST" else 200
     return render_template("admin/pnbp/new.html", form=form), status
 
@@ -78,17 +78,15 @@ def deposit_correct(deposit_id: int) -> ResponseReturnValue:
     deposit = pnbp.get_deposit(me(), deposit_id)
     form = CorrectionForm()
     if form.validate_on_submit():
-        try:
+        with attempt(flash_error=False) as outcome:
             correction = pnbp.correct_deposit(
                 actor=me(), deposit=deposit, details=_details(form), reason=form.reason.data,
                 proof=_proof(form), storage=storage(), now=now(),
             )  # fmt: skip
-        except pnbp.DepositError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
+        if outcome.ok:
             flash(_l("Koreksi dicatat; setoran lama tidak dihitung lagi."), "success")
             return redirect(url_for("admin.pnbp_deposit", deposit_id=correction.id))
+        _show_errors(form, outcome.error)
     return render_detail(deposit, correct_form=form, status=422)
 
 
@@ -97,15 +95,13 @@ def deposit_void(deposit_id: int) -> ResponseReturnValue:
     deposit = pnbp.get_deposit(me(), deposit_id)
     form = VoidForm()
     if form.validate_on_submit():
-        try:
+        with attempt(flash_error=False) as outcome:
             void = pnbp.correct_deposit(
                 actor=me(), deposit=deposit, details=None, reason=form.reason.data,
                 storage=storage(), now=now(),
             )  # fmt: skip
-        except pnbp.DepositError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
+        if outcome.ok:
             flash(_l("Setoran dibatalkan; tidak dihitung lagi."), "success")
             return redirect(url_for("admin.pnbp_deposit", deposit_id=void.id))
+        _show_errors(form, outcome.error)
     return render_detail(deposit, void_form=form, status=422)

@@ -18,7 +18,7 @@ from admin import bp
 from admin.forms import options
 from admin.helpers import me, now
 from shop.accounts import scoping
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.database import db
 from shop.forms import IntegerField, SafeForm, coerce_id
 from shop.ledger import split_rules
@@ -80,6 +80,7 @@ def rule_new() -> ResponseReturnValue:
             split_rules.check(draft, now=now())
             if form.save.data and form.previewed.data == fingerprint(draft):
                 split_rules.add(draft, actor=user, now=now())
+                unit_of_work.commit()
                 flash(_l("Aturan pembagian disimpan."), "success")
                 return redirect(url_for("admin.split_rules"))
             preview = split_rules.preview(draft, now=now())

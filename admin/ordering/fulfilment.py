@@ -18,7 +18,7 @@ from admin.forms import PartMoveForm, RefundForm
 from admin.helpers import me, now, page_number
 from shop.accounts import scoping
 from shop.accounts.scoping import OutOfScope
-from shop.core.errors import DomainError
+from shop.actions import attempt
 from shop.core.numbers import parse_int
 from shop.database import db
 from shop.formatting import rupiah
@@ -101,16 +101,15 @@ def fulfilment_move(facility_order_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin.fulfilment_detail", facility_order_id=part.id)), 303
     try:
         target = FacilityOrderStatus(form.to.data)
+    except ValueError:
+        flash(_l("Status tujuan tidak dikenal."), "error")
+        return redirect(url_for("admin.fulfilment_detail", facility_order_id=part.id)), 303
+    with attempt() as outcome:
         fulfilment.advance(
             facility_order=part, to=target, actor=me(), now=now(),
             courier=form.courier.data or "", tracking_number=form.tracking_number.data or "",
         )  # fmt: skip
-    except ValueError:
-        flash(_l("Status tujuan tidak dikenal."), "error")
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
+    if outcome.ok:
         flash(_l("Status kini: %(status)s.", status=orders.PART_STATUS_LABELS[target]), "success")
     return redirect(url_for("admin.fulfilment_detail", facility_order_id=part.id)), 303
 
@@ -133,16 +132,15 @@ def fulfilment_refund(facility_order_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_l("Formulir tidak sah atau kedaluwarsa. Muat ulang halaman dan coba lagi."), "error")
         return redirect(url_for("admin.fulfilment_detail", facility_order_id=part.id)), 303
-    try:
+    with attempt(flash_error=False) as outcome:
         refund = refunds.refund_facility_order(
             facility_order=part, quantities=None if form.whole.data else _quantities(part),
             include_shipping=bool(form.include_shipping.data), restock=bool(form.restock.data),
             reason=form.reason.data or "", idempotency_key=form.idempotency_key.data,
             actor=me(), now=now(),
         )  # fmt: skip
-    except DomainError as error:
-        db.session.rollback()
-        flash(_l("Dana tidak dikembalikan: %(error)s", error=str(error)), "error")
+    if not outcome.ok:
+        flash(_l("Dana tidak dikembalikan: %(error)s", error=outcome.message), "error")
     else:
         amount = rupiah(refund.amount_idr)
         if refund.status is RefundStatus.FAILED:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.numbers import parse_id
 from shop.database import db
 from shop.models import Facility, FacilityOrder, Product, ProductImage, ProductVariant, Role, User

@@ -7,13 +7,13 @@ import secrets
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from shop.accounts import passwords
 from shop.core import audit
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import Facility, Kanwil, Role, User
 
@@ -69,11 +69,11 @@ def check_password_strength(password: str, *, email: str = "") -> None:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return passwords.hash_password(password)
 
 
 def password_matches(user: User, password: str) -> bool:
-    return check_password_hash(user.password_hash, password)
+    return passwords.password_matches(user.password_hash, password)
 
 
 def create_user(
@@ -125,7 +125,6 @@ def create_user(
             "kanwil": [None, kanwil.code if kanwil else None],
         },
     )
-    db.session.commit()
     return user
 
 
@@ -166,19 +165,18 @@ class WrongPassword(AccountError):
 RESET_LINK_MAX_AGE = 72 * 3600
 _RESET_SALT = "etalase.password-reset"
 # Compared against when the email is unknown, so a login takes as long either way.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0", method="scrypt")
+_DUMMY_HASH = passwords.hash_password("not-a-real-password-0")
 
 
 def authenticate(*, email: str, password: str, now: datetime) -> User | None:
     """The active user with this email and password, or None; a success records the time."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        passwords.password_matches(_DUMMY_HASH, password)
         return None
     if not password_matches(user, password) or not user.is_active:
         return None
     user.last_login_at = now
-    db.session.commit()
     return user
 
 
@@ -190,7 +188,6 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     user.password_hash = hash_password(new_password)
     end_sessions(user)
     audit.record(actor=user, action="user.password_change", obj=user, changes={})
-    db.session.commit()
 
 
 def end_sessions(user: User) -> None:
@@ -204,7 +201,6 @@ def end_sessions(user: User) -> None:
 def sign_out_everywhere(*, user: User) -> None:
     end_sessions(user)
     audit.record(actor=user, action="user.sign_out_everywhere", obj=user, changes={})
-    db.session.commit()
 
 
 def user_for_session(identity: str) -> User | None:
@@ -230,7 +226,6 @@ def set_active(*, user: User, active: bool, actor: User) -> None:
         changes={"is_active": [user.is_active, active]},
     )  # fmt: skip
     user.is_active = active
-    db.session.commit()
 
 
 def start_password_reset(*, user: User, actor: User, secret_key: str) -> str:
@@ -242,7 +237,6 @@ def start_password_reset(*, user: User, actor: User, secret_key: str) -> str:
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     end_sessions(user)
     audit.record(actor=actor, action="user.password_reset", obj=user, changes={})
-    db.session.commit()
     return _reset_serializer(secret_key).dumps({"user": user.id, "hash": _hash_tag(user)})
 
 
@@ -265,7 +259,6 @@ def complete_password_reset(*, token: str, new_password: str, secret_key: str) -
     user.password_hash = hash_password(new_password)
     end_sessions(user)
     audit.record(actor=user, action="user.password_set", obj=user, changes={})
-    db.session.commit()
     return user
 
 
@@ -293,7 +286,6 @@ def update_user(
     changes = audit.diff(before, _user_fields(user))
     if changes:
         audit.record(actor=actor, action="user.update", obj=user, changes=changes)
-    db.session.commit()
 
 
 def _user_fields(user: User) -> dict[str, object]:

@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from shop.accounts import scoping
 from shop.catalogue import photo_files, review, review_mail, stock, text_revisions
 from shop.catalogue import products as catalogue
 from shop.catalogue.products import CatalogueError, ProductInput
-from shop.core import audit
+from shop.core import audit, unit_of_work
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import (
     Category,
@@ -63,7 +63,6 @@ def create(*, facility: Facility, data: ProductInput, actor: User, now: datetime
             stock.record_movement(
                 variant=variant, quantity=quantity, reason=StockReason.INITIAL, actor=actor, now=now
             )
-    db.session.commit()
     return product
 
 
@@ -120,9 +119,8 @@ def update(
     if changes:
         changes["status"] = [product.status.value, product.status.value]
         audit.record(actor=actor, action="product.update", obj=product, changes=changes)
-    db.session.commit()
     if queued:
-        review_mail.send_text_revision(product=product)
+        unit_of_work.after_commit(lambda: review_mail.send_text_revision(product=product))
     return product
 
 
@@ -178,8 +176,7 @@ def archive(*, product: Product, actor: User, storage: Any) -> None:
         changes={"status": [product.status.value, ProductStatus.ARCHIVED.value]},
     )  # fmt: skip
     product.status = ProductStatus.ARCHIVED
-    db.session.commit()
-    photo_files.sync(storage, list(product.images))
+    _sync_photos_after_commit(product, storage)
 
 
 def restore(*, product: Product, actor: User, storage: Any) -> None:
@@ -192,8 +189,13 @@ def restore(*, product: Product, actor: User, storage: Any) -> None:
     )  # fmt: skip
     product.status = ProductStatus.DRAFT
     product.submitted_at = None
-    db.session.commit()
-    photo_files.sync(storage, list(product.images))
+    _sync_photos_after_commit(product, storage)
+
+
+def _sync_photos_after_commit(product: Product, storage: Any) -> None:
+    """Move the photo files once the new status is stored (never public before that)."""
+    images = list(product.images)
+    unit_of_work.after_commit(lambda: photo_files.sync(storage, images))
 
 
 def delete(*, product: Product, actor: User, storage: Any) -> None:
@@ -211,7 +213,6 @@ def delete(*, product: Product, actor: User, storage: Any) -> None:
     for image in list(product.images):
         photo_files.forget(storage, image)
     db.session.delete(product)
-    db.session.commit()
 
 
 def _was_ordered(product: Product) -> bool:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pillow_heif
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.storage import Storage, private_key
 
 RENDITION_WIDTHS: tuple[int, ...] = (320, 640, 1024, 1600)

@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.catalogue import images, stock
@@ -25,6 +24,7 @@ from shop.catalogue import products as catalogue
 from shop.catalogue.products import ProductInput, VariantInput
 from shop.core import audit, numbers, text
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.storage import Storage
 from shop.database import db
 from shop.models import (
@@ -117,40 +117,33 @@ def import_products(
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.line))
     photo_count = 0
-    try:
-        for product in products:
-            created = catalogue.create_product(
-                facility=facility, data=_product_input(product, with_stock=False), actor=actor,
-                actor_label=actor_label,
-            )  # fmt: skip
-            for variant, wanted in zip(created.variants, product.variants, strict=True):
-                if wanted.stock:
-                    stock.record_movement(
-                        variant=variant, quantity=wanted.stock, reason=StockReason.IMPORTED,
-                        actor=actor, actor_label=actor_label, now=now,
-                    )  # fmt: skip
-            state = (
-                ImageReviewState.APPROVED if facility.review_exempt else ImageReviewState.PENDING
-            )
-            for position, name in enumerate(product.photos):
-                ready = prepared[name]
-                master_key, renditions = images.store_prepared(
-                    storage, ready, public=state is ImageReviewState.APPROVED
-                )
-                db.session.add(
-                    _image_row(created.id, position, product.alt_text, ready, master_key,
-                                    renditions, state)
-                )  # fmt: skip
-                photo_count += 1
-        db.session.flush()
-        audit.record(
-            actor=actor, actor_label=actor_label, action="product.import", obj=facility,
-            changes={"products": [None, len(products)], "photos": [None, photo_count]},
+    for product in products:
+        created = catalogue.create_product(
+            facility=facility, data=_product_input(product, with_stock=False), actor=actor,
+            actor_label=actor_label,
         )  # fmt: skip
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        for variant, wanted in zip(created.variants, product.variants, strict=True):
+            if wanted.stock:
+                stock.record_movement(
+                    variant=variant, quantity=wanted.stock, reason=StockReason.IMPORTED,
+                    actor=actor, actor_label=actor_label, now=now,
+                )  # fmt: skip
+        state = ImageReviewState.APPROVED if facility.review_exempt else ImageReviewState.PENDING
+        for position, name in enumerate(product.photos):
+            ready = prepared[name]
+            master_key, renditions = images.store_prepared(
+                storage, ready, public=state is ImageReviewState.APPROVED
+            )
+            db.session.add(
+                _image_row(created.id, position, product.alt_text, ready, master_key,
+                                renditions, state)
+            )  # fmt: skip
+            photo_count += 1
+    db.session.flush()
+    audit.record(
+        actor=actor, actor_label=actor_label, action="product.import", obj=facility,
+        changes={"products": [None, len(products)], "photos": [None, photo_count]},
+    )  # fmt: skip
     return ImportReport(
         products=len(products),
         variants=sum(len(p.variants) for p in products),

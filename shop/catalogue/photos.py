@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from shop.catalogue import images, photo_files, review, review_mail, text_revisions
 from shop.catalogue.images import ImageRejected
-from shop.core import audit
+from shop.core import audit, unit_of_work
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.storage import Storage
 from shop.database import db
 from shop.models import ImageReviewState, Product, ProductImage, User
@@ -89,7 +89,6 @@ def add_photos(
             actor=actor, action="image.add", obj=image,
             changes={"product_id": [None, product.id], "review_state": [None, state.value]},
         )  # fmt: skip
-    db.session.commit()
     return added
 
 
@@ -103,9 +102,8 @@ def set_alt_text(*, image: ProductImage, alt_text: str, actor: User, now: dateti
         _revision, created = text_revisions.propose(
             product=product, actor=actor, now=now, alt_texts={image.id: alt_text}
         )
-        db.session.commit()
         if created:
-            review_mail.send_text_revision(product=product)
+            unit_of_work.after_commit(lambda: review_mail.send_text_revision(product=product))
         return alt_text != image.alt_text
     if alt_text != image.alt_text:
         audit.record(
@@ -113,7 +111,6 @@ def set_alt_text(*, image: ProductImage, alt_text: str, actor: User, now: dateti
             changes={"alt_text": [image.alt_text, alt_text]},
         )  # fmt: skip
         image.alt_text = alt_text
-    db.session.commit()
     return False
 
 
@@ -130,7 +127,6 @@ def move(*, image: ProductImage, direction: int, actor: User) -> None:
             actor=actor, action="image.reorder", obj=image.product,
             changes={"images": [None, [i.id for i in ordered]]},
         )  # fmt: skip
-    db.session.commit()
 
 
 def delete(*, image: ProductImage, actor: User, storage: Storage) -> None:
@@ -151,4 +147,3 @@ def delete(*, image: ProductImage, actor: User, storage: Storage) -> None:
     photo_files.forget(storage, image)
     product.images.remove(image)
     db.session.delete(image)
-    db.session.commit()

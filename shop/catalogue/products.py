@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import func, select
 
 from shop.core import audit, clock
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import (
     Category,

@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from shop.accounts import scoping
 from shop.catalogue import photo_files, review_mail, text_revisions
-from shop.core import audit
+from shop.core import audit, unit_of_work
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.storage import Storage
 from shop.core.text import has_control_characters
 from shop.database import db
@@ -182,11 +182,12 @@ def submit(
     approved: list[ProductImage] = []
     if facility.review_exempt:
         approved = _approve_exempt(product, actor=actor, now=now)
-    db.session.commit()
     if facility.review_exempt:
-        photo_files.sync(storage, approved)
+        unit_of_work.after_commit(lambda: photo_files.sync(storage, approved))
     else:
-        review_mail.send_submission(product=product, photos=newly)
+        unit_of_work.after_commit(
+            lambda: review_mail.send_submission(product=product, photos=newly)
+        )
 
 
 def _approve_exempt(product: Product, *, actor: User, now: datetime) -> list[ProductImage]:
@@ -215,7 +216,7 @@ def _approve_exempt(product: Product, *, actor: User, now: datetime) -> list[Pro
 def decide(
     *, product: Product, reviewer: User, decision: Decision, now: datetime, storage: Storage
 ) -> Outcome:
-    """Apply the reviewer's decisions to what the screen showed, and only to that. Commits.
+    """Apply the reviewer's decisions to what the screen showed, and only to that.
 
     Everything is checked before anything changes: a missing decision, an unticked checklist
     or a rejection without a reason raises `ReviewError` and nothing is written. When nothing
@@ -282,12 +283,9 @@ def decide(
             **text_changes,
         },
     )  # fmt: skip
-    db.session.commit()
-    touched = list(seen.values())
-    if outcome.published:
-        touched = list(product.images)
-    photo_files.sync(storage, touched)
-    review_mail.send_decision(product=product, outcome=outcome)
+    touched = list(product.images) if outcome.published else list(seen.values())
+    unit_of_work.after_commit(lambda: photo_files.sync(storage, touched))
+    unit_of_work.after_commit(lambda: review_mail.send_decision(product=product, outcome=outcome))
     return outcome
 
 
@@ -403,7 +401,6 @@ def set_review_exempt(*, facility: Facility, exempt: bool, actor: User) -> None:
             changes={"review_exempt": [facility.review_exempt, exempt]},
         )  # fmt: skip
         facility.review_exempt = exempt
-    db.session.commit()
 
 
 def latest_submission(product: Product) -> ReviewSubmission | None:

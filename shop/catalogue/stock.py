@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from shop.core import audit
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import ProductVariant, StockMovement, StockReason, User
 
@@ -138,7 +138,6 @@ def adjust_stock(
     movement = record_movement(
         variant=variant, quantity=quantity, reason=reason, actor=actor, now=now, note=note
     )
-    db.session.commit()
     return movement
 
 

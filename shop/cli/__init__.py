@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from shop.accounts import users as accounts
 from shop.catalogue import images, importing, photo_files
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.core.errors import DomainError
 from shop.core.storage import private_key, storage_from_config
 from shop.demo import sales, seed
@@ -117,8 +117,9 @@ def create_user_command(
             actor_label="cli",
         )
     except DomainError as error:
-        db.session.rollback()
+        unit_of_work.rollback()
         raise click.ClickException(str(error)) from None
+    unit_of_work.commit()
     click.echo(f"Akun {user.email} ({user.role.value}) dibuat.")
 
 
@@ -146,7 +147,7 @@ def rebuild_images_command(widths: str | None) -> None:
         )
         old_keys = {r["key"] for r in image.renditions} - {r["key"] for r in stored}
         image.renditions = stored
-        db.session.commit()
+        unit_of_work.commit()
         for key in old_keys:
             storage.delete(key)
             storage.delete(private_key(key))
@@ -202,13 +203,14 @@ def import_products_command(csv_file: str, images_dir: str | None, facility_slug
                 on_step=lambda: bar.update(1),
             )
     except importing.ImportFailed as failure:
-        db.session.rollback()
+        unit_of_work.rollback()
         for error in failure.errors:
             click.echo(str(error), err=True)
         raise click.ClickException(str(failure)) from None
     except DomainError as error:
-        db.session.rollback()
+        unit_of_work.rollback()
         raise click.ClickException(str(error)) from None
+    unit_of_work.commit()
     click.echo(
         f"Diimpor ke {facility.name}: {report.products} produk, {report.variants} varian, "
         f"{report.photos} foto (draf, menunggu pengajuan)."

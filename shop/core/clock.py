@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date
+from shop.core.i18n import format_date
 
 
 class TimeZone(enum.StrEnum):

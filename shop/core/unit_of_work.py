@@ -9,7 +9,8 @@ only after a successful commit, in the order they were registered, and are dropp
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -45,6 +46,24 @@ def rollback() -> None:
     db.session.rollback()
     db.session.info.pop(_PENDING, None)
     db.session.info.pop(_READY, None)
+
+
+@contextmanager
+def own_unit() -> Iterator[None]:
+    """A unit of work of its own, for a process that talks to a payment gateway between units.
+
+    The gateway must not be called inside a transaction holding locks, and what is sent must be
+    stored before it is sent (so a retry sends the same idempotency key) and the answer after it:
+    such a process is several units in a row, each committed as the block ends (its actions run)
+    or rolled back when the block raises. Start one only between units: nothing else may be
+    pending. Everything else leaves the commit to its caller.
+    """
+    try:
+        yield
+        commit()
+    except BaseException:
+        rollback()
+        raise
 
 
 def run_committed_actions() -> None:

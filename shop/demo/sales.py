@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from shop import payments
 from shop.catalogue import stock
-from shop.core import clock, mail
+from shop.core import clock, mail, unit_of_work
 from shop.database import db
 from shop.models import (
     DeliveryMethod,
@@ -278,9 +278,11 @@ def _write(planned: PlannedOrder, *, now: datetime) -> None:
         },
         expected_total_idr=None,
         gateway="demo",
+        check_amount=payments.gateway_named("demo").check_amount,
         locale="en" if planned.english else "id",
         now=moment,
     )
+    unit_of_work.commit()
     attempt = payments.start_payment(order=order, now=moment + timedelta(minutes=1))
     events.simulate_demo_payment(attempt=attempt, outcome="pay", now=moment + timedelta(minutes=4))
     handed_over = {part.id: _fulfil(part, now=now) for part in order.parts}
@@ -314,6 +316,7 @@ def _fulfil(part: FacilityOrder, *, now: datetime) -> datetime:
             courier=COURIERS[part.id % len(COURIERS)],
             tracking_number=f"DEMO{part.id:08d}",
         )
+        unit_of_work.commit()
         last = at
     return last
 

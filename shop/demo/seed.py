@@ -15,7 +15,7 @@ from sqlalchemy import select
 from shop.accounts.users import create_user
 from shop.catalogue import images
 from shop.catalogue import products as catalogue
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.core.storage import Storage
 from shop.database import db
 from shop.demo import sales
@@ -115,7 +115,7 @@ def seed_demo(
     report = SeedReport()
     kanwil = _seed_kanwil(report)
     categories = _seed_categories(report)
-    db.session.commit()
+    unit_of_work.commit()
     rng = random.Random(SEED)
     template_turns: dict[WorkshopKind, int] = defaultdict(int)
     pictures = _Illustrations(storage, max_image_bytes, rendition_widths)
@@ -127,7 +127,7 @@ def seed_demo(
                 _seed_product(facility, workshop, template, categories, rng, pictures, report)
                 if on_product:
                     on_product()
-        db.session.commit()
+        unit_of_work.commit()
     _seed_accounts(report)
     report.orders = sales.seed_sales_history(
         now=now or clock.now(), orders=history_orders, on_order=on_order
@@ -396,6 +396,7 @@ def _seed_accounts(report: SeedReport) -> None:
             actor_label="seed-demo",
         )
         report.users += 1
+    unit_of_work.commit()
 
 
 def _account_name(account: DemoAccount) -> str:

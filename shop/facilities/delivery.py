@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.core import audit
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.facilities.regions import normalise_place
 from shop.models import DeliveryMethod, DeliveryRateTable, DeliveryZone, Facility, User
@@ -99,7 +99,7 @@ def options_for(
 def set_rate_table(
     *, facility: Facility, data: RateTableInput, actor: User | None = None
 ) -> DeliveryRateTable:
-    """Create or change a facility's delivery offer (the back office calls this); commits."""
+    """Create or change a facility's delivery offer (the back office calls this)."""
     rates = (
         data.same_city_per_kg_idr,
         data.same_province_per_kg_idr,
@@ -126,7 +126,6 @@ def set_rate_table(
         obj=table,
         changes=audit.diff(before, _as_dict(table)),
     )
-    db.session.commit()
     return table
 
 

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import select
 
 from shop.core import audit
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import WEEKDAYS, Facility, FacilityClass, FacilityKind, Kanwil, TimeZone, User
 
@@ -67,7 +67,6 @@ def update_profile(*, facility: Facility, profile: Profile, actor: User) -> None
     changes = audit.diff(before, _fields(facility))
     if changes:
         audit.record(actor=actor, action="facility.profile", obj=facility, changes=changes)
-    db.session.commit()
 
 
 def _fields(facility: Facility) -> dict[str, Any]:
@@ -133,7 +132,6 @@ def save_facility(*, facility: Facility | None, data: FacilityData, actor: User)
         actor=actor, action="facility.create" if creating else "facility.update", obj=facility,
         changes=audit.diff(before, _fields(facility)),
     )  # fmt: skip
-    db.session.commit()
     return facility
 
 
@@ -170,7 +168,6 @@ def create_kanwil(*, code: str, name: str, province: str, timezone: str, actor: 
         actor=actor, action="kanwil.create", obj=kanwil,
         changes={"code": [None, code], "name": [None, kanwil.name]},
     )  # fmt: skip
-    db.session.commit()
     return kanwil
 
 

@@ -27,7 +27,6 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -35,6 +34,7 @@ from sqlalchemy.orm import selectinload
 from shop.accounts import scoping
 from shop.core import audit, clock, pdf_safety
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.numbers import parse_id
 from shop.core.storage import Storage
 from shop.database import db
@@ -349,7 +349,8 @@ def _write(
     action: str,
     changes: dict[str, Any],
 ) -> PnbpDeposit:
-    """Insert, store the new proof, audit, commit; on any failure nothing stays behind."""
+    """Insert, store the new proof and audit (the caller commits); a failure here leaves
+    neither the row nor the proof file behind."""
     stored = False
     try:
         db.session.add(deposit)
@@ -358,7 +359,6 @@ def _write(
             storage.save(deposit.proof_key, proof.data, proof.content_type)
             stored = True
         audit.record(actor=actor, action=action, obj=deposit, changes=changes)
-        db.session.commit()
     except IntegrityError:
         db.session.rollback()
         _forget(storage, deposit, stored)

@@ -27,12 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
+from shop.core import settings
 from shop.core.clock import Period
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import FacilityOrder, LedgerEntry, LedgerEntryKind, Order
 from shop.payments.gateway import BalanceLine, PaymentError
@@ -203,7 +203,7 @@ class Reconciliation:
 
 
 def stripe_configured() -> bool:
-    return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+    return bool(settings.current().stripe_secret_key)
 
 
 def reconcile(*, first_day: date, last_day: date) -> Reconciliation:
@@ -211,7 +211,7 @@ def reconcile(*, first_day: date, last_day: date) -> Reconciliation:
     chosen = period(first_day=first_day, last_day=last_day)
     if not stripe_configured():
         raise StripeNotConfigured()
-    secret_key = current_app.config["STRIPE_SECRET_KEY"]
+    secret_key = settings.current().stripe_secret_key
     gateway = StripeGateway(secret_key=secret_key)
     try:
         lines = gateway.balance_transactions(

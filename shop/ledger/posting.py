@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from shop.core import audit, clock
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.money import allocate
 from shop.database import db
 from shop.models import (
@@ -80,7 +80,7 @@ def add_split_rule(
     source: str,
     actor: User | None = None,
 ) -> RevenueSplitRule:
-    """Add a new version of a facility's rule (or of the national default); commits."""
+    """Add a new version of a facility's rule (or of the national default)."""
     if min(pnbp_bp, premi_bp, capital_bp) < 0 or pnbp_bp + premi_bp + capital_bp != 10000:
         raise SplitRuleError(_l("Bagian PNBP, premi dan modal harus berjumlah tepat 100%."))
     if not source.strip():
@@ -119,7 +119,6 @@ def add_split_rule(
             "valid_from": [None, valid_from.isoformat()],
         },
     )
-    db.session.commit()
     return rule
 
 

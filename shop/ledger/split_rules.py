@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from shop.accounts import scoping
 from shop.core import clock
 from shop.core.clock import Period
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.ledger import posting as ledger
 from shop.ledger.posting import SplitTerms
@@ -209,7 +209,7 @@ def preview(draft: Draft, *, now: datetime) -> Preview:
 
 
 def add(draft: Draft, *, actor: User, now: datetime) -> RevenueSplitRule:
-    """Save the draft as a new rule (audited); central and admin only. Commits."""
+    """Save the draft as a new rule (audited); central and admin only."""
     if actor.role not in EDITORS:
         raise RuleError({"facility_id": _l("Hanya kantor pusat yang dapat menambah aturan.")})
     facility = check(draft, now=now)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import Cart, CartItem, Facility, ProductStatus, ProductVariant
 
@@ -88,7 +88,6 @@ class CartSummary:
 def new_cart() -> Cart:
     cart = Cart(token=secrets.token_urlsafe(32))
     db.session.add(cart)
-    db.session.commit()
     return cart
 
 
@@ -102,7 +101,7 @@ def is_for_sale(variant: ProductVariant) -> bool:
 
 
 def add_item(*, cart: Cart, variant_id: int, quantity: int) -> CartItem:
-    """Put `quantity` more of a variant in the cart, never more than the stock; commits."""
+    """Put `quantity` more of a variant in the cart, never more than the stock."""
     variant = _sellable_variant(variant_id)
     item = _item_of(cart, variant.id)
     wanted = quantity + (item.quantity if item is not None else 0)
@@ -112,12 +111,11 @@ def add_item(*, cart: Cart, variant_id: int, quantity: int) -> CartItem:
         db.session.add(item)
     else:
         item.quantity = wanted
-    db.session.commit()
     return item
 
 
 def set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> None:
-    """Change a line's quantity; zero removes it. Commits."""
+    """Change a line's quantity; zero removes it."""
     item = _item_of(cart, variant_id)
     if item is None:
         raise CartError(_l("Produk itu tidak ada di keranjang."))
@@ -126,7 +124,6 @@ def set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> None:
     else:
         _check_quantity(item.variant, quantity, quantity)
         item.quantity = quantity
-    db.session.commit()
 
 
 def remove_item(*, cart: Cart, variant_id: int) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from shop.catalogue import stock
 from shop.core import audit, locks
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.facilities.delivery import DeliveryOption, offered_methods, options_for
 from shop.facilities.regions import PROVINCES
@@ -38,6 +39,12 @@ log = logging.getLogger("etalase.checkout")
 # Stock is held this long after the order; a payment session made later extends the hold to
 # the session's own expiry (`extend_hold`), since Stripe lets a session live 30 minutes at least.
 RESERVATION_MINUTES = 30
+
+
+class AmountCheck(Protocol):
+    """Raises a `DomainError` for a total the gateway cannot take."""
+
+    def __call__(self, *, amount_idr: int) -> None: ...
 
 
 class CheckoutError(DomainError):
@@ -154,12 +161,16 @@ def place_order(
     deliveries: dict[int, DeliveryMethod],
     expected_total_idr: int | None,
     gateway: str,
+    check_amount: AmountCheck,
     locale: str,
     now: datetime,
     client_address: str = "",
     limits: HoldLimits | None = None,
 ) -> Order:
-    """Create the order, its parts and lines, and reserve their stock, in one transaction.
+    """Create the order, its parts and lines, and reserve their stock; the caller commits.
+
+    `check_amount` is the chosen gateway's limit check (`PaymentGateway.check_amount`), passed
+    in by the caller because the payments package sits above this one.
 
     With `limits`, an order that would hold more than a buyer may hold is refused
     (`HoldLimitReached`); the storefront always passes them.
@@ -189,32 +200,24 @@ def place_order(
         raise PricesChanged(
             _l("Harga atau ongkos kirim berubah. Periksa ringkasan baru lalu pesan lagi.")
         )
-    # Imported here: the payments package uses this module (holds follow payment sessions).
-    from shop.payments import gateway_named
-
-    gateway_named(gateway).check_amount(amount_idr=offer.total_idr)
+    check_amount(amount_idr=offer.total_idr)
     if limits is not None:
         _check_hold_limits(offer, details, client_address=client_address, limits=limits, now=now)
-    try:
-        # Stock first: concurrent buyers meet at the variant rows, before anything else.
-        movements = _take_stock(offer, now=now)
-        order = _build_order(offer, details, gateway=gateway, locale=locale, now=now)
-        order.cart_id, order.client_address = cart.id, client_address[:45]
-        for movement in movements:
-            movement.note = order.number
-        _record_reservations(order)
-        carts.empty(cart)
-        audit.record(
-            actor=None,
-            actor_label=details.email,
-            action="order.place",
-            obj=order,
-            changes={"number": [None, order.number], "total_idr": [None, order.total_idr]},
-        )
-        db.session.commit()
-    except DomainError:
-        db.session.rollback()
-        raise
+    # Stock first: concurrent buyers meet at the variant rows, before anything else.
+    movements = _take_stock(offer, now=now)
+    order = _build_order(offer, details, gateway=gateway, locale=locale, now=now)
+    order.cart_id, order.client_address = cart.id, client_address[:45]
+    for movement in movements:
+        movement.note = order.number
+    _record_reservations(order)
+    carts.empty(cart)
+    audit.record(
+        actor=None,
+        actor_label=details.email,
+        action="order.place",
+        obj=order,
+        changes={"number": [None, order.number], "total_idr": [None, order.total_idr]},
+    )
     return order
 
 

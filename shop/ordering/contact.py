@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 
 
 class InvalidContact(DomainError):

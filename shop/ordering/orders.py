@@ -6,15 +6,14 @@ import hmac
 import logging
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from shop.core import audit, locks, urls
+from shop.core import audit, locks, settings, urls
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import (
     FacilityOrder,
@@ -105,7 +104,7 @@ def next_order_number(*, now: datetime) -> str:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="order-access")
+    return URLSafeSerializer(settings.current().secret_key, salt="order-access")
 
 
 def access_token(order: Order) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from shop.core import audit
+from shop.core import audit, settings, unit_of_work
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import AttemptStatus, Order, OrderStatus, PaymentAttempt
 from shop.ordering import checkout, orders
@@ -42,20 +41,20 @@ SESSION_MINUTES = 31
 
 
 def gateway_named(name: str) -> PaymentGateway:
-    config = current_app.config
+    config = settings.current()
     if name == "stripe":
         return StripeGateway(
-            secret_key=config["STRIPE_SECRET_KEY"], webhook_secret=config["STRIPE_WEBHOOK_SECRET"]
+            secret_key=config.stripe_secret_key, webhook_secret=config.stripe_webhook_secret
         )
     if name == "demo":
-        if config["ETALASE_ENV"] == "production":
+        if config.production:
             raise PaymentError(_l("Gateway demo tidak tersedia di situs produksi."))
         return DemoGateway()
     raise PaymentError(_l("Gateway pembayaran tidak dikenal."))
 
 
 def configured_gateway_name() -> str:
-    return str(current_app.config["PAYMENT_GATEWAY"])
+    return settings.current().payment_gateway
 
 
 def start_payment(*, order: Order, now: datetime) -> PaymentAttempt:
@@ -63,28 +62,30 @@ def start_payment(*, order: Order, now: datetime) -> PaymentAttempt:
 
     A session lives at least `SESSION_MINUTES` from its creation (Stripe refuses less than 30),
     and the order's stock hold follows it: a session made 20 minutes after the order holds the
-    stock until the session ends. The attempt (with its idempotency key and expiry) is committed
-    under the order's lock before the gateway is called, so a retry after a network failure
-    sends the same request again. A gateway error leaves the order payable.
+    stock until the session ends.
+
+    Three units of work of its own (`unit_of_work.own_unit`), because the gateway is called
+    between them: the attempt (with its idempotency key and expiry) is committed under the
+    order's lock before the gateway is called, so a retry after a network failure sends the same
+    request again; then the session, or the gateway's error, is stored. A gateway error leaves
+    the order payable. Called between units (nothing else pending).
     """
     gateway = gateway_named(order.gateway)
     gateway.check_amount(amount_idr=order.total_idr)
-    order = orders.lock_order(order.id)
-    if order.status is not OrderStatus.PENDING_PAYMENT:
-        db.session.rollback()
-        raise PaymentError(_l("Pesanan ini tidak menunggu pembayaran lagi."))
-    if order.expires_at <= now:
-        db.session.rollback()
-        raise PaymentError(_l("Waktu pembayaran pesanan ini sudah habis."))
-    open_attempt = next(
-        (a for a in order.attempts if a.status is AttemptStatus.OPEN and a.url), None
-    )
+    with unit_of_work.own_unit():
+        order = orders.lock_order(order.id)
+        if order.status is not OrderStatus.PENDING_PAYMENT:
+            raise PaymentError(_l("Pesanan ini tidak menunggu pembayaran lagi."))
+        if order.expires_at <= now:
+            raise PaymentError(_l("Waktu pembayaran pesanan ini sudah habis."))
+        open_attempt = next(
+            (a for a in order.attempts if a.status is AttemptStatus.OPEN and a.url), None
+        )
+        if open_attempt is None:
+            attempt = _attempt_to_send(order, now=now)
+            checkout.extend_hold(order, until=attempt.expires_at)
     if open_attempt is not None:
-        db.session.rollback()
         return open_attempt
-    attempt = _attempt_to_send(order, now=now)
-    checkout.extend_hold(order, until=attempt.expires_at)
-    db.session.commit()
     try:
         session = gateway.create_session(
             order=order,
@@ -93,20 +94,20 @@ def start_payment(*, order: Order, now: datetime) -> PaymentAttempt:
             cancel_url=orders.order_url(order),
         )
     except PaymentError as error:
-        attempt.error = str(error)
-        db.session.commit()
+        with unit_of_work.own_unit():
+            attempt.error = str(error)
         raise
-    attempt.session_id = session.session_id
-    attempt.url = session.url
-    attempt.error = ""
-    audit.record(
-        actor=None,
-        actor_label=order.gateway,
-        action="payment.session",
-        obj=attempt,
-        changes={"session_id": [None, session.session_id]},
-    )
-    db.session.commit()
+    with unit_of_work.own_unit():
+        attempt.session_id = session.session_id
+        attempt.url = session.url
+        attempt.error = ""
+        audit.record(
+            actor=None,
+            actor_label=order.gateway,
+            action="payment.session",
+            obj=attempt,
+            changes={"session_id": [None, session.session_id]},
+        )
     return attempt
 
 

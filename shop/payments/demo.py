@@ -8,9 +8,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from shop.core import urls
+from shop.core.i18n import lazy_gettext as _l
 from shop.ledger.posting import PaymentDetails
 from shop.models import Order, PaymentAttempt
 from shop.payments.gateway import GatewayEvent, PaymentError, RefundResult, Session

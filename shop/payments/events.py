@@ -6,12 +6,11 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shop.core import audit, locks
+from shop.core import audit, locks, settings, unit_of_work
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.ledger import posting as ledger
 from shop.ledger.posting import PaymentDetails
@@ -44,11 +43,12 @@ PAID_EVENTS = frozenset({"checkout.session.completed", "checkout.session.async_p
 
 def receive_stripe_webhook(*, payload: bytes, signature: str | None) -> str:
     """Verify a Stripe webhook and handle its event; raises InvalidSignature when it is forged."""
-    secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
-    if not secret:
+    config = settings.current()
+    if not config.stripe_webhook_secret:
         raise InvalidSignature("STRIPE_WEBHOOK_SECRET is not configured")
     gateway = StripeGateway(
-        secret_key=current_app.config["STRIPE_SECRET_KEY"] or "sk_unset", webhook_secret=secret
+        secret_key=config.stripe_secret_key or "sk_unset",
+        webhook_secret=config.stripe_webhook_secret,
     )
     return handle_event(event=gateway.parse_webhook(payload=payload, signature=signature))
 
@@ -59,7 +59,7 @@ def simulate_demo_payment(*, attempt: PaymentAttempt, outcome: str, now: datetim
     One session has one outcome: the first button wins, the others find the session closed
     (checked again under the order's lock, so two buttons at once also give one outcome).
     """
-    if attempt.gateway != "demo" or current_app.config["ETALASE_ENV"] == "production":
+    if attempt.gateway != "demo" or settings.current().production:
         raise PaymentError(_l("Simulasi pembayaran hanya untuk gateway demo."))
     if attempt.status is not AttemptStatus.OPEN:
         raise PaymentError(_l("Sesi pembayaran ini sudah selesai."))
@@ -83,9 +83,11 @@ class _AfterCommit:
 def handle_event(*, event: GatewayEvent, only_open_session: bool = False) -> str:
     """Apply one event; a repeat (same id), even at the same moment, is a no-op.
 
-    The event row and every change it causes commit together, so an event either happened
-    completely or not at all (and the gateway's retry will bring it again). Network calls
-    (the charge and its fee, a charge's refunds) are made before any lock is taken.
+    The event row and every change it causes are one unit of work of its own
+    (`unit_of_work.own_unit`), so an event either happened completely or not at all (and the
+    gateway's retry will bring it again); mail and the refunds it calls for (gateway calls, each
+    its own unit) follow its commit. Network calls (the charge and its fee, a charge's refunds)
+    are made before any lock is taken. Called between units (nothing else pending).
     """
     if _seen(event.event_id):
         return "duplicate"
@@ -98,33 +100,39 @@ def handle_event(*, event: GatewayEvent, only_open_session: bool = False) -> str
         event_type=event.type,
         payload=event.payload,
     )
-    db.session.add(record)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        return "duplicate"
     after = _AfterCommit()
-    if event.type not in HANDLED_EVENTS:
-        outcome = "ignored"
-    elif event.type.startswith("checkout.session."):
-        outcome = _apply_session_event(event, details, after, only_open_session)
-    else:
-        outcome = _apply_refund_updates(event)
-    log.info("event %s (%s): %s", event.event_id, event.type, outcome)
-    record.outcome = outcome
     try:
-        db.session.commit()
+        with unit_of_work.own_unit():
+            db.session.add(record)
+            db.session.flush()
+            if event.type not in HANDLED_EVENTS:
+                outcome = "ignored"
+            elif event.type.startswith("checkout.session."):
+                outcome = _apply_session_event(event, details, after, only_open_session)
+            else:
+                outcome = _apply_refund_updates(event)
+            log.info("event %s (%s): %s", event.event_id, event.type, outcome)
+            record.outcome = outcome
+            _follow_up(after, now=event.occurred_at)
     except IntegrityError:
-        db.session.rollback()
         return "duplicate"
-    if after.paid_order is not None and not after.late_refund_ids:
-        order_mail.send_order_paid(order=after.paid_order)
-    if after.late_refund_ids:
-        refunds.send_late_payment_refunds(refund_ids=after.late_refund_ids, now=event.occurred_at)
-    if after.duplicate_attempt_id is not None:
-        refunds.send_duplicate_payment_refund(attempt_id=after.duplicate_attempt_id)
     return outcome
+
+
+def _follow_up(after: _AfterCommit, *, now: datetime) -> None:
+    """Register what the event leaves to do once it is committed."""
+    paid_order, late_refund_ids = after.paid_order, after.late_refund_ids
+    duplicate_attempt_id = after.duplicate_attempt_id
+    if paid_order is not None and not late_refund_ids:
+        unit_of_work.after_commit(lambda: order_mail.send_order_paid(order=paid_order))
+    if late_refund_ids:
+        unit_of_work.after_commit(
+            lambda: refunds.send_late_payment_refunds(refund_ids=late_refund_ids, now=now)
+        )
+    if duplicate_attempt_id is not None:
+        unit_of_work.after_commit(
+            lambda: refunds.send_duplicate_payment_refund(attempt_id=duplicate_attempt_id)
+        )
 
 
 def _seen(event_id: str) -> bool:

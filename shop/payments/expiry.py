@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from shop.core import unit_of_work
 from shop.database import db
 from shop.models import AttemptStatus, FacilityOrderStatus, Order, OrderStatus
 from shop.ordering import checkout, orders
@@ -32,7 +33,8 @@ def release_expired(*, now: datetime) -> ExpiryReport:
     """Expire unpaid orders past their time; a session the gateway says was paid is left alone.
     Then send the refunds that are still waiting for the gateway.
 
-    Each order is its own transaction, so one gateway failure does not hold up the rest.
+    Each order is its own unit of work (`unit_of_work.own_unit`), so one gateway failure does
+    not hold up the rest. A job: its caller has nothing else pending.
     """
     report = ExpiryReport()
     numbers = db.session.scalars(
@@ -52,15 +54,13 @@ def release_expired(*, now: datetime) -> ExpiryReport:
         if still_payable:
             report.skipped_orders.append(number)
             continue
-        order = orders.lock_order(order.id)
-        if order.expires_at >= now - GRACE:
-            # A new payment session extended the hold after the order was listed.
-            db.session.rollback()
-            report.skipped_orders.append(number)
-            continue
-        if expire_unpaid(order.id, now=now, actor_label="release-expired"):
-            report.released_orders.append(number)
-        db.session.commit()
+        with unit_of_work.own_unit():
+            order = orders.lock_order(order.id)
+            if order.expires_at >= now - GRACE:
+                # A new payment session extended the hold after the order was listed.
+                report.skipped_orders.append(number)
+            elif expire_unpaid(order.id, now=now, actor_label="release-expired"):
+                report.released_orders.append(number)
     report.refunds_sent = [refund.id for refund in refunds.send_unsent(now=now)]
     return report
 

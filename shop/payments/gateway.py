@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from flask_babel import lazy_gettext as _l
-
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.ledger.posting import PaymentDetails
 from shop.models import Order, PaymentAttempt
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from shop.core import unit_of_work
 from shop.database import db
 from shop.models import Cart, Order, OrderStatus
 from shop.ordering import orders
@@ -25,7 +26,8 @@ def release_earlier_orders(*, cart: Cart, now: datetime) -> list[str]:
     """Expire the cart's unpaid orders (their payment sessions too); returns their numbers.
 
     An order whose session the gateway reports as paid, or that the gateway cannot be asked
-    about, keeps its hold; each order is its own transaction.
+    about, keeps its hold; each order is its own unit of work (`unit_of_work.own_unit`: the
+    gateway is asked between them). Called between units (nothing else pending).
     """
     released = []
     numbers = db.session.scalars(
@@ -43,7 +45,7 @@ def release_earlier_orders(*, cart: Cart, now: datetime) -> list[str]:
         except PaymentError as error:
             log.warning("order %s: gateway unavailable (%s); hold kept", number, error)
             continue
-        if expiry.expire_unpaid(order.id, now=now, actor_label="checkout-again"):
-            released.append(number)
-        db.session.commit()
+        with unit_of_work.own_unit():
+            if expiry.expire_unpaid(order.id, now=now, actor_label="checkout-again"):
+                released.append(number)
     return released

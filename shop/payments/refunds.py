@@ -6,12 +6,12 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from shop.catalogue import stock
-from shop.core import audit, locks
+from shop.core import audit, locks, unit_of_work
 from shop.core.errors import DomainError
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.ledger import posting
 from shop.models import (
@@ -52,36 +52,35 @@ def refund_facility_order(
 
     `quantities` maps order line id -> units to refund. The same `idempotency_key` (the form
     carries one) never refunds twice: a repeat returns the first refund. Ledger reversals are
-    written for this facility only; stock is returned when `restock` is set. Commits.
+    written for this facility only; stock is returned when `restock` is set.
 
     The order is locked and re-read before anything is decided, and what is still refundable
     counts the refunds not yet answered by the gateway, so two refunds at once never give back
-    the same units.
+    the same units. The pending refund is stored (a unit of work of its own) before the gateway
+    is asked, and the answer after (see `_send`). Called between units (nothing else pending).
     """
     existing = db.session.scalar(select(Refund).where(Refund.idempotency_key == idempotency_key))
     if existing is not None:
         if existing.status is RefundStatus.PENDING and existing.gateway_refund_id is None:
             return _send(existing, now=now)
         return existing
-    orders.check_may_handle(actor, facility_order)
-    orders.lock_order(facility_order.order_id)
-    part = facility_order
-    if part.status not in orders.REFUNDABLE_STATUSES:
-        db.session.rollback()
-        raise RefundError(_l("Bagian pesanan ini belum dibayar atau sudah dikembalikan."))
-    if _paid_attempt(part) is None:
-        db.session.rollback()
-        raise RefundError(_l("Pembayaran pesanan ini tidak ditemukan."))
-    refund = _build(
-        part,
-        quantities=quantities,
-        include_shipping=include_shipping,
-        restock=restock,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        actor=actor,
-    )
-    db.session.commit()
+    with unit_of_work.own_unit():
+        orders.check_may_handle(actor, facility_order)
+        orders.lock_order(facility_order.order_id)
+        part = facility_order
+        if part.status not in orders.REFUNDABLE_STATUSES:
+            raise RefundError(_l("Bagian pesanan ini belum dibayar atau sudah dikembalikan."))
+        if _paid_attempt(part) is None:
+            raise RefundError(_l("Pembayaran pesanan ini tidak ditemukan."))
+        refund = _build(
+            part,
+            quantities=quantities,
+            include_shipping=include_shipping,
+            restock=restock,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            actor=actor,
+        )
     return _send(refund, now=now)
 
 
@@ -140,35 +139,37 @@ def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
         log.error("duplicate payment %s not refunded yet: %s", attempt.payment_intent_id, error)
         return False
     except PaymentError as error:
-        locks.lock_order(order.id)  # re-reads the attempt
-        if attempt.duplicate_refund_id is not None:
-            db.session.rollback()
-            return False
-        attempt.error = str(error)
-        audit.record(
-            actor=None, actor_label=attempt.gateway, action="payment.duplicate_refund_refused",
-            obj=order, changes={"error": [None, str(error)]},
-        )  # fmt: skip
-        db.session.commit()
+        with unit_of_work.own_unit():
+            locks.lock_order(order.id)  # re-reads the attempt
+            if attempt.duplicate_refund_id is not None:
+                return False
+            attempt.error = str(error)
+            audit.record(
+                actor=None, actor_label=attempt.gateway,
+                action="payment.duplicate_refund_refused", obj=order,
+                changes={"error": [None, str(error)]},
+            )  # fmt: skip
         log.error("refund of duplicate payment %s refused: %s", attempt.payment_intent_id, error)
         return False
-    locks.lock_order(order.id)  # re-reads the attempt
-    if attempt.duplicate_refund_id is not None:
-        db.session.rollback()
-        return False
-    attempt.duplicate_refund_id = result.refund_id
-    if result.status in {"failed", "canceled"}:
-        _mark_duplicate_refund_failed(attempt, order, actor_label=attempt.gateway)
-        db.session.commit()
-        return False
-    audit.record(
-        actor=None, actor_label=attempt.gateway, action="payment.duplicate_refunded", obj=order,
-        changes={"payment_intent_id": [None, attempt.payment_intent_id],
-                 "gateway_refund_id": [None, result.refund_id],
-                 "amount_idr": [None, attempt.amount_idr]},
-    )  # fmt: skip
-    db.session.commit()
-    order_mail.send_duplicate_payment_refunded(order=order, amount_idr=attempt.amount_idr)
+    with unit_of_work.own_unit():
+        locks.lock_order(order.id)  # re-reads the attempt
+        if attempt.duplicate_refund_id is not None:
+            return False
+        attempt.duplicate_refund_id = result.refund_id
+        if result.status in {"failed", "canceled"}:
+            _mark_duplicate_refund_failed(attempt, order, actor_label=attempt.gateway)
+            return False
+        audit.record(
+            actor=None, actor_label=attempt.gateway, action="payment.duplicate_refunded",
+            obj=order,
+            changes={"payment_intent_id": [None, attempt.payment_intent_id],
+                     "gateway_refund_id": [None, result.refund_id],
+                     "amount_idr": [None, attempt.amount_idr]},
+        )  # fmt: skip
+        amount_idr = attempt.amount_idr
+        unit_of_work.after_commit(
+            lambda: order_mail.send_duplicate_payment_refunded(order=order, amount_idr=amount_idr)
+        )
     return True
 
 
@@ -323,8 +324,9 @@ def _paid_attempt(part: FacilityOrder) -> PaymentAttempt | None:
 
 
 def _send(refund: Refund, *, now: datetime, tell_buyer: bool = True) -> Refund:
-    """Ask the gateway (idempotently, outside any lock), then apply its answer under the locks,
-    and mail the buyer once it is committed (unless the caller tells them itself).
+    """Ask the gateway (idempotently, outside any lock), then apply its answer under the locks
+    in a unit of work of its own, and mail the buyer once that is committed (unless the caller
+    tells them itself).
 
     A gateway that cannot be reached leaves the refund pending and unsent, to be sent again
     with the same key; a refusal marks it failed. Whoever applies the answer first wins: a
@@ -345,30 +347,31 @@ def _send(refund: Refund, *, now: datetime, tell_buyer: bool = True) -> Refund:
         db.session.rollback()
         raise RefundError(str(error)) from error
     except PaymentError as error:
-        refund = locks.lock_refund(refund.id)
-        if refund.status is RefundStatus.PENDING and refund.gateway_refund_id is None:
-            refund.status = RefundStatus.FAILED
-            audit.record(
-                actor=None,
-                actor_label=order.gateway,
-                action="refund.refused",
-                obj=refund,
-                changes={"error": [None, str(error)]},
-            )
-        db.session.commit()
+        with unit_of_work.own_unit():
+            refund = locks.lock_refund(refund.id)
+            if refund.status is RefundStatus.PENDING and refund.gateway_refund_id is None:
+                refund.status = RefundStatus.FAILED
+                audit.record(
+                    actor=None,
+                    actor_label=order.gateway,
+                    action="refund.refused",
+                    obj=refund,
+                    changes={"error": [None, str(error)]},
+                )
         raise RefundError(str(error)) from error
-    refund = locks.lock_refund(refund.id)
-    applied_here = refund.gateway_refund_id is None and refund.status is RefundStatus.PENDING
-    if applied_here:
-        apply_first_answer(
-            refund, gateway_refund_id=result.refund_id, status=result.status, now=now,
-            actor_label=order.gateway,
-        )  # fmt: skip
-    db.session.commit()
+    with unit_of_work.own_unit():
+        refund = locks.lock_refund(refund.id)
+        applied_here = refund.gateway_refund_id is None and refund.status is RefundStatus.PENDING
+        if applied_here:
+            apply_first_answer(
+                refund, gateway_refund_id=result.refund_id, status=result.status, now=now,
+                actor_label=order.gateway,
+            )  # fmt: skip
+        if applied_here and tell_buyer and refund.status is not RefundStatus.FAILED:
+            sent = refund
+            unit_of_work.after_commit(lambda: order_mail.send_refund(refund=sent))
     if refund.status is RefundStatus.FAILED:
         raise RefundError(_l("Pengembalian dana ditolak oleh layanan pembayaran."))
-    if applied_here and tell_buyer:
-        order_mail.send_refund(refund=refund)
     return refund
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import stripe
-from flask_babel import lazy_gettext as _l
 
+from shop.core.i18n import lazy_gettext as _l
 from shop.ledger.posting import PaymentDetails
 from shop.models import Order, PaymentAttempt
 from shop.payments.gateway import (

@@ -18,11 +18,15 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
-from flask_babel import lazy_gettext as _l
+# Babel (the core's translations) before pygal: it probes optional modules while pygal's hook
+# (taken out below) would turn each failed probe into a warning.
+import babel.support  # noqa: F401
 from markupsafe import Markup
 from pygal import HorizontalBar, Line, PluginImportFixer
 from pygal.etree import etree as pygal_etree
 from pygal.style import Style
+
+from shop.core.i18n import lazy_gettext as _l
 
 # pygal appends a legacy import hook for its map plugins (which we do not use) to sys.meta_path.
 # It has no find_spec(), so on Python 3.11 every later failed import anywhere in the process

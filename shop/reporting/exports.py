@@ -21,7 +21,6 @@ from decimal import Decimal
 from tempfile import SpooledTemporaryFile
 from typing import Literal
 
-from flask_babel import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -31,6 +30,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from slugify import slugify
 
 from shop.core import clock
+from shop.core.i18n import pgettext
 from shop.reporting.tables import CellValue, Column, ColumnKind, ReportTable
 
 Converted = str | int | date

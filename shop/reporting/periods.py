@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
-
 from shop.core.clock import Period
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.numbers import parse_id
 from shop.models import FacilityKind, LedgerEntryKind
 

@@ -15,11 +15,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from shop.accounts.scoping import facility_filter
 from shop.core.clock import Period
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import (
     Category,

@@ -19,7 +19,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from shop import security
-from shop.core.errors import DomainError
+from shop.actions import attempt
 from shop.extensions import csrf, db
 from shop.forms import IntegerField, SafeForm
 from shop.models import Cart, ProductVariant
@@ -106,14 +106,13 @@ def add_to_cart() -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_("Pilih produk dan jumlah antara 1 dan 99."), "error")
         return _product_page_again(form.variant_id.data)
-    try:
+    with attempt() as outcome:
         carts.add_item(
             cart=current_cart(create=True),  # type: ignore[arg-type]
             variant_id=form.variant_id.data,  # type: ignore[arg-type]
             quantity=form.quantity.data,  # type: ignore[arg-type]
         )
-    except DomainError as error:
-        flash(str(error), "error")
+    if not outcome.ok:
         return _product_page_again(form.variant_id.data)
     flash(_("Produk masuk keranjang."), "success")
     return redirect(url_for("shop.cart"))
@@ -138,10 +137,8 @@ def change_quantity(variant_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_("Jumlah harus antara 0 dan 99."), "error")
         return redirect(url_for("shop.cart"))
-    try:
+    with attempt():
         carts.set_quantity(cart=found, variant_id=variant_id, quantity=form.quantity.data or 0)
-    except DomainError as error:
-        flash(str(error), "error")
     return redirect(url_for("shop.cart"))
 
 
@@ -150,10 +147,8 @@ def remove_from_cart(variant_id: int) -> ResponseReturnValue:
     form = RemoveForm()
     found = current_cart()
     if found is not None and form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             carts.remove_item(cart=found, variant_id=variant_id)
-        except DomainError as error:
-            flash(str(error), "error")
-        else:
+        if outcome.ok:
             flash(_("Produk dihapus dari keranjang."), "success")
     return redirect(url_for("shop.cart"))

@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from shop import payments
+from shop.actions import attempt
 from shop.core import clock
-from shop.core.errors import DomainError
 from shop.core.numbers import parse_amount_idr, parse_id
 from shop.facilities.regions import PROVINCES
 from shop.formatting import current_locale_code
@@ -74,7 +74,8 @@ def checkout_page() -> ResponseReturnValue:
         if form.validate_on_submit() and cart is not None:
             quoted = form.quoted_total_idr.data
             holds.release_earlier_orders(cart=cart, now=clock.now())
-            try:
+            gateway = payments.configured_gateway_name()
+            with attempt(flash_error=False) as outcome:
                 order = checkout.place_order(
                     cart=cart,
                     buyer=checkout.BuyerDetails(
@@ -88,17 +89,17 @@ def checkout_page() -> ResponseReturnValue:
                     ),
                     deliveries=deliveries,
                     expected_total_idr=parse_amount_idr(quoted or "") or -1,
-                    gateway=payments.configured_gateway_name(),
+                    gateway=gateway,
+                    check_amount=payments.gateway_named(gateway).check_amount,
                     locale=current_locale_code(),
                     now=clock.now(),
                     client_address=request.remote_addr or "",
                     limits=_hold_limits(),
                 )
-            except DomainError as error:
-                problems.append(str(error))
-                status = 422
-            else:
+            if outcome.ok:
                 return _pay(order)
+            problems.append(outcome.message)
+            status = 422
         else:
             status = 422
     form.quoted_total_idr.data = str(offer.total_idr)
@@ -115,9 +116,8 @@ def _hold_limits() -> checkout.HoldLimits:
 
 
 def _pay(order) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
-    try:
-        attempt = payments.start_payment(order=order, now=clock.now())
-    except DomainError as error:
-        flash(str(error), "error")
+    with attempt() as outcome:
+        payment = payments.start_payment(order=order, now=clock.now())
+    if not outcome.ok:
         return redirect(orders.order_url(order))
-    return redirect(attempt.url)
+    return redirect(payment.url)

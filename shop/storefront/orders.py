@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from wtforms import HiddenField
 
 from shop import payments
+from shop.actions import attempt
 from shop.core import clock
-from shop.core.errors import DomainError
 from shop.forms import SafeForm
 from shop.models import Order
 from shop.ordering import orders
@@ -48,9 +48,8 @@ def pay_order(number: str) -> ResponseReturnValue:
     order = _order_or_404(number, form.t.data or "")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        attempt = payments.start_payment(order=order, now=clock.now())
-    except DomainError as error:
-        flash(str(error), "error")
+    with attempt() as outcome:
+        payment = payments.start_payment(order=order, now=clock.now())
+    if not outcome.ok:
         return redirect(orders.order_url(order))
-    return redirect(attempt.url)
+    return redirect(payment.url)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template
+from flask import abort, current_app, redirect, render_template
 from flask.typing import ResponseReturnValue
 from wtforms import SubmitField
 
 from shop import payments
+from shop.actions import attempt as change
 from shop.core import clock
-from shop.core.errors import DomainError
 from shop.forms import SafeForm
 from shop.models import PaymentAttempt
 from shop.ordering import orders
@@ -53,8 +53,6 @@ def demo_payment_outcome(key: str) -> ResponseReturnValue:
         abort(400)
     outcome = "pay" if form.pay.data else "fail" if form.fail.data else "cancel"
     order = attempt.order
-    try:
+    with change():
         events.simulate_demo_payment(attempt=attempt, outcome=outcome, now=clock.now())
-    except DomainError as error:
-        flash(str(error), "error")
     return redirect(orders.order_url(order, paid=outcome == "pay"))

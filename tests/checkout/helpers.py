@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from shop.core import clock
+from shop import payments
+from shop.core import clock, unit_of_work
 from shop.database import db
 from shop.models import (
     DeliveryMethod,
@@ -86,6 +87,7 @@ def filled_cart(shop: TwoFacilities, *, batik: int = 2, coffee: int = 3):
     cart = carts.new_cart()
     carts.add_item(cart=cart, variant_id=shop.batik.id, quantity=batik)
     carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=coffee)
+    unit_of_work.commit()
     return cart
 
 
@@ -97,8 +99,8 @@ def place(
     coffee: int = 3,
     now: datetime | None = None,
 ) -> Order:
-    """An order: batik by courier within Medan, coffee picked up in Kupang."""
-    return checkout.place_order(
+    """An order (committed): batik by courier within Medan, coffee picked up in Kupang."""
+    order = checkout.place_order(
         cart=filled_cart(shop, batik=batik, coffee=coffee),
         buyer=BUYER,
         deliveries={
@@ -107,9 +109,12 @@ def place(
         },
         expected_total_idr=None,
         gateway=gateway,
+        check_amount=payments.gateway_named(gateway).check_amount,
         locale="id",
         now=now or clock.now(),
     )
+    unit_of_work.commit()
+    return order
 
 
 def ledger_totals(order: Order) -> dict[LedgerEntryKind, int]:

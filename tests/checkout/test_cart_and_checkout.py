@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from shop.core import clock
+from shop import payments
+from shop.core import clock, unit_of_work
 from shop.facilities import delivery
 from shop.models import (
     AuditEvent,
@@ -45,6 +46,7 @@ def test_cart_refuses_more_than_the_stock_and_keeps_the_quantity(db) -> None:
     with pytest.raises(carts.NotEnoughStock):
         carts.set_quantity(cart=cart, variant_id=shop.batik.id, quantity=6)
     carts.set_quantity(cart=cart, variant_id=shop.batik.id, quantity=0)
+    unit_of_work.commit()
     assert len(carts.summarise(cart).groups) == 1
 
 
@@ -178,6 +180,7 @@ def test_a_changed_price_stops_the_order_with_a_message(db) -> None:
             deliveries=deliveries,
             expected_total_idr=seen,
             gateway="demo",
+            check_amount=payments.gateway_named("demo").check_amount,
             locale="id",
             now=clock.now(),
         )
@@ -197,6 +200,7 @@ def test_out_of_stock_on_one_line_writes_nothing(db) -> None:
             deliveries={shop.batik_lapas.id: DeliveryMethod.PICKUP},
             expected_total_idr=None,
             gateway="demo",
+            check_amount=payments.gateway_named("demo").check_amount,
             locale="id",
             now=clock.now(),
         )
@@ -224,6 +228,7 @@ def test_bad_buyer_details_are_refused(db) -> None:
                 deliveries=deliveries,
                 expected_total_idr=None,
                 gateway="demo",
+                check_amount=payments.gateway_named("demo").check_amount,
                 locale="id",
                 now=clock.now(),
             )

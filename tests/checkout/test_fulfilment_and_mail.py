@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shop import payments
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.models import FacilityOrder, FacilityOrderStatus, OrderStatus
 from shop.ordering import fulfilment, order_mail, orders
 from shop.payments import events, refunds
@@ -112,6 +112,7 @@ def test_courier_part_moves_packed_shipped_delivered_and_mails_the_buyer(db, inb
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.PACKED, actor=staff, now=clock.now()
     )
+    unit_of_work.commit()
     with pytest.raises(fulfilment.FulfilmentError, match="resi"):
         fulfilment.advance(
             facility_order=part,
@@ -135,11 +136,13 @@ def test_courier_part_moves_packed_shipped_delivered_and_mails_the_buyer(db, inb
         courier="JNE",
         tracking_number="CGK1234567890",
     )
+    unit_of_work.commit()
     (shipped,) = inbox.messages
     assert "CGK1234567890" in _body(shipped) and "JNE" in _body(shipped)
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.DELIVERED, actor=staff, now=clock.now()
     )
+    unit_of_work.commit()
     assert part.status is FacilityOrderStatus.DELIVERED
     assert part.delivered_at is not None
     slip = fulfilment.packing_slip(part)
@@ -155,14 +158,20 @@ def test_pickup_part_is_ready_then_picked_up(db, inbox) -> None:
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.PACKED, actor=None, now=clock.now()
     )
+    unit_of_work.commit()
+    fulfilment.advance(
+        facility_order=part, to=FacilityOrderStatus.PACKED, actor=None, now=clock.now()
+    )
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.READY_FOR_PICKUP, actor=None, now=clock.now()
     )
+    unit_of_work.commit()
     (ready,) = inbox.messages
     assert "siap diambil" in _body(ready)
     fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.PICKED_UP, actor=None, now=clock.now()
     )
+    unit_of_work.commit()
     assert fulfilment.packing_slip(part).address_lines == []
     listed = fulfilment.parts_where(scope=FacilityOrder.facility_id == shop.coffee_rutan.id)
     assert [p.id for p in db.session.scalars(listed)] == [part.id]  # picked up, still listed

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from shop.core import clock
+from shop import payments
+from shop.core import clock, unit_of_work
 from shop.extensions import db as _db
 from shop.models import (
     Cart,
@@ -123,6 +124,7 @@ def test_two_checkouts_at_once_stay_within_the_cap(app, db, shared) -> None:
     for _ in range(2):
         cart = carts.new_cart()
         carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
+        unit_of_work.commit()
         cart_ids.append(cart.id)
 
     def checkout_with(n: int):
@@ -132,6 +134,7 @@ def test_two_checkouts_at_once_stay_within_the_cap(app, db, shared) -> None:
                 buyer=BUYER if shared == "email" else replace(BUYER, email=f"b{n}@contoh.id"),
                 deliveries={shop.coffee_rutan.id: DeliveryMethod.PICKUP},
                 expected_total_idr=None, gateway="demo", locale="id", now=clock.now(),
+                check_amount=payments.gateway_named("demo").check_amount,
                 client_address="10.2.2.2" if shared == "address" else f"10.3.3.{n}",
                 limits=limits,
             )  # fmt: skip

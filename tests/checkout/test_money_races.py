@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from shop import payments
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.core.errors import DomainError
 from shop.extensions import db as _db
 from shop.models import (
@@ -67,7 +67,9 @@ def race(app: Flask, calls: list[Callable[[], str]], *, reverse: bool) -> list[s
                 barrier.wait()
             try:
                 outcomes[index] = call()
+                unit_of_work.commit()
             except DomainError as error:
+                unit_of_work.rollback()
                 outcomes[index] = f"refused: {error}"
             finally:
                 _db.session.remove()
@@ -301,6 +303,7 @@ def _late_payment(attempt_id: int) -> Callable[[], str]:
 def _buyer_of_every_batik(shop) -> Callable[[], str]:
     cart = carts.new_cart()
     carts.add_item(cart=cart, variant_id=shop.batik.id, quantity=BATIK_STOCK)
+    unit_of_work.commit()
     cart_id = cart.id
 
     def call() -> str:
@@ -308,6 +311,7 @@ def _buyer_of_every_batik(shop) -> Callable[[], str]:
             cart=_db.session.get(Cart, cart_id), buyer=BUYER,
             deliveries={shop.batik_lapas.id: DeliveryMethod.PICKUP}, expected_total_idr=None,
             gateway="demo", locale="id", now=clock.now(),
+            check_amount=payments.gateway_named("demo").check_amount,
         )  # fmt: skip
         return "ordered"
 

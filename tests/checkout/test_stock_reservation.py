@@ -7,7 +7,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from shop.core import clock
+from shop import payments
+from shop.core import clock, unit_of_work
 from shop.extensions import db as _db
 from shop.models import Cart, DeliveryMethod, Order, ProductVariant, StockMovement, StockReason
 from shop.ordering import cart as carts
@@ -30,11 +31,14 @@ def _buy(variant_id: int, facility_id: int, cart_id: int) -> str:
             deliveries={facility_id: DeliveryMethod.PICKUP},
             expected_total_idr=None,
             gateway="demo",
+            check_amount=payments.gateway_named("demo").check_amount,
             locale="id",
             now=clock.now(),
         )
     except checkout.OutOfStock:
+        unit_of_work.rollback()
         return "out of stock"
+    unit_of_work.commit()
     return "ordered"
 
 
@@ -43,6 +47,7 @@ def _carts_for(variant: ProductVariant, buyers: int) -> list[int]:
     for _ in range(buyers):
         cart = carts.new_cart()
         carts.add_item(cart=cart, variant_id=variant.id, quantity=1)
+        unit_of_work.commit()
         ids.append(cart.id)
     return ids
 

@@ -108,6 +108,7 @@ def test_a_total_below_stripes_minimum_is_refused_before_anything_is_written(db)
     with pytest.raises(payments.PaymentError, match=r"minimal Rp10\.000"):
         checkout.place_order(
             cart=cart, buyer=BUYER, deliveries={}, expected_total_idr=None, gateway="stripe",
+            check_amount=payments.gateway_named("stripe").check_amount,
             locale="id", now=clock.now(),
         )  # fmt: skip
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
@@ -124,6 +125,7 @@ def test_a_total_above_stripes_maximum_is_refused(db) -> None:
             deliveries={shop.batik_lapas.id: DeliveryMethod.COURIER,
                         shop.coffee_rutan.id: DeliveryMethod.PICKUP},
             gateway="stripe", locale="id", now=clock.now(),
+            check_amount=payments.gateway_named("stripe").check_amount,
         )  # fmt: skip
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
 

@@ -42,3 +42,24 @@ def test_a_failing_action_does_not_stop_the_others(
     unit_of_work.commit()
     assert ran == ["job"]
     assert "An action after commit failed" in caplog.text
+
+
+def test_an_own_unit_commits_when_its_block_ends(app, db) -> None:
+    ran: list[str] = []
+    with unit_of_work.own_unit():
+        db.session.add(Category(name="Lemari", name_en="Cupboard", slug="lemari"))
+        unit_of_work.after_commit(lambda: ran.append("mail"))
+    unit_of_work.rollback()  # nothing left to undo: the block committed
+    assert ran == ["mail"]
+    assert db.session.query(Category).filter_by(slug="lemari").count() == 1
+
+
+def test_an_own_unit_that_raises_leaves_nothing(app, db) -> None:
+    ran: list[str] = []
+    with pytest.raises(RuntimeError), unit_of_work.own_unit():
+        db.session.add(Category(name="Rak", name_en="Shelf", slug="rak"))
+        unit_of_work.after_commit(lambda: ran.append("mail"))
+        raise RuntimeError("gateway down")
+    unit_of_work.commit()
+    assert ran == []
+    assert db.session.query(Category).filter_by(slug="rak").count() == 0

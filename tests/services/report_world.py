@@ -83,6 +83,7 @@ def buy_for_pickup(
     order = checkout.place_order(
         cart=cart, buyer=BUYER, deliveries=dict.fromkeys(owners, DeliveryMethod.PICKUP),
         expected_total_idr=None, gateway="demo", locale="id", now=clock.now(),
+        check_amount=payments.gateway_named("demo").check_amount,
     )  # fmt: skip
     attempt = payments.start_payment(order=order, now=clock.now())
     outcome = events.simulate_demo_payment(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.accounts.scoping import OutOfScope
-from shop.core import audit, clock
+from shop.core import audit, clock, unit_of_work
 from shop.finance import pnbp
 from shop.models import AuditEvent, DepositIsAppendOnly, LedgerEntry, PnbpDeposit
 from tests.checkout.helpers import place, two_facilities
@@ -105,6 +105,7 @@ def test_a_correction_replaces_the_amount_and_keeps_the_original_in_history(db, 
                                                        **_this_month()),
         reason="Salah ketik jumlah", storage=storage(), now=clock.now(),
     )  # fmt: skip
+    unit_of_work.commit()
     assert _lines(_position(central))["Lapas Kelas I Medan"] == (33_000, 33_000, 0)
     assert [d.id for d in pnbp.history(first)] == [first.id, fixed.id]
     assert not first.counts and fixed.counts and fixed.corrects_id == first.id
@@ -125,6 +126,7 @@ def test_a_correction_replaces_the_amount_and_keeps_the_original_in_history(db, 
         reason="Jumlah di bukti", proof=pnbp.Proof("baru.png", image_bytes("PNG")),
         storage=storage(), now=clock.now(),
     )  # fmt: skip
+    unit_of_work.commit()
     assert pnbp.head(first).id == again.id
     assert again.proof_content_type == "image/png" and again.proof_key != first.proof_key
     assert _lines(_position(central))["Lapas Kelas I Medan"] == (33_000, 32_000, 1_000)
@@ -137,6 +139,7 @@ def test_voiding_counts_nothing_and_frees_the_ntpn(db, shop) -> None:
         actor=central, deposit=wrong, details=None, reason="Dicatat untuk UPT yang salah",
         storage=storage(), now=clock.now(),
     )  # fmt: skip
+    unit_of_work.commit()
     assert void.is_void and void.amount_idr == 0 and void.ntpn is None
     assert _lines(_position(central))["Rutan Kelas IIA Kupang"] == (15_750, 0, 15_750)
     assert (

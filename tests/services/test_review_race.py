@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.catalogue import review
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.core.storage import storage_from_config
 from shop.models import ImageReviewState, Product, ProductImage, ProductStatus, Role, User
 from tests.conftest import ON_POSTGRES
@@ -67,6 +67,7 @@ def test_an_approval_waits_for_an_upload_and_leaves_the_unseen_photo_pending(app
                 reviewer=db.session.get(User, reviewer_id),
                 decision=decision, now=clock.now(), storage=storage_from_config(app.config),
             )  # fmt: skip
+            unit_of_work.commit()
             results["decided"] = time.monotonic()
             results["outcome"] = outcome
             db.session.remove()

@@ -8,7 +8,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from shop import payments
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.models import Order, ProductStatus
 from shop.ordering import cart as carts
 from shop.ordering import checkout, orders
@@ -122,6 +122,7 @@ class TestWithCsrf:
         shop = two_facilities()
         cart = carts.new_cart()
         carts.add_item(cart=cart, variant_id=shop.coffee.id, quantity=1)
+        unit_of_work.commit()
         signed = URLSafeSerializer(client.application.secret_key, salt="cart").dumps(cart.token)
         client.set_cookie("etalase_cart", signed)
         refused = client.post(f"/cart/items/{shop.coffee.id}", data={"quantity": 3})
@@ -249,6 +250,7 @@ def test_an_order_picked_up_everywhere_shows_no_delivery_address(client, db) -> 
         deliveries={},
         expected_total_idr=None,
         gateway="demo",
+        check_amount=payments.gateway_named("demo").check_amount,
         locale="id",
         now=clock.now(),
     )

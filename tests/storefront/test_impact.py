@@ -45,6 +45,7 @@ def _one_batik(shop, *, now: datetime | None = None):
         deliveries={shop.batik_lapas.id: DeliveryMethod.PICKUP},
         expected_total_idr=None,
         gateway="demo",
+        check_amount=payments.gateway_named("demo").check_amount,
         locale="id",
         now=now or clock.now(),
     )
