@@ -1,12 +1,16 @@
 """The one access check of the back office, run before every /admin request.
 
-Which roles may use a view is decided by the module (area) the view lives in, so a new view is
-covered the moment it is written, and an area missing from `AREA_ROLES` is closed to everyone.
+Which roles may use a view is declared next to its route, with `@roles(...)` under the route
+decorator (or `@public` for the sign-in pages). The guard reads that declaration; a view that
+declares nothing is closed to everyone, so a forgotten declaration fails shut.
 Which rows a user may see is the other half, decided by `shop.accounts.scoping`: an object
 outside the scope raises `OutOfScope`, answered here with a 404.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -17,45 +21,51 @@ from shop.accounts.scoping import OutOfScope
 from shop.extensions import login_manager
 from shop.models import Role
 
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+
 EVERYONE = frozenset(Role)
 REVIEWERS = frozenset({Role.KANWIL, Role.CENTRAL, Role.ADMIN})
-AREA_ROLES: dict[str, frozenset[Role]] = {
-    "admin.accounts.auth": EVERYONE,
-    "admin.reporting.dashboard": EVERYONE,
-    "admin.catalogue.products": EVERYONE,
-    "admin.catalogue.photos": EVERYONE,
-    "admin.catalogue.stock": EVERYONE,
-    "admin.catalogue.imports": EVERYONE,
-    "admin.catalogue.reviews": REVIEWERS,
-    # Everyone sees the PNBP position and deposits of their scope; staff do not record them.
-    "admin.finance.deposits": EVERYONE,
-    "admin.finance.deposit_entry": REVIEWERS,
-    "admin.reporting.reports": EVERYONE,
-    "admin.facilities.profile": frozenset({Role.STAFF}),
-    "admin.facilities.delivery": frozenset({Role.STAFF}),
-    # Kanwil users do not handle orders (`orders.check_may_handle`), so they do not see them.
-    "admin.ordering.fulfilment": frozenset({Role.STAFF, Role.CENTRAL, Role.ADMIN}),
-    "admin.catalogue.trust": frozenset({Role.CENTRAL, Role.ADMIN}),
-    "admin.reporting.audit": frozenset({Role.CENTRAL, Role.ADMIN}),
-    "admin.finance.reconciliation": frozenset({Role.CENTRAL, Role.ADMIN}),
-    # Kanwil users read their region's split rules; only the central office adds rules.
-    "admin.ledger.split_rules": REVIEWERS,
-    "admin.ledger.split_rule_entry": frozenset({Role.CENTRAL, Role.ADMIN}),
-    "admin.facilities.registry": frozenset({Role.ADMIN}),
-    "admin.accounts.users": frozenset({Role.ADMIN}),
-}
-PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.reset_password"})
+CENTRAL_OFFICE = frozenset({Role.CENTRAL, Role.ADMIN})
+# The attributes the decorators set on a view function.
+ROLES_ATTRIBUTE = "admin_roles"
+PUBLIC_ATTRIBUTE = "admin_public"
+
+
+def roles(*allowed: Role | Iterable[Role]) -> Callable[[View], View]:
+    """Let these roles (or groups of roles) use the view; put it under the route decorator."""
+    chosen: set[Role] = set()
+    for item in allowed:
+        chosen.update([item] if isinstance(item, Role) else item)
+    if not chosen:
+        raise ValueError("a view needs at least one role; leave it undeclared to close it")
+
+    def declare(view: View) -> View:
+        setattr(view, ROLES_ATTRIBUTE, frozenset(chosen))
+        return view
+
+    return declare
+
+
+def public(view: View) -> View:
+    """Open to visitors who are not signed in (signing in, resetting a password)."""
+    setattr(view, PUBLIC_ATTRIBUTE, True)
+    return view
 
 
 def roles_for(endpoint: str) -> frozenset[Role]:
+    """The roles declared on the endpoint's view; none when it declares nothing."""
     view = current_app.view_functions.get(endpoint)
-    return AREA_ROLES.get(getattr(view, "__module__", ""), frozenset())
+    return frozenset(getattr(view, ROLES_ATTRIBUTE, frozenset()))
+
+
+def is_public(endpoint: str) -> bool:
+    return bool(getattr(current_app.view_functions.get(endpoint), PUBLIC_ATTRIBUTE, False))
 
 
 @bp.before_request
 def guard() -> ResponseReturnValue | None:
     endpoint = request.endpoint
-    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+    if endpoint is None or is_public(endpoint):
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()

@@ -12,7 +12,8 @@ from flask_login import current_user, login_user, logout_user
 from limits import RateLimitItem, parse
 
 from admin import bp
-from admin.forms import LoginForm, PasswordChangeForm, PasswordSetForm
+from admin.access import EVERYONE, public, roles
+from admin.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm
 from admin.helpers import me, now
 from shop.accounts import users
 from shop.core.errors import DomainError
@@ -72,6 +73,7 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"],
     key_func=_address_key, methods=["POST"], deduct_when=_failed, scope="login-address",
 )  # fmt: skip
+@public
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -103,6 +105,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.post("/logout")
+@roles(EVERYONE)
 def logout() -> ResponseReturnValue:
     """Ends this session and every copy of its cookie (all of the user's sessions)."""
     if current_user.is_authenticated:
@@ -115,6 +118,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@roles(EVERYONE)
 def password_change() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -136,6 +140,7 @@ def password_change() -> ResponseReturnValue:
 
 
 @bp.post("/sessions/end")
+@roles(EVERYONE)
 def sign_out_everywhere() -> ResponseReturnValue:
     """Ends the user's sessions in every other browser; this one stays signed in."""
     users.sign_out_everywhere(user=me())
@@ -152,6 +157,7 @@ def _stay_signed_in_here() -> None:
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
 def reset_password(token: str) -> ResponseReturnValue:
     secret = current_app.config["SECRET_KEY"]
     try:

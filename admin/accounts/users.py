@@ -10,12 +10,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from admin import bp
-from admin.forms import UserForm, options
+from admin.access import roles
+from admin.accounts.forms import UserForm
+from admin.forms import options
 from admin.helpers import me
 from shop.accounts import users as accounts
 from shop.core.errors import DomainError
 from shop.database import db
-from shop.models import Facility, Kanwil, User
+from shop.models import Facility, Kanwil, Role, User
 
 
 def _fill_choices(form: UserForm) -> None:
@@ -33,12 +35,14 @@ def _reset_link(user: User) -> str:
 
 
 @bp.get("/users")
+@roles(Role.ADMIN)
 def user_list() -> ResponseReturnValue:
     users = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("admin/users/list.html", users=users)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@roles(Role.ADMIN)
 def user_new() -> ResponseReturnValue:
     form = UserForm()
     _fill_choices(form)
@@ -61,6 +65,7 @@ def user_new() -> ResponseReturnValue:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
 def user_edit(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None:
@@ -90,6 +95,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/users/<int:user_id>/active/<state>")
+@roles(Role.ADMIN)
 def user_set_active(user_id: int, state: str) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None:
@@ -104,6 +110,7 @@ def user_set_active(user_id: int, state: str) -> ResponseReturnValue:
 
 
 @bp.post("/users/<int:user_id>/reset")
+@roles(Role.ADMIN)
 def user_reset(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None:

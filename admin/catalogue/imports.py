@@ -7,7 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.forms import ImportForm, options
+from admin.access import EVERYONE, roles
+from admin.catalogue.forms import ImportForm
+from admin.forms import options
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.catalogue import importing
@@ -17,6 +19,7 @@ from shop.models import Facility, Role
 
 
 @bp.route("/import", methods=["GET", "POST"], endpoint="import_products")
+@roles(EVERYONE)
 def import_view() -> ResponseReturnValue:
     user = me()
     form = ImportForm()

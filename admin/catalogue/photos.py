@@ -7,7 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.forms import AltTextForm, PhotoUploadForm, SubmitForReviewForm
+from admin.access import EVERYONE, roles
+from admin.catalogue.forms import AltTextForm, PhotoUploadForm, SubmitForReviewForm
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.catalogue import photo_files, photos, review, text_revisions
@@ -22,6 +23,7 @@ def _back_to_photos(product_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/products/<int:product_id>/photos")
+@roles(EVERYONE)
 def photo_upload(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     form = PhotoUploadForm()
@@ -52,6 +54,7 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/photos/<int:image_id>/alt")
+@roles(EVERYONE)
 def photo_alt_text(image_id: int) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     form = AltTextForm()
@@ -66,6 +69,7 @@ def photo_alt_text(image_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/photos/<int:image_id>/move/<direction>")
+@roles(EVERYONE)
 def photo_move(image_id: int, direction: str) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     photos.move(image=image, direction=-1 if direction == "up" else 1, actor=me())
@@ -73,6 +77,7 @@ def photo_move(image_id: int, direction: str) -> ResponseReturnValue:
 
 
 @bp.post("/photos/<int:image_id>/delete")
+@roles(EVERYONE)
 def photo_delete(image_id: int) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     product_id = image.product_id
@@ -87,6 +92,7 @@ def photo_delete(image_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/photos/<int:image_id>/file")
+@roles(EVERYONE)
 def photo_file(image_id: int) -> ResponseReturnValue:
     """A photo's private copy, for the back office only: `w` picks the rendition closest to that
     width and `f` its format; `full=1` gives the cleaned master at its full pixel size.
@@ -116,6 +122,7 @@ def photo_file(image_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/photos/<int:image_id>/full")
+@roles(EVERYONE)
 def photo_full(image_id: int) -> ResponseReturnValue:
     """The whole photo at full size, to zoom into (pinch on a phone, a click on a desktop)."""
     image = scoping.get_in_scope(me(), ProductImage, image_id)

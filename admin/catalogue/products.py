@@ -7,7 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.forms import PhotoUploadForm, ProductForm, SubmitForReviewForm, options
+from admin.access import EVERYONE, roles
+from admin.catalogue.forms import (
+    PhotoUploadForm,
+    ProductFilterForm,
+    ProductForm,
+    SubmitForReviewForm,
+)
+from admin.forms import options
 from admin.helpers import me, now, page_number, storage
 from shop.accounts import scoping
 from shop.catalogue import editing as product_editing
@@ -23,17 +30,21 @@ PER_PAGE = 25
 
 
 @bp.get("/products")
+@roles(EVERYONE)
 def products() -> ResponseReturnValue:
-    search = request.args.get("q", "")[:100]
-    status = request.args.get("status", "")
-    page = page_number()
-    rows, total = product_editing.list_products(
-        user=me(), search=search, status=status, page=page, per_page=PER_PAGE
-    )
-    return render_template(
-        "admin/products/list.html", products=rows, total=total, page=page, per_page=PER_PAGE,
-        search=search, status=status, statuses=list(ProductStatus),
+    form = ProductFilterForm(formdata=request.args)
+    form.validate()
+    found = product_editing.list_products(
+        user=me(), search=form.q.data or "", status=form.chosen_status(), page=page_number(),
+        per_page=PER_PAGE,
     )  # fmt: skip
+    return render_template(
+        "admin/products/list.html",
+        products=found.items,
+        pages=found,
+        form=form,
+        statuses=list(ProductStatus),
+    )
 
 
 def _fill_choices(form: ProductForm, facility: Facility | None) -> None:
@@ -90,6 +101,7 @@ def _wants_another_variant(form: ProductForm) -> bool:
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
+@roles(EVERYONE)
 def product_new() -> ResponseReturnValue:
     user = me()
     form = ProductForm()
@@ -116,6 +128,7 @@ def product_new() -> ResponseReturnValue:
 
 
 @bp.get("/products/<int:product_id>")
+@roles(EVERYONE)
 def product_detail(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     submit_form = SubmitForReviewForm()
@@ -127,6 +140,7 @@ def product_detail(product_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+@roles(EVERYONE)
 def product_edit(product_id: int) -> ResponseReturnValue:
     user = me()
     product = scoping.get_in_scope(user, Product, product_id)
@@ -176,6 +190,7 @@ def product_edit(product_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/products/<int:product_id>/submit")
+@roles(EVERYONE)
 def product_submit(product_id: int) -> ResponseReturnValue:
     user = me()
     product = scoping.get_in_scope(user, Product, product_id)
@@ -202,6 +217,7 @@ def product_submit(product_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/products/<int:product_id>/archive")
+@roles(EVERYONE)
 def product_archive(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     product_editing.archive(product=product, actor=me(), storage=storage())
@@ -210,6 +226,7 @@ def product_archive(product_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/products/<int:product_id>/restore")
+@roles(EVERYONE)
 def product_restore(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     try:
@@ -222,6 +239,7 @@ def product_restore(product_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/products/<int:product_id>/delete")
+@roles(EVERYONE)
 def product_delete(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     try:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from admin import bp
+from admin.access import REVIEWERS, roles
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.catalogue import review, text_revisions
@@ -22,6 +23,7 @@ from shop.models import Product
 
 
 @bp.get("/reviews")
+@roles(REVIEWERS)
 def review_queue() -> ResponseReturnValue:
     return render_template("admin/reviews/queue.html", products=review.queue(user=me()))
 
@@ -38,6 +40,7 @@ def _render_detail(product: Product, status: int = 200) -> ResponseReturnValue:
 
 
 @bp.get("/reviews/<int:product_id>")
+@roles(REVIEWERS)
 def review_detail(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     return _render_detail(product)
@@ -70,6 +73,7 @@ def _decision_from_form() -> review.Decision:
 
 
 @bp.post("/reviews/<int:product_id>/decide")
+@roles(REVIEWERS)
 def review_decide(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     try:

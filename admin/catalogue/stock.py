@@ -7,7 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.forms import StockAdjustForm, stock_reason_labels
+from admin.access import EVERYONE, roles
+from admin.catalogue.forms import StockAdjustForm, stock_reason_labels
 from admin.helpers import me, now
 from shop.accounts import scoping
 from shop.catalogue import stock
@@ -27,6 +28,7 @@ def _labels() -> dict[str, object]:
 
 
 @bp.route("/variants/<int:variant_id>/stock", methods=["GET", "POST"])
+@roles(EVERYONE)
 def variant_stock(variant_id: int) -> ResponseReturnValue:
     variant = scoping.get_in_scope(me(), ProductVariant, variant_id)
     form = StockAdjustForm()

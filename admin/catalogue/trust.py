@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
+from admin.access import CENTRAL_OFFICE, roles
 from admin.helpers import me
 from shop.accounts import scoping
 from shop.catalogue import review
@@ -15,12 +16,14 @@ from shop.models import Facility
 
 
 @bp.get("/review-settings")
+@roles(CENTRAL_OFFICE)
 def review_settings() -> ResponseReturnValue:
     facilities = db.session.scalars(scoping.facilities(me())).all()
     return render_template("admin/facilities/trust.html", facilities=facilities)
 
 
 @bp.post("/review-settings/<int:facility_id>/<state>")
+@roles(CENTRAL_OFFICE)
 def review_exempt_set(facility_id: int, state: str) -> ResponseReturnValue:
     facility = scoping.get_in_scope(me(), Facility, facility_id)
     review.set_review_exempt(facility=facility, exempt=state == "on", actor=me())

@@ -7,11 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.forms import RateTableForm
+from admin.access import roles
+from admin.facilities.forms import RateTableForm
 from admin.helpers import me
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.facilities import delivery
+from shop.models import Role
 
 RATE_FIELDS = (
     "same_city_per_kg_idr",
@@ -22,6 +24,7 @@ RATE_FIELDS = (
 
 
 @bp.route("/delivery", methods=["GET", "POST"], endpoint="delivery_rates")
+@roles(Role.STAFF)
 def delivery_rates_edit() -> ResponseReturnValue:
     facility = me().facility
     table = delivery.rate_table_for(facility)

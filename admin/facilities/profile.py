@@ -7,11 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.forms import WEEKDAY_LABELS, FacilityProfileForm
+from admin.access import roles
+from admin.facilities.forms import WEEKDAY_LABELS, FacilityProfileForm
 from admin.helpers import me
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.facilities import profiles
+from shop.models import Role
 
 
 def profile_from(form: FacilityProfileForm) -> profiles.Profile:
@@ -23,6 +25,7 @@ def profile_from(form: FacilityProfileForm) -> profiles.Profile:
 
 
 @bp.route("/facility", methods=["GET", "POST"], endpoint="facility_profile")
+@roles(Role.STAFF)
 def facility_profile_edit() -> ResponseReturnValue:
     facility = me().facility
     form = FacilityProfileForm(obj=facility if request.method == "GET" else None)

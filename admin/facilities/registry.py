@@ -7,17 +7,20 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
+from admin.access import roles
+from admin.facilities.forms import WEEKDAY_LABELS, FacilityForm, KanwilForm
 from admin.facilities.profile import profile_from
-from admin.forms import WEEKDAY_LABELS, FacilityForm, KanwilForm, options
+from admin.forms import options
 from admin.helpers import me
 from shop.accounts import scoping
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.facilities import profiles
-from shop.models import Facility, Kanwil
+from shop.models import Facility, Kanwil, Role
 
 
 @bp.get("/facilities")
+@roles(Role.ADMIN)
 def facility_list() -> ResponseReturnValue:
     return render_template(
         "admin/facilities/list.html",
@@ -29,6 +32,7 @@ def facility_list() -> ResponseReturnValue:
 
 @bp.route("/facilities/new", methods=["GET", "POST"], defaults={"facility_id": None})
 @bp.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])
+@roles(Role.ADMIN)
 def facility_edit(facility_id: int | None) -> ResponseReturnValue:
     facility = scoping.get_in_scope(me(), Facility, facility_id) if facility_id else None
     form = FacilityForm(obj=facility if request.method == "GET" else None)
@@ -66,6 +70,7 @@ def facility_edit(facility_id: int | None) -> ResponseReturnValue:
 
 
 @bp.post("/kanwil")
+@roles(Role.ADMIN)
 def kanwil_create() -> ResponseReturnValue:
     form = KanwilForm()
     if form.validate_on_submit():

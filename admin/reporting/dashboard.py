@@ -6,10 +6,12 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from admin import bp
+from admin.access import EVERYONE, roles
 from admin.helpers import me
 from shop.reporting import dashboard as figures
 
 
 @bp.get("/")
+@roles(EVERYONE)
 def dashboard() -> ResponseReturnValue:
     return render_template("admin/dashboard.html", summary=figures.summary(user=me()))
