@@ -1,8 +1,9 @@
 """The one access check of the back office, run before every /admin request.
 
-Which roles may use a view is declared next to its route, with `@roles(...)` under the route
-decorator (or `@public` for the sign-in pages). The guard reads that declaration; a view that
-declares nothing is closed to everyone, so a forgotten declaration fails shut.
+Which roles may use a view is declared next to its routes: each area module registers its
+routes through one or more `Section`s, each naming its roles once. The guard reads that
+declaration; a view that declares nothing is closed to everyone, so a forgotten declaration
+fails shut.
 Which rows a user may see is the other half, decided by `shop.accounts.scoping`: an object
 outside the scope raises `OutOfScope`, answered here with a 404.
 """
@@ -10,7 +11,7 @@ outside the scope raises `OutOfScope`, answered here with a 404.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -26,30 +27,47 @@ View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 EVERYONE = frozenset(Role)
 REVIEWERS = frozenset({Role.KANWIL, Role.CENTRAL, Role.ADMIN})
 CENTRAL_OFFICE = frozenset({Role.CENTRAL, Role.ADMIN})
-# The attributes the decorators set on a view function.
+# The attributes a section sets on the view functions of its routes.
 ROLES_ATTRIBUTE = "admin_roles"
 PUBLIC_ATTRIBUTE = "admin_public"
 
 
-def roles(*allowed: Role | Iterable[Role]) -> Callable[[View], View]:
-    """Let these roles (or groups of roles) use the view; put it under the route decorator."""
+def _role_set(allowed: tuple[Role | Iterable[Role], ...]) -> frozenset[Role]:
     chosen: set[Role] = set()
     for item in allowed:
         chosen.update([item] if isinstance(item, Role) else item)
-    if not chosen:
-        raise ValueError("a view needs at least one role; leave it undeclared to close it")
-
-    def declare(view: View) -> View:
-        setattr(view, ROLES_ATTRIBUTE, frozenset(chosen))
-        return view
-
-    return declare
+    return frozenset(chosen)
 
 
-def public(view: View) -> View:
-    """Open to visitors who are not signed in (signing in, resetting a password)."""
-    setattr(view, PUBLIC_ATTRIBUTE, True)
-    return view
+class Section:
+    """A group of back-office routes and the roles that may use them, declared once.
+
+    `section = Section(Role.STAFF, CENTRAL_OFFICE)` next to the routes, then
+    `@section.get("/orders")` instead of `@bp.get(...)`: the route is registered on the
+    blueprint with the section's roles on its view, where the guard reads them. A module may
+    hold several sections; `Section(public=True)` is for signing in and resetting a password.
+    A view registered on `bp` directly declares nothing and is closed to everyone.
+    """
+
+    def __init__(self, *allowed: Role | Iterable[Role], public: bool = False) -> None:
+        self.roles = _role_set(allowed)
+        self.public = public
+        if not self.roles and not public:
+            raise ValueError("a section needs at least one role, or public=True")
+
+    def route(self, rule: str, **options: Any) -> Callable[[View], View]:
+        def register(view: View) -> View:
+            setattr(view, ROLES_ATTRIBUTE, self.roles)
+            setattr(view, PUBLIC_ATTRIBUTE, self.public)
+            return bp.route(rule, **options)(view)
+
+        return register
+
+    def get(self, rule: str, **options: Any) -> Callable[[View], View]:
+        return self.route(rule, methods=["GET"], **options)
+
+    def post(self, rule: str, **options: Any) -> Callable[[View], View]:
+        return self.route(rule, methods=["POST"], **options)
 
 
 def roles_for(endpoint: str) -> frozenset[Role]:

@@ -12,13 +12,18 @@ from flask_login import current_user, login_user, logout_user
 from limits import RateLimitItem, parse
 
 from admin import bp
-from admin.access import EVERYONE, public, roles
+from admin.access import EVERYONE, Section
 from admin.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm
 from admin.helpers import me, now
 from shop.accounts import users
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.extensions import limiter
+
+# Open to visitors: signing in, and setting a password from a reset link.
+signing_in = Section(public=True)
+# Every signed-in user: their own password and sessions.
+signed_in = Section(EVERYONE)
 
 
 def _submitted_email() -> str:
@@ -61,7 +66,7 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code != 302
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@signing_in.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
     key_func=_account_key,
@@ -73,7 +78,6 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"],
     key_func=_address_key, methods=["POST"], deduct_when=_failed, scope="login-address",
 )  # fmt: skip
-@public
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -104,8 +108,7 @@ def _safe_next(target: str | None) -> str:
     return url_for("admin.dashboard")
 
 
-@bp.post("/logout")
-@roles(EVERYONE)
+@signed_in.post("/logout")
 def logout() -> ResponseReturnValue:
     """Ends this session and every copy of its cookie (all of the user's sessions)."""
     if current_user.is_authenticated:
@@ -117,8 +120,7 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("admin.login"))
 
 
-@bp.route("/password", methods=["GET", "POST"])
-@roles(EVERYONE)
+@signed_in.route("/password", methods=["GET", "POST"])
 def password_change() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -139,8 +141,7 @@ def password_change() -> ResponseReturnValue:
     return render_template("admin/password.html", form=form)
 
 
-@bp.post("/sessions/end")
-@roles(EVERYONE)
+@signed_in.post("/sessions/end")
 def sign_out_everywhere() -> ResponseReturnValue:
     """Ends the user's sessions in every other browser; this one stays signed in."""
     users.sign_out_everywhere(user=me())
@@ -156,8 +157,7 @@ def _stay_signed_in_here() -> None:
     login_user(user)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
-@public
+@signing_in.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> ResponseReturnValue:
     secret = current_app.config["SECRET_KEY"]
     try:

@@ -6,8 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.access import EVERYONE, roles
+from admin.access import EVERYONE, Section
 from admin.catalogue.forms import ImportForm
 from admin.forms import options
 from admin.helpers import me, now, storage
@@ -17,9 +16,10 @@ from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import Facility, Role
 
+section = Section(EVERYONE)
 
-@bp.route("/import", methods=["GET", "POST"], endpoint="import_products")
-@roles(EVERYONE)
+
+@section.route("/import", methods=["GET", "POST"], endpoint="import_products")
 def import_view() -> ResponseReturnValue:
     user = me()
     form = ImportForm()

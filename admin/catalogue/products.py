@@ -6,8 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.access import EVERYONE, roles
+from admin.access import EVERYONE, Section
 from admin.catalogue.forms import (
     PhotoUploadForm,
     ProductFilterForm,
@@ -26,11 +25,12 @@ from shop.core.numbers import parse_id
 from shop.database import db
 from shop.models import Category, Facility, Product, ProductStatus, Role, Workshop
 
+section = Section(EVERYONE)
+
 PER_PAGE = 25
 
 
-@bp.get("/products")
-@roles(EVERYONE)
+@section.get("/products")
 def products() -> ResponseReturnValue:
     form = ProductFilterForm(formdata=request.args)
     form.validate()
@@ -100,8 +100,7 @@ def _wants_another_variant(form: ProductForm) -> bool:
     return False
 
 
-@bp.route("/products/new", methods=["GET", "POST"])
-@roles(EVERYONE)
+@section.route("/products/new", methods=["GET", "POST"])
 def product_new() -> ResponseReturnValue:
     user = me()
     form = ProductForm()
@@ -127,8 +126,7 @@ def product_new() -> ResponseReturnValue:
     return render_template("admin/products/form.html", form=form, product=None), status
 
 
-@bp.get("/products/<int:product_id>")
-@roles(EVERYONE)
+@section.get("/products/<int:product_id>")
 def product_detail(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     submit_form = SubmitForReviewForm()
@@ -139,8 +137,7 @@ def product_detail(product_id: int) -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
-@roles(EVERYONE)
+@section.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 def product_edit(product_id: int) -> ResponseReturnValue:
     user = me()
     product = scoping.get_in_scope(user, Product, product_id)
@@ -189,8 +186,7 @@ def product_edit(product_id: int) -> ResponseReturnValue:
     return render_template("admin/products/form.html", form=form, product=product), status
 
 
-@bp.post("/products/<int:product_id>/submit")
-@roles(EVERYONE)
+@section.post("/products/<int:product_id>/submit")
 def product_submit(product_id: int) -> ResponseReturnValue:
     user = me()
     product = scoping.get_in_scope(user, Product, product_id)
@@ -216,8 +212,7 @@ def product_submit(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
 
-@bp.post("/products/<int:product_id>/archive")
-@roles(EVERYONE)
+@section.post("/products/<int:product_id>/archive")
 def product_archive(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     product_editing.archive(product=product, actor=me(), storage=storage())
@@ -225,8 +220,7 @@ def product_archive(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
 
-@bp.post("/products/<int:product_id>/restore")
-@roles(EVERYONE)
+@section.post("/products/<int:product_id>/restore")
 def product_restore(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     try:
@@ -238,8 +232,7 @@ def product_restore(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
 
-@bp.post("/products/<int:product_id>/delete")
-@roles(EVERYONE)
+@section.post("/products/<int:product_id>/delete")
 def product_delete(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     try:

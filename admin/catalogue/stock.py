@@ -6,8 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.access import EVERYONE, roles
+from admin.access import EVERYONE, Section
 from admin.catalogue.forms import StockAdjustForm, stock_reason_labels
 from admin.helpers import me, now
 from shop.accounts import scoping
@@ -15,6 +14,8 @@ from shop.catalogue import stock
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import ProductVariant, StockReason
+
+section = Section(EVERYONE)
 
 
 def _labels() -> dict[str, object]:
@@ -27,8 +28,7 @@ def _labels() -> dict[str, object]:
     return labels
 
 
-@bp.route("/variants/<int:variant_id>/stock", methods=["GET", "POST"])
-@roles(EVERYONE)
+@section.route("/variants/<int:variant_id>/stock", methods=["GET", "POST"])
 def variant_stock(variant_id: int) -> ResponseReturnValue:
     variant = scoping.get_in_scope(me(), ProductVariant, variant_id)
     form = StockAdjustForm()

@@ -16,8 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from admin import bp
-from admin.access import EVERYONE, REVIEWERS, roles
+from admin.access import EVERYONE, REVIEWERS, Section
 from admin.finance.forms import (
     CorrectionForm,
     DepositFilterForm,
@@ -33,6 +32,10 @@ from shop.core.storage import StorageError
 from shop.database import db
 from shop.finance import pnbp
 from shop.models import Facility, PnbpDeposit
+
+# Everyone sees the PNBP position and deposits of their scope; staff do not record them.
+reading = Section(EVERYONE)
+recording = Section(REVIEWERS)
 
 PER_PAGE = 50
 
@@ -56,8 +59,7 @@ def _period(form: PositionFilterForm | DepositFilterForm) -> tuple[date, date]:
     return chosen
 
 
-@bp.get("/pnbp", endpoint="pnbp_position")
-@roles(EVERYONE)
+@reading.get("/pnbp", endpoint="pnbp_position")
 def position_view() -> ResponseReturnValue:
     user = me()
     form = PositionFilterForm(formdata=request.args)
@@ -83,8 +85,7 @@ def position_view() -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/pnbp/deposits", endpoint="pnbp_deposits")
-@roles(EVERYONE)
+@reading.get("/pnbp/deposits", endpoint="pnbp_deposits")
 def deposit_list() -> ResponseReturnValue:
     user = me()
     form = DepositFilterForm(formdata=request.args)
@@ -125,14 +126,12 @@ def render_detail(
     ), status  # fmt: skip
 
 
-@bp.get("/pnbp/deposits/<int:deposit_id>", endpoint="pnbp_deposit")
-@roles(EVERYONE)
+@reading.get("/pnbp/deposits/<int:deposit_id>", endpoint="pnbp_deposit")
 def deposit_detail(deposit_id: int) -> ResponseReturnValue:
     return render_detail(pnbp.get_deposit(me(), deposit_id))
 
 
-@bp.get("/pnbp/deposits/<int:deposit_id>/proof", endpoint="pnbp_proof")
-@roles(EVERYONE)
+@reading.get("/pnbp/deposits/<int:deposit_id>/proof", endpoint="pnbp_proof")
 def deposit_proof(deposit_id: int) -> ResponseReturnValue:
     """The proof, to the users who may see the deposit only, always as a download."""
     deposit = pnbp.get_deposit(me(), deposit_id)
@@ -171,8 +170,7 @@ def _show_errors(form: FlaskForm, error: pnbp.DepositError) -> None:
         flash(str(error), "error")
 
 
-@bp.route("/pnbp/deposits/new", methods=["GET", "POST"], endpoint="pnbp_deposit_new")
-@roles(REVIEWERS)
+@recording.route("/pnbp/deposits/new", methods=["GET", "POST"], endpoint="pnbp_deposit_new")
 def deposit_new() -> ResponseReturnValue:
     user = me()
     form = DepositForm()
@@ -197,8 +195,7 @@ def deposit_new() -> ResponseReturnValue:
     return render_template("admin/pnbp/new.html", form=form), status
 
 
-@bp.post("/pnbp/deposits/<int:deposit_id>/correct", endpoint="pnbp_deposit_correct")
-@roles(REVIEWERS)
+@recording.post("/pnbp/deposits/<int:deposit_id>/correct", endpoint="pnbp_deposit_correct")
 def deposit_correct(deposit_id: int) -> ResponseReturnValue:
     deposit = pnbp.get_deposit(me(), deposit_id)
     form = CorrectionForm()
@@ -217,8 +214,7 @@ def deposit_correct(deposit_id: int) -> ResponseReturnValue:
     return render_detail(deposit, correct_form=form, status=422)
 
 
-@bp.post("/pnbp/deposits/<int:deposit_id>/void", endpoint="pnbp_deposit_void")
-@roles(REVIEWERS)
+@recording.post("/pnbp/deposits/<int:deposit_id>/void", endpoint="pnbp_deposit_void")
 def deposit_void(deposit_id: int) -> ResponseReturnValue:
     deposit = pnbp.get_deposit(me(), deposit_id)
     form = VoidForm()

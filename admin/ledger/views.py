@@ -13,8 +13,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.access import CENTRAL_OFFICE, REVIEWERS, roles
+from admin.access import CENTRAL_OFFICE, REVIEWERS, Section
 from admin.forms import options
 from admin.helpers import me, now
 from admin.ledger.forms import BASIS_LABELS, SplitRuleForm
@@ -22,9 +21,12 @@ from shop.accounts import scoping
 from shop.database import db
 from shop.ledger import split_rules
 
+# Kanwil users read their region's split rules; only the central office adds rules.
+reading = Section(REVIEWERS)
+adding = Section(CENTRAL_OFFICE)
 
-@bp.get("/split-rules", endpoint="split_rules")
-@roles(REVIEWERS)
+
+@reading.get("/split-rules", endpoint="split_rules")
 def rule_list() -> ResponseReturnValue:
     user = me()
     return render_template(
@@ -38,8 +40,7 @@ def fingerprint(draft: split_rules.Draft) -> str:
     return hashlib.sha256(repr(draft).encode()).hexdigest()[:32]
 
 
-@bp.route("/split-rules/new", methods=["GET", "POST"], endpoint="split_rule_new")
-@roles(CENTRAL_OFFICE)
+@adding.route("/split-rules/new", methods=["GET", "POST"], endpoint="split_rule_new")
 def rule_new() -> ResponseReturnValue:
     user = me()
     form = SplitRuleForm()

@@ -13,8 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from admin import bp
-from admin.access import CENTRAL_OFFICE, roles
+from admin.access import CENTRAL_OFFICE, Section
 from admin.helpers import me, now, page_number
 from admin.ordering.forms import UNLISTED, PartFilterForm, PartMoveForm, RefundForm
 from shop.accounts import scoping
@@ -27,6 +26,9 @@ from shop.formatting import rupiah
 from shop.models import FacilityOrder, FacilityOrderStatus, RefundStatus, Role
 from shop.ordering import fulfilment, orders
 from shop.payments import refunds
+
+# Kanwil users do not handle orders (`orders.check_may_handle`), so they do not see them.
+section = Section(Role.STAFF, CENTRAL_OFFICE)
 
 PER_PAGE = 30
 MOVE_LABELS = {
@@ -46,8 +48,7 @@ def _part(facility_order_id: int) -> FacilityOrder:
     return part
 
 
-@bp.get("/orders")
-@roles(Role.STAFF, CENTRAL_OFFICE)
+@section.get("/orders")
 def fulfilment_list() -> ResponseReturnValue:
     form = PartFilterForm(formdata=request.args)
     form.validate()
@@ -70,8 +71,7 @@ def fulfilment_list() -> ResponseReturnValue:
     )
 
 
-@bp.get("/orders/<int:facility_order_id>")
-@roles(Role.STAFF, CENTRAL_OFFICE)
+@section.get("/orders/<int:facility_order_id>")
 def fulfilment_detail(facility_order_id: int) -> ResponseReturnValue:
     part = _part(facility_order_id)
     refund_form = RefundForm(idempotency_key=secrets.token_urlsafe(24))
@@ -83,15 +83,13 @@ def fulfilment_detail(facility_order_id: int) -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/orders/<int:facility_order_id>/slip")
-@roles(Role.STAFF, CENTRAL_OFFICE)
+@section.get("/orders/<int:facility_order_id>/slip")
 def fulfilment_slip(facility_order_id: int) -> ResponseReturnValue:
     part = _part(facility_order_id)
     return render_template("admin/orders/slip.html", slip=fulfilment.packing_slip(part))
 
 
-@bp.post("/orders/<int:facility_order_id>/move")
-@roles(Role.STAFF, CENTRAL_OFFICE)
+@section.post("/orders/<int:facility_order_id>/move")
 def fulfilment_move(facility_order_id: int) -> ResponseReturnValue:
     part = _part(facility_order_id)
     form = PartMoveForm()
@@ -125,8 +123,7 @@ def _quantities(part: FacilityOrder) -> dict[int, int]:
     return quantities
 
 
-@bp.post("/orders/<int:facility_order_id>/refund")
-@roles(Role.STAFF, CENTRAL_OFFICE)
+@section.post("/orders/<int:facility_order_id>/refund")
 def fulfilment_refund(facility_order_id: int) -> ResponseReturnValue:
     part = _part(facility_order_id)
     form = RefundForm()

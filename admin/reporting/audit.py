@@ -8,17 +8,17 @@ from zoneinfo import ZoneInfo
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from admin import bp
-from admin.access import CENTRAL_OFFICE, roles
+from admin.access import CENTRAL_OFFICE, Section
 from admin.helpers import page_number
 from admin.reporting.forms import AuditFilterForm
 from shop.reporting import audit_trail
 
+section = Section(CENTRAL_OFFICE)
+
 PER_PAGE = 50
 
 
-@bp.get("/audit", endpoint="audit_log")
-@roles(CENTRAL_OFFICE)
+@section.get("/audit", endpoint="audit_log")
 def audit_log_view() -> ResponseReturnValue:
     form = AuditFilterForm(formdata=request.args)
     form.validate()

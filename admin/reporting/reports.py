@@ -20,8 +20,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from admin import bp
-from admin.access import EVERYONE, roles
+from admin.access import EVERYONE, Section
 from admin.helpers import me, now
 from admin.reporting.forms import ReportFilterForm
 from shop.accounts import scoping
@@ -34,6 +33,8 @@ from shop.reporting import charts, exports, reports
 from shop.reporting.periods import REFUNDS, Period, ReportQuery
 from shop.reporting.queries import FIGURE_KEYS
 from shop.reporting.tables import CellValue, ColumnKind, ReportTable
+
+section = Section(EVERYONE)
 
 PER_PAGE = 50
 # The entries behind each figure column (the others are all entries of the selection).
@@ -153,8 +154,7 @@ def _page(template: str, query: ReportQuery, **context: object) -> str:
     )  # fmt: skip
 
 
-@bp.get("/reports")
-@roles(EVERYONE)
+@section.get("/reports")
 def reports_overview() -> ResponseReturnValue:
     user = me()
     if user.role is Role.STAFF and user.facility_id is not None:
@@ -178,16 +178,14 @@ def reports_overview() -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/reports/facilities")
-@roles(EVERYONE)
+@section.get("/reports/facilities")
 def reports_facilities() -> ResponseReturnValue:
     query = _query()
     table = reports.by_facility(user=me(), period=query.period, filters=query.filters)
     return _page("admin/reports/facilities.html", query, report=table)
 
 
-@bp.get("/reports/facilities/<int:report_facility_id>")
-@roles(EVERYONE)
+@section.get("/reports/facilities/<int:report_facility_id>")
 def reports_facility(report_facility_id: int) -> ResponseReturnValue:
     user = me()
     facility = scoping.get_in_scope(user, Facility, report_facility_id)
@@ -203,8 +201,7 @@ def reports_facility(report_facility_id: int) -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/reports/categories")
-@roles(EVERYONE)
+@section.get("/reports/categories")
 def reports_categories() -> ResponseReturnValue:
     query = _query()
     top, leaves = reports.categories(user=me(), period=query.period, filters=query.filters)
@@ -214,16 +211,14 @@ def reports_categories() -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/reports/kinds")
-@roles(EVERYONE)
+@section.get("/reports/kinds")
 def reports_kinds() -> ResponseReturnValue:
     query = _query()
     table = reports.by_kind(user=me(), period=query.period, filters=query.filters)
     return _page("admin/reports/kinds.html", query, report=table)
 
 
-@bp.get("/reports/entries")
-@roles(EVERYONE)
+@section.get("/reports/entries")
 def reports_entries() -> ResponseReturnValue:
     form = _form()
     query = form.query(now=now())
@@ -274,8 +269,7 @@ def _pnbp_position(query: ReportQuery) -> pnbp.PnbpPosition:
     )  # fmt: skip
 
 
-@bp.get("/reports/export/<report>.<fmt>")
-@roles(EVERYONE)
+@section.get("/reports/export/<report>.<fmt>")
 def reports_export(report: str, fmt: str) -> ResponseReturnValue:
     if fmt not in FORMATS:
         abort(404)

@@ -208,7 +208,8 @@ def test_no_media_url_of_a_photo_not_approved_is_reachable_anonymously(
 
 
 def test_an_endpoint_that_declares_no_roles_is_closed_to_everyone(app, login_as) -> None:
-    """A view forgotten by `@roles` fails shut: 403 for every role, the login page for visitors."""
+    """A view registered outside a `Section` fails shut: 403 for every role, the login page for
+    visitors."""
 
     def undeclared() -> str:
         return "inside"
@@ -233,4 +234,4 @@ def test_roles_are_declared_by_the_route_not_by_the_module(app) -> None:
         assert Role.STAFF not in access.roles_for("admin.pnbp_deposit_new")
         assert access.roles_for("admin.split_rule_new") == {Role.CENTRAL, Role.ADMIN}
     with pytest.raises(ValueError, match="at least one role"):
-        access.roles()
+        access.Section()
