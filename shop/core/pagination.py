@@ -71,18 +71,17 @@ def paginate(
     page: int,
     per_page: int,
     load: Sequence[ORMOption] = (),
-    scalars: bool = True,
 ) -> Page[Any]:
     """Page `page` of an ordered selection and the size of the whole selection.
 
     `load` holds loader options (eager loading) for the page's rows only: the count does not
-    need them. `scalars=False` gives rows instead of the first column's objects.
+    need them.
     """
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
     window = query.options(*load).limit(per_page).offset((max(page, 1) - 1) * per_page)
-    result = db.session.scalars(window) if scalars else db.session.execute(window)
+    result = db.session.scalars(window)
     return Page(
         items=list(result.all()), number=max(page, 1), per_page=per_page, total=int(total or 0)
     )
