@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from admin.helpers import page_url
 from shop.extensions import login_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -16,12 +17,15 @@ def _configure_login(_state: object) -> None:
     login_manager.session_protection = "strong"
 
 
+# The `pager` macro's links to the neighbouring pages of a list.
+bp.add_app_template_global(page_url)
+
 # The areas register their views on bp; each folder mirrors a domain package of the core.
 from admin import access  # noqa: E402,F401
 from admin.accounts import auth, users  # noqa: E402,F401
 from admin.catalogue import imports, labels, photos, products, reviews, stock, trust  # noqa: E402,F401
 from admin.facilities import delivery, profile, registry  # noqa: E402,F401
-from admin.finance import deposit_entry, deposits, reconciliation  # noqa: E402,F401
-from admin.ledger import split_rule_entry, split_rules  # noqa: E402,F401
+from admin.finance import deposits, reconciliation  # noqa: E402,F401
+from admin.ledger import views  # noqa: E402,F401
 from admin.ordering import fulfilment  # noqa: E402,F401
 from admin.reporting import audit, dashboard, reports  # noqa: E402,F401

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_login import current_user
 
-from shop.core import clock
-from shop.core.numbers import parse_int
+from shop.core import clock, pagination
 from shop.core.storage import Storage, storage_from_config
 from shop.models import User
-
-# Deeper than any list goes; beyond it a page number is someone's experiment.
-MAX_PAGE = 100_000
 
 
 def me() -> User:
@@ -30,4 +26,14 @@ def now() -> datetime:
 
 
 def page_number() -> int:
-    return parse_int(request.args.get("page", "1"), minimum=1, maximum=MAX_PAGE) or 1
+    """The page asked for (`?page=`); the first when it is missing or unreadable."""
+    return pagination.page_number(request.args.get("page"))
+
+
+def page_url(page_args: dict[str, str]) -> str:
+    """This page's URL with its filters kept and the paging parameters replaced by `page_args`
+    (a paginator's `next_args()` or `previous_args()`)."""
+    args = {
+        key: value for key, value in request.args.items() if key not in pagination.PAGE_PARAMETERS
+    }
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args, **page_args)

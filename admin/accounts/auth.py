@@ -12,13 +12,19 @@ from flask_login import current_user, login_user, logout_user
 from limits import RateLimitItem, parse
 
 from admin import bp
-from admin.forms import LoginForm, PasswordChangeForm, PasswordSetForm
+from admin.access import EVERYONE, Section
+from admin.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm
 from admin.helpers import me, now
 from shop.accounts import users
 from shop.actions import attempt
 from shop.core import unit_of_work
 from shop.core.errors import DomainError
 from shop.extensions import limiter
+
+# Open to visitors: signing in, and setting a password from a reset link.
+signing_in = Section(public=True)
+# Every signed-in user: their own password and sessions.
+signed_in = Section(EVERYONE)
 
 
 def _submitted_email() -> str:
@@ -61,7 +67,7 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code != 302
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@signing_in.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
     key_func=_account_key,
@@ -104,7 +110,7 @@ def _safe_next(target: str | None) -> str:
     return url_for("admin.dashboard")
 
 
-@bp.post("/logout")
+@signed_in.post("/logout")
 def logout() -> ResponseReturnValue:
     """Ends this session and every copy of its cookie (all of the user's sessions)."""
     if current_user.is_authenticated:
@@ -116,7 +122,7 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("admin.login"))
 
 
-@bp.route("/password", methods=["GET", "POST"])
+@signed_in.route("/password", methods=["GET", "POST"])
 def password_change() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -137,7 +143,7 @@ def password_change() -> ResponseReturnValue:
     return render_template("admin/password.html", form=form)
 
 
-@bp.post("/sessions/end")
+@signed_in.post("/sessions/end")
 def sign_out_everywhere() -> ResponseReturnValue:
     """Ends the user's sessions in every other browser; this one stays signed in."""
     users.sign_out_everywhere(user=me())
@@ -154,7 +160,7 @@ def _stay_signed_in_here() -> None:
     login_user(user)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@signing_in.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> ResponseReturnValue:
     secret = current_app.config["SECRET_KEY"]
     try:

@@ -9,14 +9,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from admin import bp
-from admin.forms import UserForm, options
+from admin.access import Section
+from admin.accounts.forms import UserForm
+from admin.forms import options
 from admin.helpers import me
 from shop.accounts import users as accounts
 from shop.actions import attempt
 from shop.core import unit_of_work, urls
 from shop.database import db
-from shop.models import Facility, Kanwil, User
+from shop.models import Facility, Kanwil, Role, User
+
+section = Section(Role.ADMIN)
 
 
 def _fill_choices(form: UserForm) -> None:
@@ -33,13 +36,13 @@ def _reset_link(user: User) -> str:
     return urls.absolute(url_for("admin.reset_password", token=token))
 
 
-@bp.get("/users")
+@section.get("/users")
 def user_list() -> ResponseReturnValue:
     users = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("admin/users/list.html", users=users)
 
 
-@bp.route("/users/new", methods=["GET", "POST"])
+@section.route("/users/new", methods=["GET", "POST"])
 def user_new() -> ResponseReturnValue:
     form = UserForm()
     _fill_choices(form)
@@ -59,7 +62,7 @@ def user_new() -> ResponseReturnValue:
     return render_template("admin/users/form.html", form=form, user=None), status
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@section.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None:
@@ -85,7 +88,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
     return render_template("admin/users/form.html", form=form, user=user), status
 
 
-@bp.post("/users/<int:user_id>/active/<state>")
+@section.post("/users/<int:user_id>/active/<state>")
 def user_set_active(user_id: int, state: str) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None:
@@ -97,7 +100,7 @@ def user_set_active(user_id: int, state: str) -> ResponseReturnValue:
     return redirect(url_for("admin.user_list"))
 
 
-@bp.post("/users/<int:user_id>/reset")
+@section.post("/users/<int:user_id>/reset")
 def user_reset(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None:

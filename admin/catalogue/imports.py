@@ -6,8 +6,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.forms import ImportForm, options
+from admin.access import EVERYONE, Section
+from admin.catalogue.forms import ImportForm
+from admin.forms import options
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.actions import attempt
@@ -16,8 +17,10 @@ from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import Facility, Role
 
+section = Section(EVERYONE)
 
-@bp.route("/import", methods=["GET", "POST"], endpoint="import_products")
+
+@section.route("/import", methods=["GET", "POST"], endpoint="import_products")
 def import_view() -> ResponseReturnValue:
     user = me()
     form = ImportForm()

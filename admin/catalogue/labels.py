@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from admin import bp
-from admin.catalogue.label_forms import MAX_COPIES, LabelBatchForm
+from admin.access import EVERYONE, Section
+from admin.catalogue.forms import MAX_COPIES, LabelBatchForm
 from admin.forms import options
 from admin.helpers import me
 from shop.accounts import scoping
@@ -22,8 +22,11 @@ from shop.database import db
 from shop.formatting import rupiah
 from shop.models import Facility, Product, ProductStatus, ProductVariant
 
+# Staff print their facility's labels; Kanwil and central theirs (scoped by facility).
+section = Section(EVERYONE)
 
-@bp.get("/products/<int:product_id>/labels.pdf")
+
+@section.get("/products/<int:product_id>/labels.pdf")
 def product_labels(product_id: int) -> ResponseReturnValue:
     """One product's labels: every variant, or `?variant=<id>`; `?layout=a4|thermal`, `?copies=`."""
     product = scoping.get_in_scope(me(), Product, product_id)
@@ -40,7 +43,7 @@ def product_labels(product_id: int) -> ResponseReturnValue:
     return _pdf(variants, layout=layout, copies=copies, filename=f"label-{product.slug}")
 
 
-@bp.route("/labels", methods=["GET", "POST"])
+@section.route("/labels", methods=["GET", "POST"])
 def label_batch() -> ResponseReturnValue:
     user = me()
     form = LabelBatchForm()
@@ -75,7 +78,7 @@ def label_batch() -> ResponseReturnValue:
     ), status
 
 
-@bp.get("/labels/scans")
+@section.get("/labels/scans")
 def label_scans() -> ResponseReturnValue:
     rows = labels.scans_per_product(scoping.facility_filter(me(), Product.facility_id))
     return render_template("admin/labels/scans.html", rows=rows)

@@ -6,9 +6,9 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
+from admin.access import EVERYONE, Section
+from admin.catalogue.forms import AltTextForm, PhotoUploadForm
 from admin.catalogue.products import render_detail
-from admin.forms import AltTextForm, PhotoUploadForm
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.actions import attempt
@@ -17,12 +17,14 @@ from shop.core import unit_of_work
 from shop.core.storage import StorageError, private_key
 from shop.models import Product, ProductImage, ProductStatus
 
+section = Section(EVERYONE)
+
 
 def _back_to_photos(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.product_detail", product_id=product_id) + "#photo-section")
 
 
-@bp.post("/products/<int:product_id>/photos")
+@section.post("/products/<int:product_id>/photos")
 def photo_upload(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     form = PhotoUploadForm()
@@ -45,7 +47,7 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
     return render_detail(product, upload_form=form), 422
 
 
-@bp.post("/photos/<int:image_id>/alt")
+@section.post("/photos/<int:image_id>/alt")
 def photo_alt_text(image_id: int) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     form = AltTextForm()
@@ -63,7 +65,7 @@ def photo_alt_text(image_id: int) -> ResponseReturnValue:
     return _back_to_photos(image.product_id)
 
 
-@bp.post("/photos/<int:image_id>/move/<direction>")
+@section.post("/photos/<int:image_id>/move/<direction>")
 def photo_move(image_id: int, direction: str) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     photos.move(image=image, direction=-1 if direction == "up" else 1, actor=me())
@@ -71,7 +73,7 @@ def photo_move(image_id: int, direction: str) -> ResponseReturnValue:
     return _back_to_photos(image.product_id)
 
 
-@bp.post("/photos/<int:image_id>/delete")
+@section.post("/photos/<int:image_id>/delete")
 def photo_delete(image_id: int) -> ResponseReturnValue:
     image = scoping.get_in_scope(me(), ProductImage, image_id)
     product_id = image.product_id
@@ -82,7 +84,7 @@ def photo_delete(image_id: int) -> ResponseReturnValue:
     return _back_to_photos(product_id)
 
 
-@bp.get("/photos/<int:image_id>/file")
+@section.get("/photos/<int:image_id>/file")
 def photo_file(image_id: int) -> ResponseReturnValue:
     """A photo's private copy, for the back office only: `w` picks the rendition closest to that
     width and `f` its format; `full=1` gives the cleaned master at its full pixel size.
@@ -111,7 +113,7 @@ def photo_file(image_id: int) -> ResponseReturnValue:
     return response
 
 
-@bp.get("/photos/<int:image_id>/full")
+@section.get("/photos/<int:image_id>/full")
 def photo_full(image_id: int) -> ResponseReturnValue:
     """The whole photo at full size, to zoom into (pinch on a phone, a click on a desktop)."""
     image = scoping.get_in_scope(me(), ProductImage, image_id)

@@ -6,8 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.forms import PhotoUploadForm, ProductForm, SubmitForReviewForm, options
+from admin.access import EVERYONE, Section
+from admin.catalogue.forms import (
+    PhotoUploadForm,
+    ProductFilterForm,
+    ProductForm,
+    SubmitForReviewForm,
+)
+from admin.forms import options
 from admin.helpers import me, now, page_number, storage
 from shop.accounts import scoping
 from shop.actions import attempt
@@ -21,21 +27,26 @@ from shop.core.numbers import parse_id
 from shop.database import db
 from shop.models import Category, Facility, Product, ProductStatus, Role, Workshop
 
+section = Section(EVERYONE)
+
 PER_PAGE = 25
 
 
-@bp.get("/products")
+@section.get("/products")
 def products() -> ResponseReturnValue:
-    search = request.args.get("q", "")[:100]
-    status = request.args.get("status", "")
-    page = page_number()
-    rows, total = product_editing.list_products(
-        user=me(), search=search, status=status, page=page, per_page=PER_PAGE
-    )
-    return render_template(
-        "admin/products/list.html", products=rows, total=total, page=page, per_page=PER_PAGE,
-        search=search, status=status, statuses=list(ProductStatus),
+    form = ProductFilterForm(formdata=request.args)
+    form.validate()
+    found = product_editing.list_products(
+        user=me(), search=form.q.data or "", status=form.chosen_status(), page=page_number(),
+        per_page=PER_PAGE,
     )  # fmt: skip
+    return render_template(
+        "admin/products/list.html",
+        products=found.items,
+        pages=found,
+        form=form,
+        statuses=list(ProductStatus),
+    )
 
 
 def _fill_choices(form: ProductForm, facility: Facility | None) -> None:
@@ -91,7 +102,7 @@ def _wants_another_variant(form: ProductForm) -> bool:
     return False
 
 
-@bp.route("/products/new", methods=["GET", "POST"])
+@section.route("/products/new", methods=["GET", "POST"])
 def product_new() -> ResponseReturnValue:
     user = me()
     form = ProductForm()
@@ -114,7 +125,7 @@ def product_new() -> ResponseReturnValue:
     return render_template("admin/products/form.html", form=form, product=None), status
 
 
-@bp.get("/products/<int:product_id>")
+@section.get("/products/<int:product_id>")
 def product_detail(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     return render_detail(product, upload_form=PhotoUploadForm())
@@ -129,7 +140,7 @@ def render_detail(product: Product, *, upload_form: PhotoUploadForm) -> str:
     )  # fmt: skip
 
 
-@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+@section.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 def product_edit(product_id: int) -> ResponseReturnValue:
     user = me()
     product = scoping.get_in_scope(user, Product, product_id)
@@ -175,7 +186,7 @@ def product_edit(product_id: int) -> ResponseReturnValue:
     return render_template("admin/products/form.html", form=form, product=product), status
 
 
-@bp.post("/products/<int:product_id>/submit")
+@section.post("/products/<int:product_id>/submit")
 def product_submit(product_id: int) -> ResponseReturnValue:
     user = me()
     product = scoping.get_in_scope(user, Product, product_id)
@@ -198,7 +209,7 @@ def product_submit(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
 
-@bp.post("/products/<int:product_id>/archive")
+@section.post("/products/<int:product_id>/archive")
 def product_archive(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     product_editing.archive(product=product, actor=me(), storage=storage())
@@ -207,7 +218,7 @@ def product_archive(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
 
-@bp.post("/products/<int:product_id>/restore")
+@section.post("/products/<int:product_id>/restore")
 def product_restore(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     with attempt() as outcome:
@@ -217,7 +228,7 @@ def product_restore(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.product_detail", product_id=product.id))
 
 
-@bp.post("/products/<int:product_id>/delete")
+@section.post("/products/<int:product_id>/delete")
 def product_delete(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     with attempt() as outcome:

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from admin import bp
+from admin.access import REVIEWERS, Section
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.actions import attempt
@@ -19,8 +19,10 @@ from shop.catalogue import review, text_revisions
 from shop.core.numbers import parse_id
 from shop.models import Product
 
+section = Section(REVIEWERS)
 
-@bp.get("/reviews")
+
+@section.get("/reviews")
 def review_queue() -> ResponseReturnValue:
     return render_template("admin/reviews/queue.html", products=review.queue(user=me()))
 
@@ -36,7 +38,7 @@ def _render_detail(product: Product, status: int = 200) -> ResponseReturnValue:
     ), status  # fmt: skip
 
 
-@bp.get("/reviews/<int:product_id>")
+@section.get("/reviews/<int:product_id>")
 def review_detail(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     return _render_detail(product)
@@ -68,7 +70,7 @@ def _decision_from_form() -> review.Decision:
     )
 
 
-@bp.post("/reviews/<int:product_id>/decide")
+@section.post("/reviews/<int:product_id>/decide")
 def review_decide(product_id: int) -> ResponseReturnValue:
     product = scoping.get_in_scope(me(), Product, product_id)
     with attempt() as change:

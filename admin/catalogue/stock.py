@@ -6,13 +6,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.forms import StockAdjustForm, stock_reason_labels
+from admin.access import EVERYONE, Section
+from admin.catalogue.forms import StockAdjustForm, stock_reason_labels
 from admin.helpers import me, now
 from shop.accounts import scoping
 from shop.actions import attempt
 from shop.catalogue import stock
 from shop.models import ProductVariant, StockReason
+
+section = Section(EVERYONE)
 
 
 def _labels() -> dict[str, object]:
@@ -25,7 +27,7 @@ def _labels() -> dict[str, object]:
     return labels
 
 
-@bp.route("/variants/<int:variant_id>/stock", methods=["GET", "POST"])
+@section.route("/variants/<int:variant_id>/stock", methods=["GET", "POST"])
 def variant_stock(variant_id: int) -> ResponseReturnValue:
     variant = scoping.get_in_scope(me(), ProductVariant, variant_id)
     form = StockAdjustForm()

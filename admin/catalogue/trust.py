@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
+from admin.access import CENTRAL_OFFICE, Section
 from admin.helpers import me
 from shop.accounts import scoping
 from shop.catalogue import review
@@ -14,14 +14,16 @@ from shop.core import unit_of_work
 from shop.database import db
 from shop.models import Facility
 
+section = Section(CENTRAL_OFFICE)
 
-@bp.get("/review-settings")
+
+@section.get("/review-settings")
 def review_settings() -> ResponseReturnValue:
     facilities = db.session.scalars(scoping.facilities(me())).all()
     return render_template("admin/facilities/trust.html", facilities=facilities)
 
 
-@bp.post("/review-settings/<int:facility_id>/<state>")
+@section.post("/review-settings/<int:facility_id>/<state>")
 def review_exempt_set(facility_id: int, state: str) -> ResponseReturnValue:
     facility = scoping.get_in_scope(me(), Facility, facility_id)
     review.set_review_exempt(facility=facility, exempt=state == "on", actor=me())

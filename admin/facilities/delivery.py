@@ -6,11 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.forms import RateTableForm
+from admin.access import Section
+from admin.facilities.forms import RateTableForm
 from admin.helpers import me
 from shop.actions import attempt
 from shop.facilities import delivery
+from shop.models import Role
+
+section = Section(Role.STAFF)
 
 RATE_FIELDS = (
     "same_city_per_kg_idr",
@@ -20,7 +23,7 @@ RATE_FIELDS = (
 )
 
 
-@bp.route("/delivery", methods=["GET", "POST"], endpoint="delivery_rates")
+@section.route("/delivery", methods=["GET", "POST"], endpoint="delivery_rates")
 def delivery_rates_edit() -> ResponseReturnValue:
     facility = me().facility
     table = delivery.rate_table_for(facility)

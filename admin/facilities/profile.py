@@ -6,11 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
-from admin.forms import WEEKDAY_LABELS, FacilityProfileForm
+from admin.access import Section
+from admin.facilities.forms import WEEKDAY_LABELS, FacilityProfileForm
 from admin.helpers import me
 from shop.actions import attempt
 from shop.facilities import profiles
+from shop.models import Role
+
+section = Section(Role.STAFF)
 
 
 def profile_from(form: FacilityProfileForm) -> profiles.Profile:
@@ -21,7 +24,7 @@ def profile_from(form: FacilityProfileForm) -> profiles.Profile:
     )  # fmt: skip
 
 
-@bp.route("/facility", methods=["GET", "POST"], endpoint="facility_profile")
+@section.route("/facility", methods=["GET", "POST"], endpoint="facility_profile")
 def facility_profile_edit() -> ResponseReturnValue:
     facility = me().facility
     form = FacilityProfileForm(obj=facility if request.method == "GET" else None)

@@ -6,18 +6,21 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from admin import bp
+from admin.access import Section
+from admin.facilities.forms import WEEKDAY_LABELS, FacilityForm, KanwilForm
 from admin.facilities.profile import profile_from
-from admin.forms import WEEKDAY_LABELS, FacilityForm, KanwilForm, options
+from admin.forms import options
 from admin.helpers import me
 from shop.accounts import scoping
 from shop.actions import attempt
 from shop.database import db
 from shop.facilities import profiles
-from shop.models import Facility, Kanwil
+from shop.models import Facility, Kanwil, Role
+
+section = Section(Role.ADMIN)
 
 
-@bp.get("/facilities")
+@section.get("/facilities")
 def facility_list() -> ResponseReturnValue:
     return render_template(
         "admin/facilities/list.html",
@@ -27,8 +30,8 @@ def facility_list() -> ResponseReturnValue:
     )
 
 
-@bp.route("/facilities/new", methods=["GET", "POST"], defaults={"facility_id": None})
-@bp.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])
+@section.route("/facilities/new", methods=["GET", "POST"], defaults={"facility_id": None})
+@section.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])
 def facility_edit(facility_id: int | None) -> ResponseReturnValue:
     facility = scoping.get_in_scope(me(), Facility, facility_id) if facility_id else None
     form = FacilityForm(obj=facility if request.method == "GET" else None)
@@ -62,7 +65,7 @@ def facility_edit(facility_id: int | None) -> ResponseReturnValue:
     ), status  # fmt: skip
 
 
-@bp.post("/kanwil")
+@section.post("/kanwil")
 def kanwil_create() -> ResponseReturnValue:
     form = KanwilForm()
     if form.validate_on_submit():

@@ -8,15 +8,17 @@ from __future__ import annotations
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from admin import bp
-from admin.forms import ReconciliationForm
+from admin.access import CENTRAL_OFFICE, Section
+from admin.finance.forms import ReconciliationForm
 from admin.helpers import now
 from shop.core import clock
 from shop.finance import reconciliation
 from shop.finance.reconciliation import CATEGORY_LABELS, DIFFERENCE_LABELS, DifferenceKind
 
+section = Section(CENTRAL_OFFICE)
 
-@bp.get("/reconciliation", endpoint="reconciliation")
+
+@section.get("/reconciliation", endpoint="reconciliation")
 def reconciliation_view() -> ResponseReturnValue:
     asked = "from" in request.args or "to" in request.args
     form = ReconciliationForm(formdata=request.args if asked else None)

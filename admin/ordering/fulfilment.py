@@ -13,18 +13,21 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from admin import bp
-from admin.forms import PartMoveForm, RefundForm
+from admin.access import CENTRAL_OFFICE, Section
 from admin.helpers import me, now, page_number
+from admin.ordering.forms import UNLISTED, PartFilterForm, PartMoveForm, RefundForm
 from shop.accounts import scoping
 from shop.accounts.scoping import OutOfScope
 from shop.actions import attempt
+from shop.core import pagination
 from shop.core.numbers import parse_int
-from shop.database import db
 from shop.formatting import rupiah
-from shop.models import FacilityOrder, FacilityOrderStatus, RefundStatus
+from shop.models import FacilityOrder, FacilityOrderStatus, RefundStatus, Role
 from shop.ordering import fulfilment, orders
 from shop.payments import refunds
+
+# Kanwil users do not handle orders (`orders.check_may_handle`), so they do not see them.
+section = Section(Role.STAFF, CENTRAL_OFFICE)
 
 PER_PAGE = 30
 MOVE_LABELS = {
@@ -44,37 +47,30 @@ def _part(facility_order_id: int) -> FacilityOrder:
     return part
 
 
-def _statuses_filter() -> tuple[str, list[FacilityOrderStatus]]:
-    value = request.args.get("status", "")
-    try:
-        return value, [FacilityOrderStatus(value)] if value else []
-    except ValueError:
-        return "", []
-
-
-@bp.get("/orders")
+@section.get("/orders")
 def fulfilment_list() -> ResponseReturnValue:
-    status, statuses = _statuses_filter()
-    page = page_number()
+    form = PartFilterForm(formdata=request.args)
+    form.validate()
     query = fulfilment.parts_where(
-        scope=scoping.facility_filter(me(), FacilityOrder.facility_id), statuses=statuses
+        scope=scoping.facility_filter(me(), FacilityOrder.facility_id),
+        statuses=form.chosen_statuses(),
     )
-    total = db.session.scalar(query.with_only_columns(db.func.count()).order_by(None)) or 0
-    page_query = query.options(
-        contains_eager(FacilityOrder.order),
-        joinedload(FacilityOrder.facility),
-        selectinload(FacilityOrder.lines),
-    )
-    parts = db.session.scalars(page_query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return render_template(
-        "admin/orders/list.html", parts=parts, total=total, page=page, per_page=PER_PAGE,
-        status=status, labels=orders.PART_STATUS_LABELS,
-        statuses=[s for s in FacilityOrderStatus
-                  if s not in (FacilityOrderStatus.PENDING_PAYMENT, FacilityOrderStatus.CANCELLED)],
+    found = pagination.paginate(
+        query, page=page_number(), per_page=PER_PAGE,
+        load=(contains_eager(FacilityOrder.order), joinedload(FacilityOrder.facility),
+              selectinload(FacilityOrder.lines)),
     )  # fmt: skip
+    return render_template(
+        "admin/orders/list.html",
+        parts=found.items,
+        pages=found,
+        form=form,
+        labels=orders.PART_STATUS_LABELS,
+        statuses=[s for s in FacilityOrderStatus if s not in UNLISTED],
+    )
 
 
-@bp.get("/orders/<int:facility_order_id>")
+@section.get("/orders/<int:facility_order_id>")
 def fulfilment_detail(facility_order_id: int) -> ResponseReturnValue:
     part = _part(facility_order_id)
     refund_form = RefundForm(idempotency_key=secrets.token_urlsafe(24))
@@ -86,13 +82,13 @@ def fulfilment_detail(facility_order_id: int) -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/orders/<int:facility_order_id>/slip")
+@section.get("/orders/<int:facility_order_id>/slip")
 def fulfilment_slip(facility_order_id: int) -> ResponseReturnValue:
     part = _part(facility_order_id)
     return render_template("admin/orders/slip.html", slip=fulfilment.packing_slip(part))
 
 
-@bp.post("/orders/<int:facility_order_id>/move")
+@section.post("/orders/<int:facility_order_id>/move")
 def fulfilment_move(facility_order_id: int) -> ResponseReturnValue:
     part = _part(facility_order_id)
     form = PartMoveForm()
@@ -125,7 +121,7 @@ def _quantities(part: FacilityOrder) -> dict[int, int]:
     return quantities
 
 
-@bp.post("/orders/<int:facility_order_id>/refund")
+@section.post("/orders/<int:facility_order_id>/refund")
 def fulfilment_refund(facility_order_id: int) -> ResponseReturnValue:
     part = _part(facility_order_id)
     form = RefundForm()

@@ -1,8 +1,9 @@
 """Sales and revenue reports: national, per Kanwil, facility, category and kind, with drill-down.
 
 Read-only views over `shop.reporting.reports`. Every page takes the same query parameters
-(`from`, `to`, `kanwil`, `kind`, ...): unreadable ones are dropped with a message, never a
-500, and every figure links to the ledger entries behind it with the same parameters.
+(`from`, `to`, `kanwil`, `kind`, ...), read by `ReportFilterForm`: unreadable ones are dropped
+with a message, never a 500, and every figure links to the ledger entries behind it with the
+same parameters. The entries are paged by key (`after` / `before` cursors), newest first.
 """
 
 from __future__ import annotations
@@ -18,19 +19,22 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from admin import bp
-from admin.helpers import me, now, page_number
+from admin.access import EVERYONE, Section
+from admin.helpers import me, now
+from admin.reporting.forms import ReportFilterForm
 from shop.accounts import scoping
-from shop.core import clock
+from shop.core import clock, pagination
 from shop.core.clock import Period
 from shop.database import db
 from shop.finance import pnbp
 from shop.formatting import rupiah, whole_number
 from shop.models import Facility, FacilityKind, Kanwil, Role
 from shop.reporting import charts, exports, reports
-from shop.reporting.periods import REFUNDS, ReportQuery, parse_query
+from shop.reporting.periods import REFUNDS, ReportQuery
 from shop.reporting.queries import FIGURE_KEYS
 from shop.reporting.tables import CellValue, ColumnKind, ReportTable
+
+section = Section(EVERYONE)
 
 PER_PAGE = 50
 # The entries behind each figure column (the others are all entries of the selection).
@@ -41,6 +45,7 @@ COLUMN_DRILL: dict[str, dict[str, str]] = {
     "fees_idr": {"entry_kind": "stripe_fee"},
     "shipping_idr": {"entry_kind": "shipping"},
 }
+UNKNOWN_PAGE = _l("Halaman yang diminta tidak dikenal; yang tampil halaman pertama.")
 COUNT_KEYS = {"with_sales", "without_sales"}
 URL_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unescaped in a query string
 FORMATS = {"csv": (exports.csv_stream, exports.CSV_MIMETYPE),
@@ -49,8 +54,12 @@ FORMATS = {"csv": (exports.csv_stream, exports.CSV_MIMETYPE),
 Link = Callable[[Mapping[str, str], str | None], str | None]
 
 
+def _form() -> ReportFilterForm:
+    return ReportFilterForm(formdata=request.args)
+
+
 def _query() -> ReportQuery:
-    return parse_query(request.args, now=now())
+    return _form().query(now=now())
 
 
 def cell(value: CellValue, kind: ColumnKind) -> str:
@@ -145,7 +154,7 @@ def _page(template: str, query: ReportQuery, **context: object) -> str:
     )  # fmt: skip
 
 
-@bp.get("/reports")
+@section.get("/reports")
 def reports_overview() -> ResponseReturnValue:
     user = me()
     if user.role is Role.STAFF and user.facility_id is not None:
@@ -169,14 +178,14 @@ def reports_overview() -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/reports/facilities")
+@section.get("/reports/facilities")
 def reports_facilities() -> ResponseReturnValue:
     query = _query()
     table = reports.by_facility(user=me(), period=query.period, filters=query.filters)
     return _page("admin/reports/facilities.html", query, report=table)
 
 
-@bp.get("/reports/facilities/<int:report_facility_id>")
+@section.get("/reports/facilities/<int:report_facility_id>")
 def reports_facility(report_facility_id: int) -> ResponseReturnValue:
     user = me()
     facility = scoping.get_in_scope(user, Facility, report_facility_id)
@@ -192,7 +201,7 @@ def reports_facility(report_facility_id: int) -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/reports/categories")
+@section.get("/reports/categories")
 def reports_categories() -> ResponseReturnValue:
     query = _query()
     top, leaves = reports.categories(user=me(), period=query.period, filters=query.filters)
@@ -202,22 +211,26 @@ def reports_categories() -> ResponseReturnValue:
     )  # fmt: skip
 
 
-@bp.get("/reports/kinds")
+@section.get("/reports/kinds")
 def reports_kinds() -> ResponseReturnValue:
     query = _query()
     table = reports.by_kind(user=me(), period=query.period, filters=query.filters)
     return _page("admin/reports/kinds.html", query, report=table)
 
 
-@bp.get("/reports/entries")
+@section.get("/reports/entries")
 def reports_entries() -> ResponseReturnValue:
-    query = _query()
-    page = page_number()
-    result = reports.entries_page(
-        user=me(), period=query.period, filters=query.filters, page=page, per_page=PER_PAGE
-    )
+    form = _form()
+    query = form.query(now=now())
+    cursors = {"after": form.after.data or None, "before": form.before.data or None}
+    args = {"user": me(), "period": query.period, "filters": query.filters, "per_page": PER_PAGE}
+    try:
+        result = reports.entries_page(**args, **cursors)
+    except pagination.InvalidCursor:
+        query = replace(query, messages=[*query.messages, str(UNKNOWN_PAGE)])
+        result = reports.entries_page(**args)
     return _page(
-        "admin/reports/entries.html", query, result=result, page=page, per_page=PER_PAGE,
+        "admin/reports/entries.html", query, result=result,
         described=reports.describe_filters(query.filters, me()),
         columns=reports.entry_columns(),
         entry_cells=reports.entry_cells,
@@ -256,7 +269,7 @@ def _pnbp_position(query: ReportQuery) -> pnbp.PnbpPosition:
     )  # fmt: skip
 
 
-@bp.get("/reports/export/<report>.<fmt>")
+@section.get("/reports/export/<report>.<fmt>")
 def reports_export(report: str, fmt: str) -> ResponseReturnValue:
     if fmt not in FORMATS:
         abort(404)

@@ -18,7 +18,7 @@ from shop.accounts import scoping
 from shop.catalogue import photo_files, review, review_mail, stock, text_revisions
 from shop.catalogue import products as catalogue
 from shop.catalogue.products import CatalogueError, ProductInput
-from shop.core import audit, unit_of_work
+from shop.core import audit, pagination, unit_of_work
 from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import (
@@ -227,9 +227,14 @@ def _was_ordered(product: Product) -> bool:
 
 
 def list_products(
-    *, user: User, search: str = "", status: str = "", page: int = 1, per_page: int = 25
-) -> tuple[list[Product], int]:
-    """A page of the products the user may see, newest first, and the total count."""
+    *,
+    user: User,
+    search: str = "",
+    status: ProductStatus | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> pagination.Page[Product]:
+    """A page of the products the user may see, last changed first."""
     query = scoping.products(user)
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
@@ -243,15 +248,11 @@ def list_products(
                 ),
             )
         )
-    if status in {s.value for s in ProductStatus}:
-        query = query.where(Product.status == ProductStatus(status))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(Product.updated_at.desc(), Product.id.desc())
-        .limit(per_page)
-        .offset(max(page - 1, 0) * per_page)
-    ).all()
-    return list(rows), total
+    if status is not None:
+        query = query.where(Product.status == status)
+    return pagination.paginate(
+        query.order_by(Product.updated_at.desc(), Product.id.desc()), page=page, per_page=per_page
+    )
 
 
 def categories() -> list[Category]:

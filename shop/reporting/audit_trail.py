@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from shop.database import db
+from shop.core import pagination
 from shop.models import AuditEvent
 
 
@@ -19,7 +19,8 @@ def search(
     since: datetime | None = None,
     page: int = 1,
     per_page: int = 50,
-) -> tuple[list[AuditEvent], int]:
+) -> pagination.Page[AuditEvent]:
+    """A page of the events matching every filter given, newest first."""
     query = select(AuditEvent)
     if action.strip():
         query = query.where(AuditEvent.action.like(f"{action.strip()}%"))
@@ -31,10 +32,8 @@ def search(
         query = query.where(AuditEvent.object_id == object_id.strip())
     if since is not None:
         query = query.where(AuditEvent.created_at >= since)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    return list(rows), total
+    return pagination.paginate(
+        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()),
+        page=page,
+        per_page=per_page,
+    )

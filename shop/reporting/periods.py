@@ -1,20 +1,19 @@
-"""The period and filters of a report, parsed from the query string without ever failing.
+"""The period and filters of a report, and the limits of a period a report may show.
 
 A report covers whole local days: `LedgerEntry.local_date` is the day in the facility's own time
 zone, so "December" in Makassar is December in WITA; the default period is the national "this
-month" (`shop.core.clock`). Bad input never stops a report: it falls
-back to the default and says why, in a message the page shows.
+month" (`shop.core.clock`). The back office reads them from the query
+string with a GET form (`admin.reporting.forms.ReportFilterForm`): bad input never stops a
+report, it falls back to the default and says why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 
 from shop.core.clock import Period
 from shop.core.i18n import lazy_gettext as _l
-from shop.core.numbers import parse_id
 from shop.models import FacilityKind, LedgerEntryKind
 
 # The refund figure is refunds and their reversals together; drill-downs may ask for both.
@@ -67,49 +66,18 @@ class ReportQuery:
         return {**self.period.args(), **self.filters.args(), **extra}
 
 
-def parse_query(args: Mapping[str, str], *, now: datetime) -> ReportQuery:
-    """The period and filters asked for; anything unreadable is dropped with a message."""
-    messages: list[str] = []
-    period = _parse_period(args.get("from", ""), args.get("to", ""), now=now, messages=messages)
-    ids = {}
-    for key in ("kanwil", "facility", "top_category", "product"):
-        ids[key] = _parse_id(args.get(key, ""), messages)
-    raw_category = args.get("category", "").strip()
-    no_category = raw_category == NO_CATEGORY
-    category_id = None if no_category else _parse_id(raw_category, messages)
-    kind = _parse_choice(args.get("kind", ""), [k.value for k in FacilityKind], messages)
-    entry_kind = _parse_choice(args.get("entry_kind", ""), list(ENTRY_KINDS), messages)
-    filters = ReportFilters(
-        kanwil_id=ids["kanwil"],
-        facility_id=ids["facility"],
-        facility_kind=FacilityKind(kind) if kind else None,
-        category_id=category_id,
-        top_category_id=ids["top_category"],
-        no_category=no_category,
-        entry_kind=entry_kind,
-        product_id=ids["product"],
-    )
-    return ReportQuery(period=period, filters=filters, messages=list(dict.fromkeys(messages)))
+class PeriodOutOfRange(ValueError):
+    """A period a report cannot show; the message says why and that this month is shown."""
 
 
-def _parse_period(raw_from: str, raw_to: str, *, now: datetime, messages: list[str]) -> Period:
-    default = Period.this_month(now)
-    raw_from, raw_to = raw_from.strip(), raw_to.strip()
-    if not raw_from and not raw_to:
-        return default
-    try:
-        start = date.fromisoformat(raw_from) if raw_from else default.start
-        end = date.fromisoformat(raw_to) if raw_to else default.end
-    except ValueError:
-        messages.append(
-            str(_l("Tanggal tidak terbaca (pakai TTTT-BB-HH); laporan memakai bulan ini."))
-        )
-        return default
+def checked_period(start: date, end: date) -> Period:
+    """The period from `start` to `end` (both included) if a report may show it."""
     if start > end:
-        messages.append(str(_l("Tanggal awal sesudah tanggal akhir; laporan memakai bulan ini.")))
-        return default
+        raise PeriodOutOfRange(
+            str(_l("Tanggal awal sesudah tanggal akhir; laporan memakai bulan ini."))
+        )
     if start < EARLIEST or end > LATEST or (end - start).days >= MAX_DAYS:
-        messages.append(
+        raise PeriodOutOfRange(
             str(
                 _l(
                     "Periode harus di antara tahun 2000 dan 2099 dan paling panjang sepuluh "
@@ -117,26 +85,4 @@ def _parse_period(raw_from: str, raw_to: str, *, now: datetime, messages: list[s
                 )
             )
         )
-        return default
     return Period(start, end)
-
-
-def _parse_id(raw: str, messages: list[str]) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    value = parse_id(raw)
-    if value is not None:
-        return value
-    messages.append(str(_l("Saringan tidak dikenal diabaikan.")))
-    return None
-
-
-def _parse_choice(raw: str, choices: list[str], messages: list[str]) -> str | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if raw in choices:
-        return raw
-    messages.append(str(_l("Saringan tidak dikenal diabaikan.")))
-    return None

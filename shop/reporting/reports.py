@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from shop.accounts.scoping import facility_filter
+from shop.core import pagination
 from shop.core.clock import Period
 from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
@@ -509,6 +510,7 @@ def facility_report(
 @dataclass(frozen=True)
 class EntryRow:
     id: int
+    occurred_at: datetime
     local_date: date
     kind: LedgerEntryKind
     facility_name: str
@@ -527,12 +529,17 @@ class EntriesPage:
     rows: list[EntryRow]
     count: int
     totals: Figures
+    pages: pagination.KeysetPage[Any]
 
 
-def _entries_query(user: User, period: Period, filters: ReportFilters) -> sa.Select[Any]:
+# The drill-down's order, newest first: unique, so a page boundary never splits equal times.
+ENTRY_KEYS = (pagination.timestamp_key(LedgerEntry.occurred_at), pagination.id_key(LedgerEntry.id))
+
+
+def _entries_selection(user: User, period: Period, filters: ReportFilters) -> sa.Select[Any]:
     return (
         sa.select(
-            LedgerEntry.id, LedgerEntry.local_date, LedgerEntry.kind,
+            LedgerEntry.id, LedgerEntry.occurred_at, LedgerEntry.local_date, LedgerEntry.kind,
             Facility.name.label("facility_name"), Order.number.label("order_number"),
             LedgerEntry.facility_order_id,
             sa.func.coalesce(Product.name, OrderLine.product_name).label("product_name"),
@@ -544,20 +551,38 @@ def _entries_query(user: User, period: Period, filters: ReportFilters) -> sa.Sel
         .outerjoin(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
         .outerjoin(Product, Product.id == LedgerEntry.product_id)
         .where(*entry_conditions(user, period, filters))
-        .order_by(LedgerEntry.occurred_at.desc(), LedgerEntry.id.desc())
     )  # fmt: skip
 
 
+def _entries_query(user: User, period: Period, filters: ReportFilters) -> sa.Select[Any]:
+    return _entries_selection(user, period, filters).order_by(
+        *(key.column.desc() for key in ENTRY_KEYS)
+    )
+
+
 def entries_page(
-    *, user: User, period: Period, filters: ReportFilters, page: int, per_page: int
+    *,
+    user: User,
+    period: Period,
+    filters: ReportFilters,
+    per_page: int,
+    after: str | None = None,
+    before: str | None = None,
 ) -> EntriesPage:
+    """One page of the entries behind a figure, newest first, after or before a cursor.
+
+    Raises `pagination.InvalidCursor` for a cursor the drill-down did not make.
+    """
     figures = totals(user=user, period=period, filters=filters)
     count = db.session.scalar(
         sa.select(sa.func.count(LedgerEntry.id)).where(*entry_conditions(user, period, filters))
     )
-    query = _entries_query(user, period, filters).limit(per_page).offset((page - 1) * per_page)
-    rows = [EntryRow(**row._mapping) for row in db.session.execute(query)]
-    return EntriesPage(rows=rows, count=int(count or 0), totals=figures)
+    pages = pagination.paginate_by_key(
+        _entries_selection(user, period, filters), keys=ENTRY_KEYS, per_page=per_page,
+        after=after, before=before,
+    )  # fmt: skip
+    rows = [EntryRow(**row._mapping) for row in pages.items]
+    return EntriesPage(rows=rows, count=int(count or 0), totals=figures, pages=pages)
 
 
 def entry_cells(row: EntryRow) -> list[CellValue]:

@@ -14,6 +14,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
+from admin import access
 from shop.core.storage import private_key, storage_from_config
 from shop.models import ImageReviewState, ProductImage, ProductStatus, Role
 from tests import pnbp_helpers
@@ -205,3 +206,33 @@ def test_no_media_url_of_a_photo_not_approved_is_reachable_anonymously(
                 assert code == (200 if public and not url.startswith("/media/private") else 404)
         assert anonymous.get(f"/admin/photos/{image.id}/file").status_code == 302
     assert len(states) >= 5, states
+
+
+def test_an_endpoint_that_declares_no_roles_is_closed_to_everyone(app, login_as) -> None:
+    """A view registered outside a `Section` fails shut: 403 for every role, the login page for
+    visitors."""
+
+    def undeclared() -> str:
+        return "inside"
+
+    app.add_url_rule("/admin/undeclared", endpoint="admin.undeclared", view_func=undeclared)
+    assert app.test_client().get("/admin/undeclared").status_code == 302
+    for role in ("staff", "kanwil", "central", "admin"):
+        client = app.test_client()
+        login_as(role, client=client)
+        response = client.get("/admin/undeclared")
+        assert response.status_code == 403, role
+        assert "inside" not in response.get_data(as_text=True)
+
+
+def test_roles_are_declared_by_the_route_not_by_the_module(app) -> None:
+    """Views in one module may declare different roles (no module is split for its roles)."""
+    views = app.view_functions
+    assert views["admin.pnbp_deposits"].__module__ == views["admin.pnbp_deposit_new"].__module__
+    assert views["admin.split_rules"].__module__ == views["admin.split_rule_new"].__module__
+    with app.test_request_context():
+        assert access.roles_for("admin.pnbp_deposits") == frozenset(Role)
+        assert Role.STAFF not in access.roles_for("admin.pnbp_deposit_new")
+        assert access.roles_for("admin.split_rule_new") == {Role.CENTRAL, Role.ADMIN}
+    with pytest.raises(ValueError, match="at least one role"):
+        access.Section()

@@ -2,18 +2,19 @@
 
 from datetime import UTC, date, datetime
 
-from flask import url_for
+from flask import request, url_for
 
+from admin.reporting.forms import ReportFilterForm
 from admin.reporting.reports import _linker, _series_linker
-from shop.reporting.periods import parse_query
 from shop.reporting.tables import ColumnKind
 
 ARGS = {"from": "2026-01-01", "to": "2026-12-31", "kanwil": "3", "kind": "lapas"}
 
 
 def test_links_are_what_url_for_writes(app):
-    with app.test_request_context("/admin/reports"):
-        query = parse_query(ARGS, now=datetime(2026, 12, 1, tzinfo=UTC))
+    with app.test_request_context("/admin/reports", query_string=ARGS):
+        form = ReportFilterForm(formdata=request.args)
+        query = form.query(now=datetime(2026, 12, 1, tzinfo=UTC))
         link, base = _linker(query), query.args()
         assert link({"facility": "7"}, None) == url_for(
             "admin.reports_facility", report_facility_id=7, **base

@@ -1,4 +1,5 @@
-"""Adding a split rule (central and admin): the form, a preview on last month's sales, saving.
+"""Split rules: the rule in force per facility, the national default and the history (Kanwil
+users for their region, central and admin for all); adding a rule (central and admin only).
 
 Saving needs a preview of exactly what is saved: the preview carries a fingerprint of the
 fields, and a save whose fields differ from the previewed ones shows the new preview instead.
@@ -11,58 +12,36 @@ import hashlib
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from admin import bp
+from admin.access import CENTRAL_OFFICE, REVIEWERS, Section
 from admin.forms import options
 from admin.helpers import me, now
+from admin.ledger.forms import BASIS_LABELS, SplitRuleForm
 from shop.accounts import scoping
 from shop.core import clock, unit_of_work
 from shop.database import db
-from shop.forms import IntegerField, SafeForm, coerce_id
 from shop.ledger import split_rules
-from shop.models import SplitBasis
 
-BASIS_LABELS = {
-    SplitBasis.SALES: _l("Dari harga jual"),
-    SplitBasis.MARGIN: _l("Dari keuntungan (harga jual dikurangi HPP)"),
-}
+# Kanwil users read their region's split rules; only the central office adds rules.
+reading = Section(REVIEWERS)
+adding = Section(CENTRAL_OFFICE)
 
 
-class SplitRuleForm(SafeForm):
-    facility_id = SelectField(_l("Berlaku untuk"), coerce=coerce_id)
-    first_day = DateField(_l("Berlaku mulai"), validators=[InputRequired()])
-    basis = SelectField(
-        _l("Dasar pembagian"),
-        choices=options((b.value, label) for b, label in BASIS_LABELS.items()),
+@reading.get("/split-rules", endpoint="split_rules")
+def rule_list() -> ResponseReturnValue:
+    user = me()
+    return render_template(
+        "admin/split_rules/list.html",
+        overview=split_rules.overview(user, now=now()),
+        may_add=user.role in split_rules.EDITORS,
     )
-    pnbp_pct = IntegerField(_l("PNBP (%)"), validators=[InputRequired(), NumberRange(0, 100)])
-    premi_pct = IntegerField(_l("Premi (%)"), validators=[InputRequired(), NumberRange(0, 100)])
-    capital_pct = IntegerField(
-        _l("Modal produksi (%)"), validators=[InputRequired(), NumberRange(0, 100)]
-    )
-    source = TextAreaField(
-        _l("Dasar hukum atau sumber"), validators=[DataRequired(), Length(max=2000)]
-    )
-    previewed = HiddenField()
-    preview = SubmitField(_l("Pratinjau"))
-    save = SubmitField(_l("Simpan aturan"))
-
-    def draft(self) -> split_rules.Draft:
-        return split_rules.Draft(
-            facility_id=self.facility_id.data or None, first_day=self.first_day.data,
-            basis=SplitBasis(self.basis.data), pnbp_pct=self.pnbp_pct.data,
-            premi_pct=self.premi_pct.data, capital_pct=self.capital_pct.data,
-            source=self.source.data,
-        )  # fmt: skip
 
 
 def fingerprint(draft: split_rules.Draft) -> str:
     return hashlib.sha256(repr(draft).encode()).hexdigest()[:32]
 
 
-@bp.route("/split-rules/new", methods=["GET", "POST"], endpoint="split_rule_new")
+@adding.route("/split-rules/new", methods=["GET", "POST"], endpoint="split_rule_new")
 def rule_new() -> ResponseReturnValue:
     user = me()
     form = SplitRuleForm()

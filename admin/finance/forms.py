@@ -1,4 +1,5 @@
-"""Forms of the PNBP pages: the period filter, recording a deposit, correcting or voiding one.
+"""Forms of the finance pages: PNBP filters, recording, correcting or voiding a deposit, and the
+period of a Stripe reconciliation.
 
 The formats (15-digit billing code, 16-character NTPN, amount, dates) are checked by
 `shop.finance.pnbp`, whose errors name the field they belong to, so they show inline here.
@@ -8,12 +9,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import DateField, Field, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
-from admin.forms import RupiahField
-from shop.forms import SafeForm, coerce_id
+from shop.forms import RupiahField, SafeForm, coerce_id
 
 PROOF_LABEL = _l("Bukti setor (PDF, JPEG atau PNG, paling besar 5 MB)")
 
@@ -65,3 +65,17 @@ class CorrectionForm(_DepositFields):
 
 class VoidForm(SafeForm):
     reason = TextAreaField(_l("Alasan pembatalan"), validators=[DataRequired(), Length(max=1000)])
+
+
+class ReconciliationForm(SafeForm):
+    """The period of a Stripe reconciliation: days in Asia/Jakarta, both included."""
+
+    class Meta:
+        csrf = False
+
+    first_day = DateField(_l("Dari tanggal"), validators=[InputRequired()], name="from")
+    last_day = DateField(_l("Sampai tanggal"), validators=[InputRequired()], name="to")
+
+    def validate_last_day(self, field: Field) -> None:
+        if self.first_day.data and field.data and field.data < self.first_day.data:
+            raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal awal."))
