@@ -10,7 +10,7 @@ from flask import Flask, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
-from shop import assets, form_messages, security
+from shop import assets, form_messages, mail_rendering, security
 from shop.config import PROJECT_ROOT, Config
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from shop.forms import IdConverter
@@ -44,6 +44,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_commands(app)
     security.init_app(app)
     jobs_engine.install(app)
+    mail_rendering.install()
     if config.PROXY_HOPS:
         hops = config.PROXY_HOPS
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

@@ -19,7 +19,7 @@ from shop.accounts import scoping
 from shop.catalogue import photo_files, review, review_mail, stock, text_revisions
 from shop.catalogue import products as catalogue
 from shop.catalogue.products import CatalogueError, ProductInput
-from shop.core import audit
+from shop.core import audit, unit_of_work
 from shop.database import db
 from shop.models import (
     Category,
@@ -121,9 +121,9 @@ def update(
     if changes:
         changes["status"] = [product.status.value, product.status.value]
         audit.record(actor=actor, action="product.update", obj=product, changes=changes)
-    db.session.commit()
     if queued:
         review_mail.send_text_revision(product=product)
+    unit_of_work.commit()
     return product
 
 

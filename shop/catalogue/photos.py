@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from shop.catalogue import images, photo_files, review, review_mail, text_revisions
 from shop.catalogue.images import ImageRejected
-from shop.core import audit
+from shop.core import audit, unit_of_work
 from shop.core.errors import DomainError
 from shop.core.storage import Storage
 from shop.database import db
@@ -104,9 +104,9 @@ def set_alt_text(*, image: ProductImage, alt_text: str, actor: User, now: dateti
         _revision, created = text_revisions.propose(
             product=product, actor=actor, now=now, alt_texts={image.id: alt_text}
         )
-        db.session.commit()
         if created:
             review_mail.send_text_revision(product=product)
+        unit_of_work.commit()
         return alt_text != image.alt_text
     if alt_text != image.alt_text:
         audit.record(

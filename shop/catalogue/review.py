@@ -26,7 +26,7 @@ from sqlalchemy import exists, or_, select
 
 from shop.accounts import scoping
 from shop.catalogue import photo_files, review_mail, text_revisions
-from shop.core import audit
+from shop.core import audit, unit_of_work
 from shop.core.errors import DomainError
 from shop.core.storage import Storage
 from shop.core.text import has_control_characters
@@ -182,11 +182,11 @@ def submit(
     approved: list[ProductImage] = []
     if facility.review_exempt:
         approved = _approve_exempt(product, actor=actor, now=now)
-    db.session.commit()
+    if not facility.review_exempt:
+        review_mail.send_submission(product=product, photos=newly)
+    unit_of_work.commit()
     if facility.review_exempt:
         photo_files.sync(storage, approved)
-    else:
-        review_mail.send_submission(product=product, photos=newly)
 
 
 def _approve_exempt(product: Product, *, actor: User, now: datetime) -> list[ProductImage]:
@@ -282,12 +282,12 @@ def decide(
             **text_changes,
         },
     )  # fmt: skip
-    db.session.commit()
+    review_mail.send_decision(product=product, outcome=outcome)
+    unit_of_work.commit()
     touched = list(seen.values())
     if outcome.published:
         touched = list(product.images)
     photo_files.sync(storage, touched)
-    review_mail.send_decision(product=product, outcome=outcome)
     return outcome
 
 

@@ -1,5 +1,6 @@
 """Telling people about review: reviewers when a submission enters their queue, staff when their
-product or photos are decided. Sent after the commit, through the project's mail path."""
+product or photos are decided. Written to the outbox in the transaction of the submission or
+decision, delivered after its commit."""
 
 from __future__ import annotations
 

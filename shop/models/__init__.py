@@ -33,6 +33,7 @@ from shop.models.ledger import (
     RevenueSplitRule,
     SplitBasis,
 )
+from shop.models.operations import MailStatus, OutboxMail, ScheduledRun
 from shop.models.orders import (
     FacilityOrder,
     FacilityOrderStatus,
@@ -78,10 +79,12 @@ __all__ = [
     "LedgerEntry",
     "LedgerEntryKind",
     "LedgerIsAppendOnly",
+    "MailStatus",
     "Order",
     "OrderLine",
     "OrderNumberCounter",
     "OrderStatus",
+    "OutboxMail",
     "PaymentAttempt",
     "PnbpDeposit",
     "Product",
@@ -96,6 +99,7 @@ __all__ = [
     "RevenueSplitRule",
     "ReviewSubmission",
     "Role",
+    "ScheduledRun",
     "SplitBasis",
     "StockMovement",
     "StockReason",

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, select
 
+from shop.core import unit_of_work
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.models import (
@@ -114,9 +115,9 @@ def advance(
         part.courier, part.tracking_number = courier, tracking_number
     orders.move_part(part, to, actor=actor, changes=changes)
     setattr(part, TIMESTAMP_OF[to], now)
-    db.session.commit()
     if to in {S.SHIPPED, S.READY_FOR_PICKUP}:
         order_mail.send_part_progress(facility_order=part)
+    unit_of_work.commit()
     return part
 
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shop.core import audit, locks
+from shop.core import audit, locks, unit_of_work
 from shop.database import db
 from shop.ledger import posting as ledger
 from shop.ledger.posting import PaymentDetails
@@ -113,13 +113,14 @@ def handle_event(*, event: GatewayEvent, only_open_session: bool = False) -> str
         outcome = _apply_refund_updates(event)
     log.info("event %s (%s): %s", event.event_id, event.type, outcome)
     record.outcome = outcome
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return "duplicate"
     if after.paid_order is not None and not after.late_refund_ids:
+        # Into the outbox with the payment: the mail exists exactly when the payment does.
         order_mail.send_order_paid(order=after.paid_order)
+    try:
+        unit_of_work.commit()
+    except IntegrityError:
+        unit_of_work.rollback()
+        return "duplicate"
     if after.late_refund_ids:
         refunds.send_late_payment_refunds(refund_ids=after.late_refund_ids, now=event.occurred_at)
     if after.duplicate_attempt_id is not None:

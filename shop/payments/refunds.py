@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from shop.catalogue import stock
-from shop.core import audit, locks
+from shop.core import audit, locks, unit_of_work
 from shop.core.errors import DomainError
 from shop.database import db
 from shop.ledger import posting
@@ -108,6 +108,7 @@ def send_late_payment_refunds(*, refund_ids: list[int], now: datetime) -> None:
     sent = _send_each(refund_ids, now=now)
     if sent:
         order_mail.send_late_payment_refunded(order=sent[0].facility_order.order, refunds=sent)
+        unit_of_work.commit()
 
 
 DUPLICATE_KEY_PREFIX = "duplicate-payment-"
@@ -167,8 +168,8 @@ def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
                  "gateway_refund_id": [None, result.refund_id],
                  "amount_idr": [None, attempt.amount_idr]},
     )  # fmt: skip
-    db.session.commit()
     order_mail.send_duplicate_payment_refunded(order=order, amount_idr=attempt.amount_idr)
+    unit_of_work.commit()
     return True
 
 
@@ -324,7 +325,7 @@ def _paid_attempt(part: FacilityOrder) -> PaymentAttempt | None:
 
 def _send(refund: Refund, *, now: datetime, tell_buyer: bool = True) -> Refund:
     """Ask the gateway (idempotently, outside any lock), then apply its answer under the locks,
-    and mail the buyer once it is committed (unless the caller tells them itself).
+    and mail the buyer in the same transaction (unless the caller tells them itself).
 
     A gateway that cannot be reached leaves the refund pending and unsent, to be sent again
     with the same key; a refusal marks it failed. Whoever applies the answer first wins: a
@@ -364,11 +365,11 @@ def _send(refund: Refund, *, now: datetime, tell_buyer: bool = True) -> Refund:
             refund, gateway_refund_id=result.refund_id, status=result.status, now=now,
             actor_label=order.gateway,
         )  # fmt: skip
-    db.session.commit()
+    if applied_here and tell_buyer and refund.status is not RefundStatus.FAILED:
+        order_mail.send_refund(refund=refund)
+    unit_of_work.commit()
     if refund.status is RefundStatus.FAILED:
         raise RefundError(_l("Pengembalian dana ditolak oleh layanan pembayaran."))
-    if applied_here and tell_buyer:
-        order_mail.send_refund(refund=refund)
     return refund
 
 
