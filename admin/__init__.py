@@ -23,5 +23,6 @@ from admin.catalogue import imports, photos, products, reviews, stock, trust  # 
 from admin.facilities import delivery, profile, registry  # noqa: E402,F401
 from admin.finance import deposit_entry, deposits, reconciliation  # noqa: E402,F401
 from admin.ledger import split_rule_entry, split_rules  # noqa: E402,F401
+from admin.operations import mail  # noqa: E402,F401
 from admin.ordering import fulfilment  # noqa: E402,F401
 from admin.reporting import audit, dashboard, reports  # noqa: E402,F401

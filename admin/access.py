@@ -38,6 +38,8 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     "admin.catalogue.trust": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.reporting.audit": frozenset({Role.CENTRAL, Role.ADMIN}),
     "admin.finance.reconciliation": frozenset({Role.CENTRAL, Role.ADMIN}),
+    # Mail to buyers and staff of every facility, and sending it again.
+    "admin.operations.mail": frozenset({Role.CENTRAL, Role.ADMIN}),
     # Kanwil users read their region's split rules; only the central office adds rules.
     "admin.ledger.split_rules": REVIEWERS,
     "admin.ledger.split_rule_entry": frozenset({Role.CENTRAL, Role.ADMIN}),

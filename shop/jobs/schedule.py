@@ -10,8 +10,6 @@ last success is older than twice its interval.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -158,7 +156,7 @@ class Scheduler(CronScheduler):
     LEASE_SECONDS = 150  # more than the longest sleep of the loop (60 s) between rounds
 
     def __init__(self, connection: Redis, queue_name: str) -> None:
-        super().__init__(connection=connection, name=f"{socket.gethostname()}:{os.getpid()}")
+        super().__init__(connection=connection)  # named host:pid:random, unique per scheduler
         self.lease_key = f"{queue_name}:scheduler-lease"
         for task in TASKS.values():
             self._cron_jobs.append(
