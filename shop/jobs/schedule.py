@@ -158,6 +158,7 @@ class Scheduler(CronScheduler):
     def __init__(self, connection: Redis, queue_name: str) -> None:
         super().__init__(connection=connection)  # named host:pid:random, unique per scheduler
         self.lease_key = f"{queue_name}:scheduler-lease"
+        # `register` would build RQ's own CronJob (pickle); ours go on the same list it fills.
         for task in TASKS.values():
             self._cron_jobs.append(
                 _QueuedTask(
