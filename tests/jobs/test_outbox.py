@@ -21,6 +21,7 @@ from shop.jobs import engine
 from shop.models import AuditEvent, MailStatus, OutboxMail
 from shop.models.base import utcnow
 from tests.checkout import stripe_fixtures
+from tests.factories import OutboxMailFactory
 from tests.smtp import MailServer
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -149,3 +150,41 @@ def test_two_jobs_for_one_mail_deliver_it_once(db, client, rsps, mail_server, qu
     _work(queue)
     assert len(mail_server.to(BUYER)) == 1
     assert _buyer_mail(db).attempts == 1
+
+
+class TestWithoutRedis:
+    """`make run` on its defaults: delivery right after the commit, in the web process."""
+
+    @pytest.fixture
+    def config_overrides(self, mail_server: MailServer) -> dict[str, object]:
+        return {
+            **stripe_fixtures.STRIPE_CONFIG,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": mail_server.port,
+            "MAIL_RETRY_DELAYS": (0,),
+        }
+
+    def test_a_mail_server_down_keeps_the_mail_and_the_sweep_delivers_it_later(
+        self, app, db, client, rsps, login_as, mail_server: MailServer
+    ) -> None:
+        mail_server.stop()
+        _shop, order = stripe_fixtures.pay_two_facilities_through_stripe(client, rsps)
+        mail = _buyer_mail(db)
+        assert mail.status is MailStatus.PENDING and mail.attempts == 1  # tried, and kept
+        mail_server.start()
+        result = app.test_cli_runner().invoke(args=["shop", "run-schedule", "outbox-sweep"])
+        assert result.exit_code == 0, result.output
+        (delivered,) = mail_server.to(BUYER)
+        assert order.number in delivered["Subject"]
+        assert _buyer_mail(db).status is MailStatus.SENT
+
+    def test_the_outbox_list_filters_by_status_and_recipient(self, db, client, login_as) -> None:
+        failed = OutboxMailFactory(recipients="budi@contoh.id")
+        OutboxMailFactory(recipients="ani@contoh.id", status=MailStatus.SENT, attempts=1)
+        login_as("central")
+        page = client.get("/admin/mail?status=failed").get_data(as_text=True)
+        assert "budi@contoh.id" in page and "ani@contoh.id" not in page
+        page = client.get("/admin/mail?recipient=ANI").get_data(as_text=True)
+        assert "ani@contoh.id" in page and "budi@contoh.id" not in page
+        assert client.get("/admin/mail?status=nonsense&page=x").status_code == 200
+        assert client.get(f"/admin/mail/{failed.id + 100}").status_code == 404
