@@ -1,7 +1,7 @@
 """Mail to buyers and facility staff, written to the outbox in the transaction that causes it.
 
 `send` renders the mail (through the renderer the application installs with `use_renderer`, so
-the core knows no templates engine) and stores it as an `OutboxMail` row; its delivery is a job
+the core knows no template engine) and stores it as an `OutboxMail` row; its delivery is a job
 deferred until the commit (`shop.core.outbox.deliver`). A change that rolls back leaves no mail;
 a change that commits leaves one that is delivered, retried, or shown as failed to the admins.
 """

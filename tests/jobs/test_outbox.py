@@ -16,11 +16,13 @@ import redis
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from shop.core import outbox, unit_of_work
+from shop.core import mail, outbox, unit_of_work
 from shop.jobs import engine
 from shop.models import AuditEvent, MailStatus, OutboxMail
 from shop.models.base import utcnow
+from shop.ordering import order_mail
 from tests.checkout import stripe_fixtures
+from tests.checkout.helpers import place, two_facilities
 from tests.factories import OutboxMailFactory
 from tests.smtp import MailServer
 
@@ -188,3 +190,17 @@ class TestWithoutRedis:
         assert "ani@contoh.id" in page and "budi@contoh.id" not in page
         assert client.get("/admin/mail?status=nonsense&page=x").status_code == 200
         assert client.get(f"/admin/mail/{failed.id + 100}").status_code == 404
+
+
+def test_a_change_rolled_back_leaves_no_mail_and_held_back_writes_none(db, queue) -> None:
+    order = place(two_facilities())
+    order_mail.send_part_progress(facility_order=order.parts[0])
+    assert db.session.scalars(select(OutboxMail)).all()  # written with the change...
+    unit_of_work.rollback()
+    unit_of_work.commit()
+    assert db.session.scalars(select(OutboxMail)).all() == []  # ...and gone with it
+    with mail.held_back():
+        order_mail.send_part_progress(facility_order=order.parts[0])
+    unit_of_work.commit()
+    assert db.session.scalars(select(OutboxMail)).all() == []
+    assert queue.count == 0
