@@ -41,6 +41,14 @@ def _int(value: str | None, default: int) -> int:
     return int(value)
 
 
+def _days(value: str | None, default: int) -> int:
+    """A retention in whole days, at least one (0 would prune today's carts)."""
+    days = _int(value, default)
+    if days < 1:
+        raise ValueError(f"not a number of days of at least 1: {value!r}")
+    return days
+
+
 def _int_list(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
     """Comma-separated whole numbers, none negative ("60,300,1800")."""
     if value is None or value.strip() == "":
@@ -172,8 +180,8 @@ class Config:
             REDIS_URL=env.get("REDIS_URL", ""),
             JOBS_QUEUE=env.get("JOBS_QUEUE") or cls.JOBS_QUEUE,
             MAIL_RETRY_DELAYS=_int_list(env.get("MAIL_RETRY_DELAYS"), cls.MAIL_RETRY_DELAYS),
-            CART_RETENTION_DAYS=_int(env.get("CART_RETENTION_DAYS"), cls.CART_RETENTION_DAYS),
-            WEBHOOK_PAYLOAD_RETENTION_DAYS=_int(
+            CART_RETENTION_DAYS=_days(env.get("CART_RETENTION_DAYS"), cls.CART_RETENTION_DAYS),
+            WEBHOOK_PAYLOAD_RETENTION_DAYS=_days(
                 env.get("WEBHOOK_PAYLOAD_RETENTION_DAYS"), cls.WEBHOOK_PAYLOAD_RETENTION_DAYS
             ),
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI")
