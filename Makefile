@@ -48,11 +48,20 @@ messages: install ## Extract new texts into the catalogues (then translate trans
 		-o translations/messages.pot shop admin templates
 	$(BIN)/pybabel update --no-fuzzy-matching --width 100 -i translations/messages.pot -d translations
 
+GUNICORN := $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+
+# With REDIS_URL set, a job worker and the scheduler run beside gunicorn and stop with it;
+# without it, jobs run in the web process after each commit and nothing else is started.
 run: $(VENV)/.installed-app translations assets ## Migrate, seed demo data when empty, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask shop seed-demo --if-empty
 	@echo "Etalase serves http://127.0.0.1:$(PORT) (links in pages and mails: $${SITE_URL:-http://127.0.0.1:$(PORT)})"
-	exec $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: a job worker and the scheduler run alongside"; \
+		trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+		$(BIN)/flask shop worker & $(BIN)/flask shop scheduler & \
+		$(GUNICORN); \
+	else exec $(GUNICORN); fi
 
 test: lint translations checkers test-sqlite test-postgres ## Lint, then the suite on SQLite (and PostgreSQL with TEST_DATABASE_URL)
 

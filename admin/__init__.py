@@ -27,5 +27,6 @@ from admin.catalogue import imports, labels, photos, products, reviews, stock, t
 from admin.facilities import delivery, profile, registry  # noqa: E402,F401
 from admin.finance import deposits, reconciliation  # noqa: E402,F401
 from admin.ledger import views  # noqa: E402,F401
+from admin.operations import mail  # noqa: E402,F401
 from admin.ordering import fulfilment  # noqa: E402,F401
 from admin.reporting import audit, dashboard, reports  # noqa: E402,F401

@@ -11,7 +11,7 @@ from flask import Flask, current_app, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
-from shop import assets, form_messages, security
+from shop import assets, form_messages, mail_rendering, security
 from shop.config import PROJECT_ROOT, Config
 from shop.core import i18n, urls
 from shop.core import settings as core_settings
@@ -50,6 +50,7 @@ def create_app(config: Config | None = None) -> Flask:
     security.init_app(app)
     jobs_engine.install(app)
     caching.init_app(app)
+    mail_rendering.install()
     if config.PROXY_HOPS:
         hops = config.PROXY_HOPS
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

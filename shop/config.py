@@ -43,6 +43,24 @@ def _int(value: str | None, default: int) -> int:
     return int(value)
 
 
+def _days(value: str | None, default: int) -> int:
+    """A retention in whole days, at least one (0 would prune today's carts)."""
+    days = _int(value, default)
+    if days < 1:
+        raise ValueError(f"not a number of days of at least 1: {value!r}")
+    return days
+
+
+def _int_list(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Comma-separated whole numbers, none negative ("60,300,1800")."""
+    if value is None or value.strip() == "":
+        return default
+    numbers = tuple(int(part) for part in value.split(",") if part.strip())
+    if any(number < 0 for number in numbers):
+        raise ValueError(f"negative numbers in {value!r}")
+    return numbers
+
+
 def _seconds(value: str | None, default: float) -> float:
     """A duration in seconds, not negative (a ValueError names a bad one)."""
     if value is None or value.strip() == "":
@@ -105,6 +123,12 @@ class Config:
     # the commit. It is also the default store of the login limits.
     REDIS_URL: str = ""
     JOBS_QUEUE: str = "etalase"
+    # Seconds between failed attempts to deliver a mail; after the last one it is marked failed.
+    MAIL_RETRY_DELAYS: tuple[int, ...] = (60, 300, 1800, 7200, 21600)
+    # The daily pruning: carts untouched this long, and webhook payloads older (the event's
+    # row stays, so a repeat is still recognised).
+    CART_RETENTION_DAYS: int = 30
+    WEBHOOK_PAYLOAD_RETENTION_DAYS: int = 90
     # Flask-Caching: one process's memory by default, Redis (shared by all workers) when
     # CACHE_REDIS_URL (or REDIS_URL) is set. IMPACT_CACHE_SECONDS: how old the public /impact
     # figures may be.
@@ -168,6 +192,11 @@ class Config:
             MAIL_OUTBOX_DIR=env.get("MAIL_OUTBOX_DIR") or cls.MAIL_OUTBOX_DIR,
             REDIS_URL=env.get("REDIS_URL", ""),
             JOBS_QUEUE=env.get("JOBS_QUEUE") or cls.JOBS_QUEUE,
+            MAIL_RETRY_DELAYS=_int_list(env.get("MAIL_RETRY_DELAYS"), cls.MAIL_RETRY_DELAYS),
+            CART_RETENTION_DAYS=_days(env.get("CART_RETENTION_DAYS"), cls.CART_RETENTION_DAYS),
+            WEBHOOK_PAYLOAD_RETENTION_DAYS=_days(
+                env.get("WEBHOOK_PAYLOAD_RETENTION_DAYS"), cls.WEBHOOK_PAYLOAD_RETENTION_DAYS
+            ),
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI")
             or env.get("REDIS_URL")
             or "memory://",

@@ -10,25 +10,13 @@ from flask import current_app, g
 from flask_babel import get_locale
 
 from shop.core import clock
+from shop.core.money import rupiah as rupiah  # kept here too: templates and views format with it
 from shop.core.storage import Storage, storage_from_config
 
 
 def current_locale_code() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "id"
-
-
-def rupiah(amount_idr: int | None) -> str:
-    """`Rp150.000`: integer rupiah, no decimals, Indonesian grouping in both languages.
-
-    The same text as Babel's `format_currency(amount, "IDR", locale="id_ID", format="¤#,##0",
-    currency_digits=False)` (tests/test_formatting_rupiah.py checks it), built directly: a
-    report page formats thousands of amounts and Babel's pattern machinery dominated it.
-    """
-    if amount_idr is None:
-        return ""
-    grouped = f"{abs(int(amount_idr)):,}".replace(",", ".")
-    return f"-Rp{grouped}" if amount_idr < 0 else f"Rp{grouped}"
 
 
 def number(value: int | None) -> str:

@@ -24,9 +24,11 @@ from shop.models import (
     FacilityOrderStatus,
     ImageReviewState,
     Kanwil,
+    MailStatus,
     Order,
     OrderLine,
     OrderStatus,
+    OutboxMail,
     Product,
     ProductImage,
     ProductStatus,
@@ -303,3 +305,22 @@ class FacilityOrderFactory(BaseFactory):
             )
         ]
     )  # fmt: skip
+
+
+class OutboxMailFactory(BaseFactory):
+    """A mail that failed for good: what an admin finds in the outbox and sends again."""
+
+    class Meta:
+        model = OutboxMail
+
+    template = "order_confirmation"
+    recipients = factory.Sequence(lambda n: f"pembeli{n}@contoh.id")
+    subject = "Pesanan ETL-0001 sudah dibayar"
+    body_text = "Terima kasih."
+    body_html = "<p>Terima kasih.</p>"
+    locale = "id"
+    message_id = factory.Sequence(lambda n: f"<{n}@etalase.local>")
+    status = MailStatus.FAILED
+    attempts = 6
+    last_error = "ConnectionRefusedError: [Errno 111] Connection refused"
+    next_attempt_at = None

@@ -79,6 +79,26 @@ def test_the_login_brake_delay_is_read_from_the_environment() -> None:
             Config.from_env({"LOGIN_SLOW_SECONDS": bad})
 
 
+def test_mail_retries_and_retention_are_read_from_the_environment() -> None:
+    defaults = Config.from_env({})
+    assert defaults.MAIL_RETRY_DELAYS == (60, 300, 1800, 7200, 21600)
+    assert (defaults.CART_RETENTION_DAYS, defaults.WEBHOOK_PAYLOAD_RETENTION_DAYS) == (30, 90)
+    config = Config.from_env(
+        {"MAIL_RETRY_DELAYS": "10, 20", "CART_RETENTION_DAYS": "7",
+         "WEBHOOK_PAYLOAD_RETENTION_DAYS": "365"}
+    )  # fmt: skip
+    assert config.MAIL_RETRY_DELAYS == (10, 20)
+    assert (config.CART_RETENTION_DAYS, config.WEBHOOK_PAYLOAD_RETENTION_DAYS) == (7, 365)
+    for name, bad in (
+        ("MAIL_RETRY_DELAYS", "satu"),
+        ("MAIL_RETRY_DELAYS", "60,-5"),
+        ("CART_RETENTION_DAYS", "0"),
+        ("WEBHOOK_PAYLOAD_RETENTION_DAYS", "-1"),
+    ):
+        with pytest.raises(ValueError):
+            Config.from_env({name: bad})
+
+
 def test_the_instance_folder_is_made_for_the_embedded_defaults(monkeypatch, tmp_path) -> None:
     from shop import app as app_module
 

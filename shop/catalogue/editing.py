@@ -120,7 +120,7 @@ def update(
         changes["status"] = [product.status.value, product.status.value]
         audit.record(actor=actor, action="product.update", obj=product, changes=changes)
     if queued:
-        unit_of_work.after_commit(lambda: review_mail.send_text_revision(product=product))
+        review_mail.send_text_revision(product=product)
     return product
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from shop.catalogue import images, photo_files, review, review_mail, text_revisions
 from shop.catalogue.images import ImageRejected
-from shop.core import audit, unit_of_work
+from shop.core import audit
 from shop.core.errors import DomainError
 from shop.core.i18n import lazy_gettext as _l
 from shop.core.storage import Storage
@@ -103,7 +103,7 @@ def set_alt_text(*, image: ProductImage, alt_text: str, actor: User, now: dateti
             product=product, actor=actor, now=now, alt_texts={image.id: alt_text}
         )
         if created:
-            unit_of_work.after_commit(lambda: review_mail.send_text_revision(product=product))
+            review_mail.send_text_revision(product=product)
         return alt_text != image.alt_text
     if alt_text != image.alt_text:
         audit.record(

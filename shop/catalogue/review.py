@@ -185,9 +185,7 @@ def submit(
     if facility.review_exempt:
         unit_of_work.after_commit(lambda: photo_files.sync(storage, approved))
     else:
-        unit_of_work.after_commit(
-            lambda: review_mail.send_submission(product=product, photos=newly)
-        )
+        review_mail.send_submission(product=product, photos=newly)
 
 
 def _approve_exempt(product: Product, *, actor: User, now: datetime) -> list[ProductImage]:
@@ -285,7 +283,7 @@ def decide(
     )  # fmt: skip
     touched = list(product.images) if outcome.published else list(seen.values())
     unit_of_work.after_commit(lambda: photo_files.sync(storage, touched))
-    unit_of_work.after_commit(lambda: review_mail.send_decision(product=product, outcome=outcome))
+    review_mail.send_decision(product=product, outcome=outcome)
     return outcome
 
 

@@ -1,15 +1,16 @@
 """Telling people about review: reviewers when a submission enters their queue, staff when their
-product or photos are decided. Sent after the commit, through the project's mail path."""
+product or photos are decided. Written to the outbox in the transaction of the submission or
+decision, delivered after its commit."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.catalogue import text_revisions
 from shop.core import mail, urls
+from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
 from shop.models import Product, ProductImage, ProductStatus, Role, User
 

@@ -233,7 +233,8 @@ def release_expired_command() -> None:
     )
 
 
-from shop.cli import reconcile  # noqa: E402,F401  (registers `flask shop reconcile`)
+# Registers `flask shop reconcile`, `flask shop scheduler` and `flask shop run-schedule`.
+from shop.cli import reconcile, schedule  # noqa: E402,F401
 
 
 @shop_cli.command("worker")

@@ -1,26 +1,63 @@
-"""Mail to buyers and facility staff: SMTP when configured, else .eml files in the outbox."""
+"""Mail to buyers and facility staff, written to the outbox in the transaction that causes it.
+
+`send` renders the mail (through the renderer the application installs with `use_renderer`, so
+the core knows no template engine) and stores it as an `OutboxMail` row; its delivery is a job
+deferred until the commit (`shop.core.outbox.deliver`). A change that rolls back leaves no mail;
+a change that commits leaves one that is delivered, retried, or shown as failed to the admins.
+"""
 
 from __future__ import annotations
 
-import logging
-import smtplib
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+from typing import Any
 
-from flask import current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy import select
 
+from shop.core import clock, jobs
 from shop.database import db
-from shop.models import Role, User
+from shop.models import OutboxMail, Role, User
 
-log = logging.getLogger("etalase.mail")
+DELIVER_JOB = "mail.deliver"
+# A new mail is delivered by a job right after the commit; should that job be lost (Redis
+# emptied, a worker killed), the outbox sweep takes the mail up once this has passed.
+SWEEP_GRACE = timedelta(minutes=2)
+
 _held_back: ContextVar[bool] = ContextVar("mail_held_back", default=False)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+# (template, locale, subject, context) -> the mail in that locale. The subject is a lazy text.
+Renderer = Callable[[str, str, object, dict[str, Any]], Rendered]
+
+
+class NoRenderer(RuntimeError):
+    """A mail was sent before the application installed a renderer."""
+
+
+def _no_renderer(
+    template: str, _locale: str, _subject: object, _context: dict[str, Any]
+) -> Rendered:
+    raise NoRenderer(f"No mail renderer installed to render {template!r}")
+
+
+_renderer: Renderer = _no_renderer
+
+
+def use_renderer(renderer: Renderer) -> None:
+    """Install what turns a template name and its context into a mail (done at start-up)."""
+    global _renderer
+    _renderer = renderer
 
 
 @contextmanager
@@ -33,48 +70,33 @@ def held_back() -> Iterator[None]:
         _held_back.reset(token)
 
 
-def send(*, to: list[str], subject: str, template: str, locale: str, **context: object) -> None:
-    """Render `email/<template>.txt` and `.html` in `locale` and send them.
-
-    A mail that cannot be sent is logged, never raised: the order it is about is already
-    committed and must not be undone by a mail server being down.
-    """
+def send(
+    *, to: list[str], subject: object, template: str, locale: str, **context: object
+) -> OutboxMail | None:
+    """Render `email/<template>.txt` and `.html` in `locale` into the outbox; delivered after
+    the commit. Part of the caller's transaction: the caller commits (or rolls back) it."""
     if not to or _held_back.get():
-        return
-    config = current_app.config
-    with force_locale(locale):
-        message = EmailMessage()
-        message["Subject"] = str(subject)
-        message["From"] = config["MAIL_DEFAULT_SENDER"]
-        message["To"] = ", ".join(to)
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(domain="etalase.local")
-        message.set_content(render_template(f"email/{template}.txt", **context))
-        message.add_alternative(
-            render_template(f"email/{template}.html", **context), subtype="html"
-        )
-    try:
-        if config["MAIL_SERVER"]:
-            _send_smtp(message)
-        else:
-            _write_outbox(message, Path(config["MAIL_OUTBOX_DIR"]))
-    except (OSError, smtplib.SMTPException):
-        log.exception("mail %r to %s could not be sent", message["Subject"], to)
-
-
-def _send_smtp(message: EmailMessage) -> None:
-    config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
-
-
-def _write_outbox(message: EmailMessage, outbox: Path) -> None:
-    outbox.mkdir(parents=True, exist_ok=True)
-    (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+        return None
+    rendered = _renderer(template, locale, subject, dict(context))
+    now = clock.now()
+    mail = OutboxMail(
+        template=template,
+        recipients=", ".join(to),
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        locale=locale,
+        message_id=make_msgid(domain="etalase.local"),
+        attempts=0,
+        last_error="",
+        # When the sweep takes it up if the job after the commit never ran (a lost queue).
+        next_attempt_at=now + SWEEP_GRACE,
+        created_at=now,
+    )
+    db.session.add(mail)
+    db.session.flush()
+    jobs.defer(DELIVER_JOB, mail_id=mail.id)
+    return mail
 
 
 def staff_emails(facility_id: int) -> list[str]:

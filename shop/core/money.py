@@ -1,4 +1,4 @@
-"""Splitting integer rupiah in proportion, so that the parts add up exactly to the whole."""
+"""Integer rupiah: split in proportion so the parts add up to the whole, and written out."""
 
 from __future__ import annotations
 
@@ -28,3 +28,16 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     for index in sorted(range(len(parts)), key=lambda i: (-remainders[i], i))[:left]:
         parts[index] += 1
     return [sign * part for part in parts]
+
+
+def rupiah(amount_idr: int | None) -> str:
+    """`Rp150.000`: integer rupiah, no decimals, Indonesian grouping in both languages.
+
+    The same text as Babel's `format_currency(amount, "IDR", locale="id_ID", format="¤#,##0",
+    currency_digits=False)` (tests/test_formatting_rupiah.py checks it), built directly: a
+    report page formats thousands of amounts and Babel's pattern machinery dominated it.
+    """
+    if amount_idr is None:
+        return ""
+    grouped = f"{abs(int(amount_idr)):,}".replace(",", ".")
+    return f"-Rp{grouped}" if amount_idr < 0 else f"Rp{grouped}"

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, Retry
+from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from shop import jobs
@@ -32,7 +33,7 @@ def install(app: Flask) -> None:
     for module in pkgutil.iter_modules(jobs.__path__):
         importlib.import_module(f"{jobs.__name__}.{module.name}")
     if app.config.get("REDIS_URL"):
-        core_jobs.use_runner(_enqueue_on_rq)
+        core_jobs.use_runner(enqueue)
     else:
         core_jobs.use_runner(_run_in_process)
 
@@ -50,8 +51,9 @@ def _redis(url: str) -> Redis:
     return Redis.from_url(url)
 
 
-def _enqueue_on_rq(name: str, arguments: dict[str, Any]) -> None:
-    queue().enqueue(
+def enqueue(name: str, arguments: dict[str, Any]) -> Job:
+    """Put the job called `name` on the queue now (a deferred job comes here after the commit)."""
+    return queue().enqueue(
         "shop.jobs.worker.perform",
         name,
         arguments,

@@ -35,6 +35,7 @@ from shop.models.ledger import (
     RevenueSplitRule,
     SplitBasis,
 )
+from shop.models.operations import MailStatus, OutboxMail, ScheduledRun
 from shop.models.orders import (
     FacilityOrder,
     FacilityOrderStatus,
@@ -82,10 +83,12 @@ __all__ = [
     "LedgerEntry",
     "LedgerEntryKind",
     "LedgerIsAppendOnly",
+    "MailStatus",
     "Order",
     "OrderLine",
     "OrderNumberCounter",
     "OrderStatus",
+    "OutboxMail",
     "PaymentAttempt",
     "PnbpDeposit",
     "Product",
@@ -100,6 +103,7 @@ __all__ = [
     "RevenueSplitRule",
     "ReviewSubmission",
     "Role",
+    "ScheduledRun",
     "SplitBasis",
     "StockMovement",
     "StockReason",

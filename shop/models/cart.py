@@ -25,6 +25,9 @@ class Cart(Base, TimestampMixin):
         back_populates="cart", cascade="all, delete-orphan", order_by="CartItem.id"
     )
 
+    # The daily pruning finds abandoned carts by age (shop/core/retention.py).
+    __table_args__ = (sa.Index("ix_cart_updated_at", "updated_at"),)
+
     def __repr__(self) -> str:
         return f"<Cart {self.id}>"
 

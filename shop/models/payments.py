@@ -80,8 +80,9 @@ class WebhookEvent(Base):
     event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
     event_type: Mapped[str] = mapped_column(sa.String(80), index=True)
     outcome: Mapped[str] = mapped_column(sa.String(255), default="")
+    # Emptied after WEBHOOK_PAYLOAD_RETENTION_DAYS (shop/core/retention.py); the row stays.
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    received_at: Mapped[datetime] = mapped_column(default=clock.now)
+    received_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
 
 
 class Refund(Base, TimestampMixin):

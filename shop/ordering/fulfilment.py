@@ -11,7 +11,6 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, select
 
-from shop.core import unit_of_work
 from shop.core.errors import DomainError
 from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
@@ -109,7 +108,7 @@ def advance(
     orders.move_part(part, to, actor=actor, changes=changes)
     setattr(part, TIMESTAMP_OF[to], now)
     if to in {S.SHIPPED, S.READY_FOR_PICKUP}:
-        unit_of_work.after_commit(lambda: order_mail.send_part_progress(facility_order=part))
+        order_mail.send_part_progress(facility_order=part)
     return part
 
 

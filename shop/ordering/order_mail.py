@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from shop.core.i18n import lazy_gettext as _l
 from shop.core.mail import send, staff_emails
-from shop.formatting import rupiah
+from shop.core.money import rupiah
 from shop.models import FacilityOrder, Order, Refund
 from shop.ordering import orders
 

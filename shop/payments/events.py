@@ -120,11 +120,12 @@ def handle_event(*, event: GatewayEvent, only_open_session: bool = False) -> str
 
 
 def _follow_up(after: _AfterCommit, *, now: datetime) -> None:
-    """Register what the event leaves to do once it is committed."""
+    """Write the paid mail with the payment; register what waits for the commit (refunds)."""
     paid_order, late_refund_ids = after.paid_order, after.late_refund_ids
     duplicate_attempt_id = after.duplicate_attempt_id
     if paid_order is not None and not late_refund_ids:
-        unit_of_work.after_commit(lambda: order_mail.send_order_paid(order=paid_order))
+        # Into the outbox with the payment: the mail exists exactly when the payment does.
+        order_mail.send_order_paid(order=paid_order)
     if late_refund_ids:
         unit_of_work.after_commit(
             lambda: refunds.send_late_payment_refunds(refund_ids=late_refund_ids, now=now)

@@ -106,7 +106,8 @@ def send_late_payment_refunds(*, refund_ids: list[int], now: datetime) -> None:
     pending, and `send_unsent` (run with `flask shop release-expired`) tries again."""
     sent = _send_each(refund_ids, now=now)
     if sent:
-        order_mail.send_late_payment_refunded(order=sent[0].facility_order.order, refunds=sent)
+        with unit_of_work.own_unit():
+            order_mail.send_late_payment_refunded(order=sent[0].facility_order.order, refunds=sent)
 
 
 DUPLICATE_KEY_PREFIX = "duplicate-payment-"
@@ -166,10 +167,7 @@ def send_duplicate_payment_refund(*, attempt_id: int) -> bool:
                      "gateway_refund_id": [None, result.refund_id],
                      "amount_idr": [None, attempt.amount_idr]},
         )  # fmt: skip
-        amount_idr = attempt.amount_idr
-        unit_of_work.after_commit(
-            lambda: order_mail.send_duplicate_payment_refunded(order=order, amount_idr=amount_idr)
-        )
+        order_mail.send_duplicate_payment_refunded(order=order, amount_idr=attempt.amount_idr)
     return True
 
 
@@ -325,8 +323,8 @@ def _paid_attempt(part: FacilityOrder) -> PaymentAttempt | None:
 
 def _send(refund: Refund, *, now: datetime, tell_buyer: bool = True) -> Refund:
     """Ask the gateway (idempotently, outside any lock), then apply its answer under the locks
-    in a unit of work of its own, and mail the buyer once that is committed (unless the caller
-    tells them itself).
+    in a unit of work of its own, and mail the buyer in that same unit (unless the caller tells
+    them itself).
 
     A gateway that cannot be reached leaves the refund pending and unsent, to be sent again
     with the same key; a refusal marks it failed. Whoever applies the answer first wins: a
@@ -368,8 +366,7 @@ def _send(refund: Refund, *, now: datetime, tell_buyer: bool = True) -> Refund:
                 actor_label=order.gateway,
             )  # fmt: skip
         if applied_here and tell_buyer and refund.status is not RefundStatus.FAILED:
-            sent = refund
-            unit_of_work.after_commit(lambda: order_mail.send_refund(refund=sent))
+            order_mail.send_refund(refund=refund)
     if refund.status is RefundStatus.FAILED:
         raise RefundError(_l("Pengembalian dana ditolak oleh layanan pembayaran."))
     return refund

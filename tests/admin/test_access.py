@@ -24,6 +24,7 @@ from tests.factories import (
     FacilityFactory,
     FacilityOrderFactory,
     KanwilFactory,
+    OutboxMailFactory,
     ProductFactory,
     ProductImageFactory,
     StaffFactory,
@@ -51,6 +52,7 @@ ALLOWED: dict[str, set[str]] = {
     "admin.fulfilment_refund": FULFILMENT,
     "admin.review_settings": CENTRAL, "admin.review_exempt_set": CENTRAL,
     "admin.audit_log": CENTRAL, "admin.reconciliation": CENTRAL,
+    "admin.mail_list": CENTRAL, "admin.mail_detail": CENTRAL, "admin.mail_send_again": CENTRAL,
     "admin.reports_overview": ALL, "admin.reports_facilities": ALL, "admin.reports_facility": ALL,
     "admin.reports_categories": ALL, "admin.reports_kinds": ALL, "admin.reports_entries": ALL,
     "admin.reports_export": ALL,
@@ -93,12 +95,14 @@ def _url(rule, facility_a) -> str:
     part = FacilityOrderFactory(facility=facility_a)
     # Recording a deposit stores a file: only for the routes that need one.
     deposit = pnbp_helpers.record(facility_a) if "deposit_id" in rule.arguments else None
+    mail = OutboxMailFactory() if "mail_id" in rule.arguments else None
     values = {
         "product_id": image.product_id, "image_id": image.id,
         "variant_id": image.product.variants[0].id, "facility_id": facility_a.id,
         "user_id": target_user.id, "token": "not-a-token", "direction": "up", "state": "on",
         "facility_order_id": part.id, "deposit_id": deposit and deposit.id,
         "report_facility_id": facility_a.id, "report": "facilities", "fmt": "csv",
+        "mail_id": mail and mail.id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

@@ -14,7 +14,7 @@ from shop.core import clock
 from shop.ordering import orders
 from tests.checkers.tools import VNU_JAR, require
 from tests.checkout.helpers import place, two_facilities
-from tests.factories import ProductFactory
+from tests.factories import OutboxMailFactory, ProductFactory
 
 
 @pytest.fixture
@@ -78,6 +78,9 @@ def _pages(client, login_as) -> dict[str, str]:
     get("admin-dashboard", "/admin/")
     get("admin-reports", "/admin/reports")
     get("admin-products", "/admin/products")
+    failed_mail = OutboxMailFactory()
+    get("admin-mail", "/admin/mail?status=failed")
+    get("admin-mail-detail", f"/admin/mail/{failed_mail.id}")
     login_as("staff", facility=shop.batik_lapas)
     get("admin-staff-dashboard", "/admin/")
     get("admin-orders", "/admin/orders")

@@ -177,10 +177,12 @@ def test_pickup_part_is_ready_then_picked_up(db, inbox) -> None:
     assert [p.id for p in db.session.scalars(listed)] == [part.id]  # picked up, still listed
 
 
-def test_without_a_mail_server_mails_land_in_the_outbox(app, db, tmp_path: Path) -> None:
+def test_without_a_mail_server_mails_land_in_the_outbox_dir(app, db, tmp_path: Path) -> None:
     app.config["MAIL_SERVER"] = ""
     order = place(two_facilities())
     order_mail.send_part_progress(facility_order=order.parts[1])
+    assert not Path(app.config["MAIL_OUTBOX_DIR"]).exists()  # not before the commit
+    unit_of_work.commit()
     (written,) = Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml")
     text = written.read_text()
     assert "To: siti.aminah@contoh.id" in text

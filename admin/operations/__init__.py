@@ -1,0 +1,1 @@
+"""The back office: what the site does on its own (the mail outbox)."""
