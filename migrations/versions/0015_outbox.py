@@ -1,7 +1,7 @@
 """outbox: mail stored with the change it is about; the last runs of the scheduled tasks
 
-Revision ID: 0013_outbox
-Revises: 0012
+Revision ID: 0015_outbox
+Revises: 0014_speed
 Create Date: 2026-12-03 14:00:00.000000
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-03 14:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_outbox"
-down_revision = "0012"
+revision = "0015_outbox"
+down_revision = "0014_speed"
 branch_labels = None
 depends_on = None
 
