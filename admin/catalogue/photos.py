@@ -11,6 +11,7 @@ from admin.forms import AltTextForm, PhotoUploadForm, SubmitForReviewForm
 from admin.helpers import me, now, storage
 from shop.accounts import scoping
 from shop.catalogue import photo_files, photos, review, text_revisions
+from shop.core import unit_of_work
 from shop.core.errors import DomainError
 from shop.core.storage import StorageError, private_key
 from shop.database import db
@@ -39,10 +40,11 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
                 storage=storage(), max_bytes=current_app.config["MAX_IMAGE_BYTES"],
             )  # fmt: skip
         except DomainError as error:
-            db.session.rollback()
+            unit_of_work.rollback()
             form.photos.errors = [str(error)]
         else:
-            flash(_l("%(n)s foto ditambahkan.", n=len(added)), "success")
+            unit_of_work.commit()
+            flash(_l("%(n)s foto ditambahkan dan sedang diproses.", n=len(added)), "success")
             return _back_to_photos(product.id)
     return render_template(
         "admin/products/detail.html", product=product, upload_form=form,

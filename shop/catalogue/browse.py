@@ -30,6 +30,7 @@ from shop.models import (
     FacilityKind,
     ImageReviewState,
     Kanwil,
+    PhotoProcessing,
     Product,
     ProductImage,
     ProductStatus,
@@ -41,7 +42,10 @@ PER_PAGE = 24
 LOW_STOCK = 5
 
 _APPROVED_IMAGES = selectinload(
-    Product.images.and_(ProductImage.review_state == ImageReviewState.APPROVED)
+    Product.images.and_(
+        ProductImage.review_state == ImageReviewState.APPROVED,
+        ProductImage.processing == PhotoProcessing.READY,
+    )
 )
 CARD_LOADING = (
     _APPROVED_IMAGES,

@@ -7,6 +7,7 @@ from shop.models.cart import Cart, CartItem
 from shop.models.catalogue import (
     Category,
     ImageReviewState,
+    PhotoProcessing,
     Product,
     ProductImage,
     ProductStatus,
@@ -83,6 +84,7 @@ __all__ = [
     "OrderNumberCounter",
     "OrderStatus",
     "PaymentAttempt",
+    "PhotoProcessing",
     "PnbpDeposit",
     "Product",
     "ProductImage",

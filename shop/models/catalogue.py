@@ -29,6 +29,14 @@ class ImageReviewState(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class PhotoProcessing(enum.StrEnum):
+    """Where a photo's renditions are: a job makes them from the original after the upload."""
+
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class Category(Base, TimestampMixin):
     """A node of the national taxonomy, named in Indonesian and English."""
 
@@ -170,7 +178,12 @@ class Product(Base, TimestampMixin):
 
     @property
     def approved_images(self) -> list[ProductImage]:
-        return [i for i in self.images if i.review_state is ImageReviewState.APPROVED]
+        """Photos a buyer may see: approved, with their renditions made."""
+        return [
+            i
+            for i in self.images
+            if i.review_state is ImageReviewState.APPROVED and i.processing is PhotoProcessing.READY
+        ]
 
     def __repr__(self) -> str:
         return f"<Product {self.slug}>"
@@ -226,7 +239,8 @@ class ProductImage(Base, TimestampMixin):
     alt_text: Mapped[str] = mapped_column(sa.String(300))
     width: Mapped[int]
     height: Mapped[int]
-    # Storage key of the cleaned master (no metadata, upright, sRGB) renditions are made from.
+    # Storage key of the cleaned master (no metadata, upright, sRGB) renditions are made from;
+    # while the photo is processing, the key of the private original as uploaded.
     master_key: Mapped[str] = mapped_column(sa.String(200))
     # [{"width": 320, "height": 240, "format": "webp", "key": "img/ab/abcd….webp"}, ...]
     renditions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
@@ -238,6 +252,13 @@ class ProductImage(Base, TimestampMixin):
     reviewed_at: Mapped[datetime | None]
     # Why a reviewer refused this photo, shown to the staff.
     rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    processing: Mapped[PhotoProcessing] = mapped_column(
+        enum_column(PhotoProcessing, "photo_processing"),
+        default=PhotoProcessing.READY,
+        server_default=PhotoProcessing.READY.value,
+    )
+    # Why the renditions could not be made (a damaged file, say), shown to the staff.
+    processing_error: Mapped[str | None] = mapped_column(sa.Text)
 
     product: Mapped[Product] = relationship(back_populates="images")
 
@@ -247,6 +268,10 @@ class ProductImage(Base, TimestampMixin):
         sa.CheckConstraint(
             "review_state <> 'rejected' OR rejection_reason IS NOT NULL",
             name="rejected_has_reason",
+        ),
+        sa.CheckConstraint(
+            "processing <> 'failed' OR processing_error IS NOT NULL",
+            name="failed_has_reason",
         ),
     )
 
