@@ -7,6 +7,8 @@ from shop.models.cart import Cart, CartItem
 from shop.models.catalogue import (
     Category,
     ImageReviewState,
+    ImportRun,
+    ImportState,
     PhotoProcessing,
     Product,
     ProductImage,
@@ -74,6 +76,8 @@ __all__ = [
     "FacilityOrder",
     "FacilityOrderStatus",
     "ImageReviewState",
+    "ImportRun",
+    "ImportState",
     "Kanwil",
     "LapasSpecialty",
     "LedgerEntry",

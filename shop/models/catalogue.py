@@ -338,3 +338,46 @@ class ProductTextRevision(Base):
             "state <> 'rejected' OR rejection_reason IS NOT NULL", name="rejected_has_reason"
         ),
     )
+
+
+class ImportState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportRun(Base, TimestampMixin):
+    """One bulk import from the back office, run by a job: its files, progress and result.
+
+    The CSV and the photos' ZIP wait in private storage until the job reads them. `done` of
+    `total` products have had their photos checked (the slow part); the import itself stays all
+    or nothing, so `errors` (one {"line", "message"} per problem) means nothing was created.
+    """
+
+    __tablename__ = "import_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    state: Mapped[ImportState] = mapped_column(
+        enum_column(ImportState, "import_state"), default=ImportState.QUEUED
+    )
+    csv_key: Mapped[str] = mapped_column(sa.String(200))
+    zip_key: Mapped[str | None] = mapped_column(sa.String(200))
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    products: Mapped[int] = mapped_column(default=0)
+    variants: Mapped[int] = mapped_column(default=0)
+    photos: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    finished_at: Mapped[datetime | None]
+
+    facility: Mapped[Facility] = relationship()
+    requested_by: Mapped[User] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("done <= total", name="done_within_total"),)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)
