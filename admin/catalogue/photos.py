@@ -15,7 +15,7 @@ from shop.core import unit_of_work
 from shop.core.errors import DomainError
 from shop.core.storage import StorageError, private_key
 from shop.database import db
-from shop.models import Product, ProductImage, ProductStatus
+from shop.models import PhotoProcessing, Product, ProductImage, ProductStatus
 
 
 def _back_to_photos(product_id: int) -> ResponseReturnValue:
@@ -96,6 +96,8 @@ def photo_file(image_id: int) -> ResponseReturnValue:
     Never cached by a browser or proxy, whatever the photo's review state.
     """
     image = scoping.get_in_scope(me(), ProductImage, image_id)
+    if image.processing is not PhotoProcessing.READY:
+        abort(404)  # its master_key is still the original as uploaded, metadata and all
     if request.args.get("full") == "1":
         key, mimetype = image.master_key, "image/jpeg"
     else:

@@ -78,6 +78,8 @@ class TestOnAWorker:
         assert _files(app, "private/originals")
         page = client.get(f"/admin/products/{product.id}").get_data(as_text=True)
         assert "diproses" in page
+        # The original still has its metadata: not even the back office gets it.
+        assert client.get(f"/admin/photos/{image.id}/file?full=1").status_code == 404
         client.post(f"/admin/products/{product.id}/submit", data=CHECKLIST)
 
         reviewer = app.test_client()
