@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import uuid
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -87,9 +88,13 @@ def check_upload(data: bytes, *, max_bytes: int) -> tuple[int, int]:
 
 
 def store_original(storage: Storage, data: bytes) -> str:
-    """Keep an upload as it came, privately, until the job has cleaned it; returns its key."""
-    digest = hashlib.sha256(data).hexdigest()[:32]
-    key = private_key(f"originals/{digest[:2]}/{digest}")
+    """Keep an upload as it came, privately, until the job has cleaned it; returns its key.
+
+    One key per upload (not per content, unlike the renditions): the job deletes the original
+    when done, which must not take away the original of the same file uploaded twice.
+    """
+    token = uuid.uuid4().hex
+    key = private_key(f"originals/{token[:2]}/{token}")
     storage.save(key, data, "application/octet-stream")
     return key
 

@@ -103,3 +103,21 @@ class TestOnAWorker:
         assert all(r["key"] in shown for r in _new_photo(db).renditions)
         public = {p.name for p in _files(app, "img")}
         assert {Path(r["key"]).name for r in image.renditions} <= public
+
+    def test_the_same_file_twice_is_processed_twice(self, app, client, db, login_as) -> None:
+        product = ProductFactory()
+        login_as("staff", facility=product.facility)
+        same = jpeg_bytes((900, 700))
+        client.post(
+            f"/admin/products/{product.id}/photos",
+            data={
+                "alt_text": "Tas anyaman",
+                "photos": [(io.BytesIO(same), "a.jpg"), (io.BytesIO(same), "b.jpg")],
+            },
+            content_type="multipart/form-data",
+        )
+        assert run_queued_jobs() == 2
+        db.session.expire_all()
+        processed = db.session.scalars(select(ProductImage)).all()
+        assert [i.processing for i in processed] == [PhotoProcessing.READY] * 2
+        assert _files(app, "private/originals") == []
