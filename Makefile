@@ -11,7 +11,7 @@ export PORT
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help install checkers translations assets messages run test test-sqlite test-postgres lint format bench
+.PHONY: help install checkers translations assets messages run test test-sqlite test-postgres scale-check lint format bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,12 @@ test-postgres: install translations assets
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/pytest -n $(TEST_WORKERS); \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+
+# PostgreSQL server to create the check's own database on (its `postgres` database always exists).
+SCALE_DATABASE_URL ?= $(or $(TEST_DATABASE_URL),postgresql://postgres@127.0.0.1:5432/postgres)
+
+scale-check: install translations assets ## Two app servers and a worker on shared PostgreSQL, Redis and S3 (moto): docs/deploy.md
+	SCALE_DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/pytest -n 0 -p no:randomly tests/scale
 
 lint: install ## ruff check, ruff format --check, import contracts
 	$(BIN)/ruff check .

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from admin.access import EVERYONE, Section
 from admin.catalogue.forms import ImportForm
 from admin.forms import options
-from admin.helpers import me, now, storage
+from admin.helpers import me, storage
 from shop.accounts import scoping
 from shop.actions import attempt
 from shop.catalogue import importing
 from shop.core.errors import DomainError
 from shop.database import db
-from shop.models import Facility, Role
+from shop.models import Facility, ImportRun, Role, User
+
+REFRESH_SECONDS = 2
 
 section = Section(EVERYONE)
 
 
 @section.route("/import", methods=["GET", "POST"], endpoint="import_products")
 def import_view() -> ResponseReturnValue:
+    """The files are kept and the import queued at once; its page follows the job's progress."""
     user = me()
     form = ImportForm()
     form.facility_id.choices = options(
@@ -29,33 +32,39 @@ def import_view() -> ResponseReturnValue:
     )
     errors: list[importing.RowError] = []
     if form.validate_on_submit():
-        max_bytes = current_app.config["MAX_IMAGE_BYTES"]
         csv_file, zip_file = form.csv_file.data, form.photos_zip.data
         with attempt() as outcome:
-            facility = (
-                user.facility
-                if user.role is Role.STAFF
-                else scoping.get_in_scope(user, Facility, form.facility_id.data)
-            )
+            facility = _facility_for(user, form.facility_id.data)
             if not csv_file or not csv_file.filename:
                 raise DomainError(_l("Pilih berkas CSV."))
-            source = (
-                importing.zip_source(zip_file.read(), max_bytes=max_bytes)
-                if zip_file and zip_file.filename
-                else (lambda _name: None)
-            )
-            report = importing.import_products(
-                facility=facility, csv_bytes=csv_file.read(), photo_source=source, actor=user,
-                storage=storage(), max_image_bytes=max_bytes, now=now(),
+            run = importing.start_import(
+                facility=facility, requested_by=user, csv_bytes=csv_file.read(),
+                zip_bytes=zip_file.read() if zip_file and zip_file.filename else None,
+                storage=storage(),
             )  # fmt: skip
         if isinstance(outcome.error, importing.ImportFailed):
             errors = outcome.error.errors
         if outcome.ok:
-            flash(
-                _l("Diimpor: %(p)s produk, %(v)s varian, %(f)s foto, sebagai draf.",
-                   p=report.products, v=report.variants, f=report.photos),
-                "success",
-            )  # fmt: skip
-            return redirect(url_for("admin.products", status="draft"))
+            return redirect(url_for("admin.import_run", run_id=run.id))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/import.html", form=form, errors=errors), status
+
+
+@section.get("/import/<int:run_id>", endpoint="import_run")
+def import_run_view(run_id: int) -> ResponseReturnValue:
+    """Progress while the job runs (the page reloads itself, no script needed), then the result."""
+    run = db.session.get(ImportRun, run_id)
+    if run is None:
+        abort(404)
+    scoping.get_in_scope(me(), Facility, run.facility_id)
+    return render_template("admin/import_run.html", run=run, refresh_seconds=REFRESH_SECONDS)
+
+
+def _facility_for(user: User, facility_id: object) -> Facility:
+    """The staff member's own facility, or the chosen one when the user may import for it."""
+    if user.role is Role.STAFF:
+        return user.facility
+    try:
+        return scoping.get_in_scope(user, Facility, facility_id)
+    except scoping.OutOfScope:
+        raise DomainError(_l("Pilih UPT dalam cakupan Anda.")) from None

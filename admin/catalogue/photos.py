@@ -15,7 +15,7 @@ from shop.actions import attempt
 from shop.catalogue import photo_files, photos
 from shop.core import unit_of_work
 from shop.core.storage import StorageError, private_key
-from shop.models import Product, ProductImage, ProductStatus
+from shop.models import PhotoProcessing, Product, ProductImage, ProductStatus
 
 section = Section(EVERYONE)
 
@@ -42,7 +42,7 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
                 storage=storage(), max_bytes=current_app.config["MAX_IMAGE_BYTES"],
             )  # fmt: skip
         if outcome.ok:
-            flash(_l("%(n)s foto ditambahkan.", n=len(added)), "success")
+            flash(_l("%(n)s foto ditambahkan dan sedang diproses.", n=len(added)), "success")
             return _back_to_photos(product.id)
     return render_detail(product, upload_form=form), 422
 
@@ -92,6 +92,8 @@ def photo_file(image_id: int) -> ResponseReturnValue:
     Never cached by a browser or proxy, whatever the photo's review state.
     """
     image = scoping.get_in_scope(me(), ProductImage, image_id)
+    if image.processing is not PhotoProcessing.READY:
+        abort(404)  # its master_key is still the original as uploaded, metadata and all
     if request.args.get("full") == "1":
         key, mimetype = image.master_key, "image/jpeg"
     else:

@@ -34,6 +34,7 @@ from shop.models import (
     FacilityKind,
     ImageReviewState,
     Kanwil,
+    PhotoProcessing,
     Product,
     ProductImage,
     ProductStatus,
@@ -46,7 +47,10 @@ T = TypeVar("T")
 LOW_STOCK = 5
 
 _APPROVED_IMAGES = selectinload(
-    Product.images.and_(ProductImage.review_state == ImageReviewState.APPROVED)
+    Product.images.and_(
+        ProductImage.review_state == ImageReviewState.APPROVED,
+        ProductImage.processing == PhotoProcessing.READY,
+    )
 )
 CARD_LOADING = (
     _APPROVED_IMAGES,

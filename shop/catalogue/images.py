@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import uuid
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,46 @@ class PreparedImage:
     renditions: list[Rendition]
 
 
+def check_upload(data: bytes, *, max_bytes: int) -> tuple[int, int]:
+    """The quick checks an upload must pass before it is stored: size, format and pixel count
+    read from the header alone (no decoding). Returns (width, height) as stored in the file.
+
+    The full cleaning (`prepare_image`) takes a second or more per photo and runs in a job; a
+    file that passes here but cannot be decoded fails there, with its reason on the photo.
+    """
+    _check_size(data, max_bytes=max_bytes)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
+                _check_pixels(*image.size)
+                return image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(
+            _l("Foto terlalu besar. Batasnya %(mp)s megapiksel.", mp=MAX_PIXELS // 1_000_000)
+        ) from None
+    except UnidentifiedImageError:
+        raise ImageRejected(
+            _l("Berkas ini bukan foto JPEG, PNG, WebP atau HEIC yang utuh.")
+        ) from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ImageRejected(
+            _l("Foto tidak dapat dibaca (rusak atau terpotong). Coba unggah ulang.")
+        ) from error
+
+
+def store_original(storage: Storage, data: bytes) -> str:
+    """Keep an upload as it came, privately, until the job has cleaned it; returns its key.
+
+    One key per upload (not per content, unlike the renditions): the job deletes the original
+    when done, which must not take away the original of the same file uploaded twice.
+    """
+    token = uuid.uuid4().hex
+    key = private_key(f"originals/{token[:2]}/{token}")
+    storage.save(key, data, "application/octet-stream")
+    return key
+
+
 def prepare_image(
     data: bytes,
     *,
@@ -65,16 +106,7 @@ def prepare_image(
     widths: tuple[int, ...] = RENDITION_WIDTHS,
 ) -> PreparedImage:
     """Check, clean and resize an upload. Raises `ImageRejected` with a reason for the user."""
-    if not data:
-        raise ImageRejected(_l("Berkas kosong. Pilih foto JPEG, PNG, WebP atau HEIC."))
-    if len(data) > max_bytes:
-        raise ImageRejected(
-            _l(
-                "Berkas terlalu besar (%(size)s MB). Batasnya %(limit)s MB.",
-                size=round(len(data) / 1_048_576, 1),
-                limit=round(max_bytes / 1_048_576),
-            )
-        )
+    _check_size(data, max_bytes=max_bytes)
     master = _clean_master(data)
     return PreparedImage(
         width=master.width,
@@ -136,31 +168,48 @@ def content_key(data: bytes, image_format: str, *, prefix: str = "img") -> str:
     return f"{prefix}/{digest[:2]}/{digest}.{EXTENSIONS[image_format]}"
 
 
+def _check_size(data: bytes, *, max_bytes: int) -> None:
+    if not data:
+        raise ImageRejected(_l("Berkas kosong. Pilih foto JPEG, PNG, WebP atau HEIC."))
+    if len(data) > max_bytes:
+        raise ImageRejected(
+            _l(
+                "Berkas terlalu besar (%(size)s MB). Batasnya %(limit)s MB.",
+                size=round(len(data) / 1_048_576, 1),
+                limit=round(max_bytes / 1_048_576),
+            )
+        )
+
+
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise ImageRejected(
+            _l(
+                "Foto terlalu besar (%(w)s x %(h)s piksel). Batas: %(mp)s megapiksel.",
+                w=width,
+                h=height,
+                mp=MAX_PIXELS // 1_000_000,
+            )
+        )
+    if min(width, height) < MIN_SHORT_SIDE:
+        raise ImageRejected(
+            _l(
+                "Foto terlalu kecil (%(w)s x %(h)s piksel). Sisi terpendeknya minimal"
+                " %(min)s piksel.",
+                w=width,
+                h=height,
+                min=MIN_SHORT_SIDE,
+            )
+        )
+
+
 def _clean_master(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
                 width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise ImageRejected(
-                        _l(
-                            "Foto terlalu besar (%(w)s x %(h)s piksel). Batas: %(mp)s megapiksel.",
-                            w=width,
-                            h=height,
-                            mp=MAX_PIXELS // 1_000_000,
-                        )
-                    )
-                if min(width, height) < MIN_SHORT_SIDE:
-                    raise ImageRejected(
-                        _l(
-                            "Foto terlalu kecil (%(w)s x %(h)s piksel). Sisi terpendeknya minimal"
-                            " %(min)s piksel.",
-                            w=width,
-                            h=height,
-                            min=MIN_SHORT_SIDE,
-                        )
-                    )
+                _check_pixels(width, height)
                 if image.format in ("JPEG", "MPO"):
                     scale = MASTER_MAX_SIDE / max(width, height)
                     if scale < 1:

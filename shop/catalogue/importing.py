@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -22,15 +23,18 @@ from sqlalchemy import select
 from shop.catalogue import images, stock
 from shop.catalogue import products as catalogue
 from shop.catalogue.products import ProductInput, VariantInput
-from shop.core import audit, numbers, text
+from shop.core import audit, jobs, numbers, text
 from shop.core.errors import DomainError
 from shop.core.i18n import lazy_gettext as _l
-from shop.core.storage import Storage
+from shop.core.storage import Storage, private_key
+from shop.core.unit_of_work import after_commit
 from shop.database import db
 from shop.models import (
     Category,
     Facility,
     ImageReviewState,
+    ImportRun,
+    ImportState,
     ProductImage,
     StockReason,
     User,
@@ -95,10 +99,17 @@ def import_products(
     now: datetime,
     actor_label: str | None = None,
     on_step: Callable[[], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Check everything, then create draft products with stock and pending photos, or nothing."""
+    """Check everything, then create draft products with stock and pending photos, or nothing.
+
+    `on_total` learns how many products the CSV holds; `on_step` is called after each one's
+    photos are checked (the slow part).
+    """
     errors: list[RowError] = []
     products = _parse(facility, csv_bytes, errors)
+    if on_total:
+        on_total(len(products))
     prepared: dict[str, images.PreparedImage] = {}
     for product in products:
         for name in product.photos:
@@ -361,3 +372,104 @@ def zip_source(data: bytes, *, max_bytes: int) -> PhotoSource:
         return data
 
     return read
+
+
+def start_import(
+    *,
+    facility: Facility,
+    requested_by: User,
+    csv_bytes: bytes,
+    zip_bytes: bytes | None,
+    storage: Storage,
+) -> ImportRun:
+    """Check the rows, keep the files privately and queue the import (the
+    `catalogue.import_products` job runs it). A CSV with errors raises `ImportFailed` at once;
+    the photos, the slow part, are checked by the job.
+    """
+    errors: list[RowError] = []
+    _parse(facility, csv_bytes, errors)
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: e.line))
+    token = uuid.uuid4().hex
+    csv_key = private_key(f"imports/{token}.csv")
+    storage.save(csv_key, csv_bytes, "text/csv")
+    zip_key = None
+    if zip_bytes is not None:
+        zip_key = private_key(f"imports/{token}.zip")
+        storage.save(zip_key, zip_bytes, "application/zip")
+    run = ImportRun(
+        facility=facility, requested_by=requested_by, csv_key=csv_key, zip_key=zip_key,
+        state=ImportState.QUEUED, errors=[],
+    )  # fmt: skip
+    db.session.add(run)
+    db.session.flush()
+    jobs.defer("catalogue.import_products", run_id=run.id)
+    return run
+
+
+def run_import(
+    *,
+    run_id: int,
+    storage: Storage,
+    max_image_bytes: int,
+    now: datetime,
+    save_progress: Callable[[], None],
+) -> None:
+    """The job's work: import the run's files and record the result on the run.
+
+    `save_progress` commits the run's counters while the photos are checked, so the progress page
+    sees them; nothing else is written until every row and photo passed. A run already finished
+    is left alone (a job delivered twice imports once).
+    """
+    run = db.session.get(ImportRun, run_id)
+    if run is None or run.finished:
+        return
+    run.state, run.done, run.total = ImportState.RUNNING, 0, 0
+    save_progress()
+
+    def total(count: int) -> None:
+        run.total = count
+        save_progress()
+
+    def step() -> None:
+        run.done = min(run.done + 1, run.total)
+        save_progress()
+
+    try:
+        zip_bytes = storage.read(run.zip_key) if run.zip_key else None
+        source = (
+            zip_source(zip_bytes, max_bytes=max_image_bytes)
+            if zip_bytes is not None
+            else (lambda _name: None)
+        )
+        report = import_products(
+            facility=run.facility, csv_bytes=storage.read(run.csv_key), photo_source=source,
+            actor=run.requested_by, storage=storage, max_image_bytes=max_image_bytes, now=now,
+            on_step=step, on_total=total,
+        )  # fmt: skip
+    except ImportFailed as failure:
+        db.session.rollback()
+        _finish(run_id, ImportState.FAILED, now, errors=failure.errors)
+    except DomainError as error:
+        db.session.rollback()
+        _finish(run_id, ImportState.FAILED, now, errors=[RowError(0, str(error))])
+    else:
+        _finish(run_id, ImportState.DONE, now, report=report)
+    keys = [key for key in (run.csv_key, run.zip_key) if key]
+    after_commit(lambda: [storage.delete(key) for key in keys])
+
+
+def _finish(
+    run_id: int,
+    state: ImportState,
+    now: datetime,
+    *,
+    errors: list[RowError] | None = None,
+    report: ImportReport | None = None,
+) -> None:
+    run = db.session.get(ImportRun, run_id)
+    run.state, run.finished_at = state, now
+    run.done = run.total
+    run.errors = [{"line": e.line, "message": e.message} for e in errors or []]
+    if report is not None:
+        run.products, run.variants, run.photos = report.products, report.variants, report.photos

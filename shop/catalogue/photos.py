@@ -1,9 +1,12 @@
 """A product's photos in the back office: upload several at once, order, alt text, delete.
 
-Every upload is checked and cleaned by `shop.catalogue.images` before anything is stored: if one
-file of a batch is refused, none is kept. A photo starts pending, stored privately, and is public
-only once a reviewer approves it (at once for a facility central exempted from review). A new alt
-text of an approved photo on sale waits for review as part of the product's text.
+Every upload passes the quick checks of `shop.catalogue.images` before anything is stored: if one
+file of a batch is refused, none is kept. The original is then kept privately and the photo is
+"processing" until the `catalogue.render_photo` job has cleaned it and made its renditions (a
+second or more per photo, so not inside the upload's request); a file that cannot be cleaned is
+marked failed with the reason. A photo starts pending, stored privately, and is public only once a
+reviewer approves it (at once for a facility central exempted from review). A new alt text of an
+approved photo on sale waits for review as part of the product's text.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from sqlalchemy import func, select
 
 from shop.catalogue import images, photo_files, review, review_mail, text_revisions
 from shop.catalogue.images import ImageRejected
-from shop.core import audit
+from shop.core import audit, jobs
 from shop.core.errors import DomainError
 from shop.core.i18n import lazy_gettext as _l
-from shop.core.storage import Storage
+from shop.core.storage import Storage, StorageError
+from shop.core.unit_of_work import after_commit
 from shop.database import db
-from shop.models import ImageReviewState, Product, ProductImage, User
+from shop.models import ImageReviewState, PhotoProcessing, Product, ProductImage, User
 
 MAX_PHOTOS_PER_PRODUCT = 12
 
@@ -44,7 +48,10 @@ def add_photos(
     storage: Storage,
     max_bytes: int,
 ) -> list[ProductImage]:
-    """Clean every upload, then store them all and add them after the existing photos."""
+    """Check every upload, then keep the originals and add them after the existing photos.
+
+    Each new photo is processing; a job per photo makes its renditions once this commits.
+    """
     alt_text = alt_text.strip()
     if not uploads:
         raise PhotoError(_l("Pilih minimal satu foto."))
@@ -52,10 +59,10 @@ def add_photos(
         raise PhotoError(_l("Teks alternatif wajib diisi: jelaskan isi foto untuk tunanetra."))
     if len(product.images) + len(uploads) > MAX_PHOTOS_PER_PRODUCT:
         raise PhotoError(_l("Maksimal %(n)s foto per produk.", n=MAX_PHOTOS_PER_PRODUCT))
-    prepared = []
+    sizes = []
     for upload in uploads:
         try:
-            prepared.append(images.prepare_image(upload.data, max_bytes=max_bytes))
+            sizes.append(images.check_upload(upload.data, max_bytes=max_bytes))
         except ImageRejected as error:
             raise ImageRejected(
                 _l("%(file)s: %(reason)s", file=upload.filename or "?", reason=str(error))
@@ -72,14 +79,11 @@ def add_photos(
         or 0
     )
     added = []
-    for number, ready in enumerate(prepared, start=1):
-        master_key, renditions = images.store_prepared(
-            storage, ready, public=state is ImageReviewState.APPROVED
-        )
+    for number, (upload, (width, height)) in enumerate(zip(uploads, sizes, strict=True), 1):
         image = ProductImage(
             product=product, position=position + number, alt_text=alt_text[:300],
-            width=ready.width, height=ready.height, master_key=master_key,
-            renditions=renditions, review_state=state,
+            width=width, height=height, master_key=images.store_original(storage, upload.data),
+            renditions=[], review_state=state, processing=PhotoProcessing.PROCESSING,
         )  # fmt: skip
         db.session.add(image)
         added.append(image)
@@ -89,7 +93,75 @@ def add_photos(
             actor=actor, action="image.add", obj=image,
             changes={"product_id": [None, product.id], "review_state": [None, state.value]},
         )  # fmt: skip
+        jobs.defer("catalogue.render_photo", image_id=image.id)
     return added
+
+
+def render(*, image_id: int, storage: Storage) -> None:
+    """Clean a processing photo's original and make its renditions (the job's work).
+
+    The slow part runs before any lock; the result is written under the product's lock and only
+    if the photo is still there and still processing, so a repeated job changes nothing. The
+    renditions get private copies only; the public ones follow the review state after the commit.
+    """
+    image = db.session.get(ProductImage, image_id)
+    if image is None or image.processing is not PhotoProcessing.PROCESSING:
+        return
+    original_key = image.master_key
+    try:
+        original = storage.read(original_key)
+    except StorageError:
+        _fail(image_id, str(_l("Berkas asli foto tidak ditemukan. Unggah ulang foto ini.")))
+        return
+    try:
+        # The size was checked at the upload; this cleans and resizes.
+        prepared = images.prepare_image(original, max_bytes=len(original))
+    except ImageRejected as error:
+        _fail(image_id, str(error))
+        return
+    master_key, renditions = images.store_prepared(storage, prepared, public=False)
+    image = _locked(image)
+    if image is None:
+        return
+    image.master_key = master_key
+    image.renditions = renditions
+    image.width, image.height = prepared.width, prepared.height
+    image.processing = PhotoProcessing.READY
+    audit.record(
+        actor=None, action="image.processed", obj=image,
+        changes={"processing": [PhotoProcessing.PROCESSING.value, PhotoProcessing.READY.value]},
+    )  # fmt: skip
+
+    def place_files() -> None:
+        storage.delete(original_key)
+        processed = db.session.get(ProductImage, image_id)
+        if processed is not None:
+            photo_files.sync(storage, [processed])
+
+    after_commit(place_files)
+
+
+def _locked(image: ProductImage) -> ProductImage | None:
+    """The photo re-read under its product's lock, if it is still there and still processing."""
+    image_id = image.id
+    product = review.lock_product(image.product_id)
+    image = next((i for i in product.images if i.id == image_id), None)
+    if image is None or image.processing is not PhotoProcessing.PROCESSING:
+        return None
+    return image
+
+
+def _fail(image_id: int, reason: str) -> None:
+    image = db.session.get(ProductImage, image_id)
+    image = _locked(image) if image is not None else None
+    if image is None:
+        return
+    image.processing = PhotoProcessing.FAILED
+    image.processing_error = reason[:2000]
+    audit.record(
+        actor=None, action="image.processing_failed", obj=image,
+        changes={"processing_error": [None, image.processing_error]},
+    )  # fmt: skip
 
 
 def set_alt_text(*, image: ProductImage, alt_text: str, actor: User, now: datetime) -> bool:

@@ -34,6 +34,7 @@ from shop.database import db
 from shop.models import (
     Facility,
     ImageReviewState,
+    PhotoProcessing,
     Product,
     ProductImage,
     ProductStatus,
@@ -298,6 +299,10 @@ def _check_decisions(
         choice = decision.photos.get(image_id)
         if choice is None:
             raise ReviewError(_l("Pilih setujui atau tolak untuk foto %(n)s.", n=number))
+        if choice.approve and seen[image_id].processing is not PhotoProcessing.READY:
+            raise ReviewError(
+                _l("Foto %(n)s belum selesai diproses dan belum dapat disetujui.", n=number)
+            )
         if choice.approve and not required <= choice.checked:
             raise ReviewError(
                 _l("Centang daftar periksa privasi foto %(n)s sebelum menyetujuinya.", n=number)

@@ -21,7 +21,7 @@ from shop.core.errors import DomainError
 from shop.core.storage import private_key, storage_from_config
 from shop.demo import sales, seed
 from shop.extensions import db
-from shop.models import Facility, Product, ProductImage, Role
+from shop.models import Facility, PhotoProcessing, Product, ProductImage, Role
 
 shop_cli = AppGroup("shop", help="Etalase commands: demo data, accounts, maintenance.")
 
@@ -132,7 +132,9 @@ def rebuild_images_command(widths: str | None) -> None:
     except ValueError:
         raise click.BadParameter("widths: numbers separated by commas, e.g. 320,640") from None
     storage = storage_from_config(current_app.config)
-    ids = list(db.session.scalars(select(ProductImage.id).order_by(ProductImage.id)))
+    # A photo still processing gets the new sizes from its job.
+    ready = select(ProductImage.id).where(ProductImage.processing == PhotoProcessing.READY)
+    ids = list(db.session.scalars(ready.order_by(ProductImage.id)))
     failed = 0
     for image_id in tqdm(ids, desc="Foto", unit="foto"):
         image = db.session.get(ProductImage, image_id)

@@ -29,6 +29,14 @@ class ImageReviewState(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class PhotoProcessing(enum.StrEnum):
+    """Where a photo's renditions are: a job makes them from the original after the upload."""
+
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class Category(Base, TimestampMixin):
     """A node of the national taxonomy, named in Indonesian and English."""
 
@@ -176,7 +184,12 @@ class Product(Base, TimestampMixin):
 
     @property
     def approved_images(self) -> list[ProductImage]:
-        return [i for i in self.images if i.review_state is ImageReviewState.APPROVED]
+        """Photos a buyer may see: approved, with their renditions made."""
+        return [
+            i
+            for i in self.images
+            if i.review_state is ImageReviewState.APPROVED and i.processing is PhotoProcessing.READY
+        ]
 
     def __repr__(self) -> str:
         return f"<Product {self.slug}>"
@@ -246,7 +259,8 @@ class ProductImage(Base, TimestampMixin):
     alt_text: Mapped[str] = mapped_column(sa.String(300))
     width: Mapped[int]
     height: Mapped[int]
-    # Storage key of the cleaned master (no metadata, upright, sRGB) renditions are made from.
+    # Storage key of the cleaned master (no metadata, upright, sRGB) renditions are made from;
+    # while the photo is processing, the key of the private original as uploaded.
     master_key: Mapped[str] = mapped_column(sa.String(200))
     # [{"width": 320, "height": 240, "format": "webp", "key": "img/ab/abcd….webp"}, ...]
     renditions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
@@ -258,6 +272,13 @@ class ProductImage(Base, TimestampMixin):
     reviewed_at: Mapped[datetime | None]
     # Why a reviewer refused this photo, shown to the staff.
     rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    processing: Mapped[PhotoProcessing] = mapped_column(
+        enum_column(PhotoProcessing, "photo_processing"),
+        default=PhotoProcessing.READY,
+        server_default=PhotoProcessing.READY.value,
+    )
+    # Why the renditions could not be made (a damaged file, say), shown to the staff.
+    processing_error: Mapped[str | None] = mapped_column(sa.Text)
 
     product: Mapped[Product] = relationship(back_populates="images")
 
@@ -267,6 +288,10 @@ class ProductImage(Base, TimestampMixin):
         sa.CheckConstraint(
             "review_state <> 'rejected' OR rejection_reason IS NOT NULL",
             name="rejected_has_reason",
+        ),
+        sa.CheckConstraint(
+            "processing <> 'failed' OR processing_error IS NOT NULL",
+            name="failed_has_reason",
         ),
     )
 
@@ -333,3 +358,46 @@ class ProductTextRevision(Base):
             "state <> 'rejected' OR rejection_reason IS NOT NULL", name="rejected_has_reason"
         ),
     )
+
+
+class ImportState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportRun(Base, TimestampMixin):
+    """One bulk import from the back office, run by a job: its files, progress and result.
+
+    The CSV and the photos' ZIP wait in private storage until the job reads them. `done` of
+    `total` products have had their photos checked (the slow part); the import itself stays all
+    or nothing, so `errors` (one {"line", "message"} per problem) means nothing was created.
+    """
+
+    __tablename__ = "import_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facility.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    state: Mapped[ImportState] = mapped_column(
+        enum_column(ImportState, "import_state"), default=ImportState.QUEUED
+    )
+    csv_key: Mapped[str] = mapped_column(sa.String(200))
+    zip_key: Mapped[str | None] = mapped_column(sa.String(200))
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    products: Mapped[int] = mapped_column(default=0)
+    variants: Mapped[int] = mapped_column(default=0)
+    photos: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    finished_at: Mapped[datetime | None]
+
+    facility: Mapped[Facility] = relationship()
+    requested_by: Mapped[User] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("done <= total", name="done_within_total"),)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)

@@ -2,8 +2,9 @@
 
 Both writers consume `table.rows` once, row by row, so a report of a hundred thousand ledger
 entries never sits in memory as a whole: CSV is yielded in chunks of a few rows while the rows
-are read; XLSX is written by openpyxl in write-only mode (rows go to a temporary file, no
-worksheet DOM), zipped into a spooled temporary file and yielded in 64 KiB chunks.
+are read; XLSX is written by XlsxWriter in constant-memory mode (rows go to a temporary file as they
+come; about 2.5 times faster than openpyxl's write-only mode, docs/performance.md), zipped into a
+spooled temporary file and yielded in 64 KiB chunks.
 
 Numbers are written as plain integers (CSV) or real integers with a number format (XLSX), dates
 as ISO dates (CSV) or real dates (XLSX), so that a spreadsheet reads back the very values.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
@@ -21,13 +23,9 @@ from decimal import Decimal
 from tempfile import SpooledTemporaryFile
 from typing import Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import xlsxwriter
 from slugify import slugify
+from xlsxwriter.worksheet import Worksheet
 
 from shop.core import clock
 from shop.core.i18n import pgettext
@@ -69,6 +67,10 @@ MIN_WIDTHS = {
 }
 SHEET_TITLE_MAX = 31
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# XML 1.0 cannot carry these control characters (tab, newline and carriage return it can).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Rows go to a temporary file as they are written, so memory stays flat however long the sheet.
+WORKBOOK_OPTIONS = {"constant_memory": True}
 
 
 def export_filename(
@@ -139,44 +141,54 @@ def _csv_chunks(table: ReportTable, *, totals_label: str) -> Iterator[str]:
 
 
 def _xlsx_chunks(table: ReportTable, *, totals_label: str) -> Iterator[bytes]:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title(table))
-    for index, column in enumerate(table.columns, start=1):
-        width = max(MIN_WIDTHS[column.kind], len(column.label) + 2)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    preamble = _preamble(table)
-    header_row = len(preamble) + 2  # the caption lines, a blank row, then the header
-    sheet.freeze_panes = f"A{header_row + 1}"
-
-    bold = Font(bold=True)
-    sheet.append([_xlsx_text(sheet, preamble[0], font=Font(bold=True, size=14))])
-    for line in preamble[1:]:
-        sheet.append([_xlsx_text(sheet, line)])
-    sheet.append([])
-    sheet.append([_xlsx_text(sheet, column.label, font=bold) for column in table.columns])
-    try:
-        rows = SheetRow(sheet, table.columns)
-        for number, row in enumerate(table.rows, start=header_row + 1):
-            if number > XLSX_MAX_ROWS:
-                raise ValueError(f"more than {XLSX_MAX_ROWS:,} rows do not fit in a sheet")
-            rows.append(row)
-        if table.totals is not None:
-            SheetRow(sheet, table.columns, font=bold).append(table.totals, label=totals_label)
-    except BaseException:
-        _discard(sheet)
-        raise
-
     with SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES) as file:
-        workbook.save(file)
+        workbook = xlsxwriter.Workbook(file, WORKBOOK_OPTIONS)
+        try:
+            _write_sheet(workbook, table, totals_label=totals_label)
+        except BaseException:
+            _discard(workbook)
+            raise
+        workbook.close()
         file.seek(0)
         while chunk := file.read(XLSX_CHUNK_BYTES):
             yield chunk
 
 
-def _discard(sheet: WriteOnlyWorksheet) -> None:
-    """Remove the rows written so far: openpyxl deletes its temporary file only on save."""
-    sheet.close()  # what saving does first: ends the sheet's XML and closes its file
-    sheet._writer.cleanup()
+def _write_sheet(workbook: xlsxwriter.Workbook, table: ReportTable, *, totals_label: str) -> None:
+    sheet = workbook.add_worksheet(sheet_title(table))
+    for index, column in enumerate(table.columns):
+        sheet.set_column(index, index, max(MIN_WIDTHS[column.kind], len(column.label) + 2))
+    preamble = _preamble(table)
+    header_row = len(preamble) + 1  # the caption lines, a blank row, then the header (0-based)
+    sheet.freeze_panes(header_row + 1, 0)
+
+    title, bold = (
+        workbook.add_format({"bold": True, "font_size": 14}),
+        workbook.add_format({"bold": True}),
+    )
+    sheet.write_string(0, 0, _clean_text(preamble[0]), title)
+    for number, line in enumerate(preamble[1:], start=1):
+        sheet.write_string(number, 0, _clean_text(line))
+    for index, column in enumerate(table.columns):
+        sheet.write_string(header_row, index, _clean_text(column.label), bold)
+    rows = SheetRow(workbook, sheet, table.columns)
+    number = header_row
+    for number, row in enumerate(table.rows, start=header_row + 1):
+        if number + 1 > XLSX_MAX_ROWS:
+            raise ValueError(f"more than {XLSX_MAX_ROWS:,} rows do not fit in a sheet")
+        rows.write(number, row)
+    if table.totals is not None:
+        SheetRow(workbook, sheet, table.columns, bold=True).write(
+            number + 1, table.totals, label=totals_label
+        )
+
+
+def _discard(workbook: xlsxwriter.Workbook) -> None:
+    """Remove the rows written so far: XlsxWriter deletes its temporary file only on close."""
+    for sheet in workbook.worksheets():
+        if sheet.row_data_fh is not None and not sheet.row_data_fh.closed:
+            sheet.row_data_fh.close()
+            os.unlink(sheet.row_data_filename)
 
 
 def sheet_title(table: ReportTable) -> str:
@@ -233,54 +245,55 @@ def _csv_text(text: str) -> str:
 
 
 class SheetRow:
-    """Appends rows to a write-only sheet through one styled cell per column, reused.
+    """Writes rows of a report with one format per column, made once.
 
-    A write-only sheet writes a row out as soon as it is appended, so the same cells can carry
-    the next row: creating and styling a cell for every value was most of the export's time.
-    Text is always stored as a string (openpyxl would make a formula of a leading "="), without
-    the control characters that XML cannot carry (openpyxl would refuse the cell).
+    Text is always written as a string (never a formula, a number or a link, whatever it starts
+    with), without the control characters that XML cannot carry.
     """
 
     def __init__(
-        self, sheet: WriteOnlyWorksheet, columns: Sequence[Column], *, font: Font | None = None
+        self,
+        workbook: xlsxwriter.Workbook,
+        sheet: Worksheet,
+        columns: Sequence[Column],
+        *,
+        bold: bool = False,
     ) -> None:
         self.sheet = sheet
         self.convert = [XLSX_CELLS[column.kind] for column in columns]
-        self.cells = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet)
-            if column.kind in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[column.kind]
-            if font is not None:
-                cell.font = font
-            self.cells.append(cell)
+        self.formats = [
+            workbook.add_format(
+                {
+                    **({"num_format": NUMBER_FORMATS[column.kind]}
+                       if column.kind in NUMBER_FORMATS else {}),
+                    **({"bold": True} if bold else {}),
+                }
+            )
+            for column in columns
+        ]  # fmt: skip
 
-    def append(self, row: Sequence[CellValue], *, label: str | None = None) -> None:
+    def write(self, number: int, row: Sequence[CellValue], *, label: str | None = None) -> None:
         values = _convert(self.convert, row, empty=None)
         if label is not None:
             values = _labelled(values, label)
-        for cell, value in zip(self.cells, values, strict=True):
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"
-        self.sheet.append(self.cells)
-
-
-def _xlsx_text(
-    sheet: WriteOnlyWorksheet, text: str | None, *, font: Font | None = None
-) -> WriteOnlyCell:
-    """A cell of the caption or header: text as in `SheetRow`."""
-    cell = WriteOnlyCell(sheet)
-    if text is not None:
-        cell.value = _clean_text(text)
-        cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    return cell
+        for index, (value, cell_format) in enumerate(zip(values, self.formats, strict=True)):
+            if value is None or value == "":
+                self.sheet.write_blank(number, index, None, cell_format)
+            elif isinstance(value, str):
+                self.sheet.write_string(number, index, value, cell_format)
+            elif isinstance(value, date):
+                self.sheet.write_datetime(number, index, value, cell_format)
+            else:
+                self.sheet.write_number(number, index, value, cell_format)
 
 
 def _clean_text(value: object) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    """Text as a cell can hold it: line breaks as Excel's own (LF), no other control characters.
+
+    A lone carriage return would be stored escaped (`_x000D_`), which other readers show as is.
+    """
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _as_day(value: object) -> date:

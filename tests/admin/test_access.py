@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from admin import access
 from shop.core.storage import private_key, storage_from_config
-from shop.models import ImageReviewState, ProductImage, ProductStatus, Role
+from shop.database import db
+from shop.models import ImageReviewState, ImportRun, ProductImage, ProductStatus, Role
 from tests import pnbp_helpers
 from tests.admin.helpers import decide
 from tests.admin.test_review_decisions import CHECKLIST, _upload
@@ -42,7 +43,7 @@ ALLOWED: dict[str, set[str]] = {
     "admin.product_archive": ALL, "admin.product_restore": ALL, "admin.product_delete": ALL,
     "admin.photo_upload": ALL, "admin.photo_alt_text": ALL, "admin.photo_move": ALL,
     "admin.photo_delete": ALL, "admin.photo_file": ALL, "admin.photo_full": ALL,
-    "admin.variant_stock": ALL, "admin.import_products": ALL,
+    "admin.variant_stock": ALL, "admin.import_products": ALL, "admin.import_run": ALL,
     "admin.password_change": ALL, "admin.sign_out_everywhere": ALL,
     "admin.review_queue": REVIEWERS, "admin.review_detail": REVIEWERS,
     "admin.review_decide": REVIEWERS,
@@ -71,7 +72,7 @@ SKIPPED = {"admin.logout"}
 # Parameters naming an object of facility A: users who cannot see A get a 404.
 SCOPED_PARAMS = {
     "product_id", "image_id", "variant_id", "facility_order_id", "report_facility_id",
-    "deposit_id",
+    "deposit_id", "run_id",
 }  # fmt: skip
 
 
@@ -96,13 +97,18 @@ def _url(rule, facility_a) -> str:
     # Recording a deposit stores a file: only for the routes that need one.
     deposit = pnbp_helpers.record(facility_a) if "deposit_id" in rule.arguments else None
     mail = OutboxMailFactory() if "mail_id" in rule.arguments else None
+    run = ImportRun(
+        facility=facility_a, requested_by=target_user, csv_key="private/imports/x.csv", errors=[]
+    )
+    db.session.add(run)
+    db.session.commit()
     values = {
         "product_id": image.product_id, "image_id": image.id,
         "variant_id": image.product.variants[0].id, "facility_id": facility_a.id,
         "user_id": target_user.id, "token": "not-a-token", "direction": "up", "state": "on",
         "facility_order_id": part.id, "deposit_id": deposit and deposit.id,
         "report_facility_id": facility_a.id, "report": "facilities", "fmt": "csv",
-        "mail_id": mail and mail.id,
+        "mail_id": mail and mail.id, "run_id": run.id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from shop.catalogue import photos, review
-from shop.core import clock
+from shop.core import clock, unit_of_work
 from shop.core.storage import storage_from_config
 from shop.models import ImageReviewState, ProductImage, ProductStatus
 from tests.e2e.test_staff_flow import _fits_the_screen, _sign_in
@@ -52,6 +52,7 @@ def _submitted_product(app):
             product=product, uploads=[photos.Upload(name, _jpeg(size, color))],
             alt_text=f"Tas anyaman, {name}", actor=staff, storage=storage, max_bytes=10_000_000,
         )  # fmt: skip
+        unit_of_work.commit()  # without Redis, the renditions are made right after the commit
     checklist = review.Checklist(True, True, True, True)
     review.submit(
         product=product, checklist=checklist, actor=staff, now=clock.now(), storage=storage

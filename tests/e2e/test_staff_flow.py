@@ -77,7 +77,7 @@ def test_staff_add_a_product_a_reviewer_approves_it_and_it_is_public(
         "Kemeja batik cokelat motif pakis, terlipat di atas meja"
     )
     page.get_by_role("button", name="Unggah foto").click()
-    expect(page.get_by_text("1 foto ditambahkan.")).to_be_visible()
+    expect(page.get_by_text("1 foto ditambahkan dan sedang diproses.")).to_be_visible()
     expect(page.locator(".photo-card img")).to_have_count(1)
     for label in (
         "Tidak ada wajah warga binaan yang terlihat.",
