@@ -51,17 +51,16 @@ def mail_list_view() -> ResponseReturnValue:
     form.template.choices = options([("", _l("Semua"))] + [(t, t) for t in outbox.templates()])
     form.validate()
     status = MailStatus(form.status.data) if form.status.data and not form.status.errors else None
-    page = page_number()
-    mails, total = outbox.search(
+    found = outbox.search(
         status=status,
         recipient="" if form.recipient.errors else form.recipient.data or "",
         template="" if form.template.errors else form.template.data or "",
-        page=page,
+        page=page_number(),
         per_page=PER_PAGE,
     )
     return render_template(
-        "admin/mail/list.html", form=form, mails=mails, total=total, page=page,
-        per_page=PER_PAGE, counts=outbox.counts(), labels=STATUS_LABELS,
+        "admin/mail/list.html", form=form, mails=found.items, total=found.total, pages=found,
+        counts=outbox.counts(), labels=STATUS_LABELS,
     )  # fmt: skip
 
 

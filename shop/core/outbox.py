@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from shop.core import audit, jobs, locks
+from shop.core import audit, jobs, locks, pagination
 from shop.core.errors import DomainError
 from shop.core.i18n import lazy_gettext as _l
 from shop.core.mail import DELIVER_JOB, SWEEP_GRACE
@@ -161,7 +161,7 @@ def search(
     template: str = "",
     page: int = 1,
     per_page: int = 50,
-) -> tuple[list[OutboxMail], int]:
+) -> pagination.Page[OutboxMail]:
     """The outbox, newest first, filtered by status, part of a recipient address, template."""
     query = select(OutboxMail)
     if status is not None:
@@ -172,13 +172,11 @@ def search(
         )
     if template.strip():
         query = query.where(OutboxMail.template == template.strip())
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    return list(rows), total
+    return pagination.paginate(
+        query.order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
+        page=page,
+        per_page=per_page,
+    )
 
 
 def counts() -> dict[MailStatus, int]:

@@ -160,9 +160,6 @@ def test_pickup_part_is_ready_then_picked_up(db, inbox) -> None:
     )
     unit_of_work.commit()
     fulfilment.advance(
-        facility_order=part, to=FacilityOrderStatus.PACKED, actor=None, now=clock.now()
-    )
-    fulfilment.advance(
         facility_order=part, to=FacilityOrderStatus.READY_FOR_PICKUP, actor=None, now=clock.now()
     )
     unit_of_work.commit()

@@ -57,6 +57,7 @@ def _submitted_product(app):
     review.submit(
         product=product, checklist=checklist, actor=staff, now=clock.now(), storage=storage
     )
+    unit_of_work.commit()
     return product, reviewer
 
 
