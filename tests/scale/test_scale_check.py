@@ -27,6 +27,7 @@ import psycopg
 import pytest
 import redis
 import requests
+from flask import Flask
 from flask_migrate import upgrade
 from moto.server import ThreadedMotoServer
 from sqlalchemy import make_url, select
@@ -177,8 +178,17 @@ def _units_sold(page: str) -> str:
     return re.search(r"Produk terjual</dt><dd>([^<]+)</dd>", page).group(1)
 
 
-def test_two_servers_and_a_worker_share_everything(site: Site) -> None:
+def _let_go_of_the_database(app: Flask) -> None:
+    """Close the test's own connections before the database is dropped under them."""
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_two_servers_and_a_worker_share_everything(
+    site: Site, request: pytest.FixtureRequest
+) -> None:
     app = create_app(make_config(site.database_url, site.logs))
+    request.addfinalizer(lambda: _let_go_of_the_database(app))
     with app.app_context():
         shop = two_facilities()
         staff = StaffFactory(facility=shop.batik_lapas)
@@ -189,7 +199,6 @@ def test_two_servers_and_a_worker_share_everything(site: Site) -> None:
         ids.update(lapas=shop.batik_lapas.id, rutan=shop.coffee_rutan.id)
         emails = {"staff": staff.email, "reviewer": reviewer.email, "victim": victim.email}
         db.session.commit()
-        db.engine.dispose()  # the servers and the worker own the database from here
 
     gunicorn = [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind"]
     ports = free_port(), free_port()
