@@ -14,6 +14,8 @@ import io
 import math
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,24 +69,9 @@ def check_upload(data: bytes, *, max_bytes: int) -> tuple[int, int]:
     file that passes here but cannot be decoded fails there, with its reason on the photo.
     """
     _check_size(data, max_bytes=max_bytes)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-                _check_pixels(*image.size)
-                return image.size
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(
-            _l("Foto terlalu besar. Batasnya %(mp)s megapiksel.", mp=MAX_PIXELS // 1_000_000)
-        ) from None
-    except UnidentifiedImageError:
-        raise ImageRejected(
-            _l("Berkas ini bukan foto JPEG, PNG, WebP atau HEIC yang utuh.")
-        ) from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ImageRejected(
-            _l("Foto tidak dapat dibaca (rusak atau terpotong). Coba unggah ulang.")
-        ) from error
+    with _opened(data) as image:
+        _check_pixels(*image.size)
+        return image.size
 
 
 def store_original(storage: Storage, data: bytes) -> str:
@@ -203,23 +190,14 @@ def _check_pixels(width: int, height: int) -> None:
         )
 
 
-def _clean_master(data: bytes) -> Image.Image:
+@contextmanager
+def _opened(data: bytes) -> Iterator[Image.Image]:
+    """The upload opened as an image; what Pillow cannot read becomes a clear `ImageRejected`."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-                width, height = image.size
-                _check_pixels(width, height)
-                if image.format in ("JPEG", "MPO"):
-                    scale = MASTER_MAX_SIDE / max(width, height)
-                    if scale < 1:
-                        # The smallest size the decoder may give that still covers the master:
-                        # a 4000x3000 photo decodes at 2000x1500, a quarter of the pixels.
-                        image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
-                image.load()
-                icc_profile = image.info.get("icc_profile")
-                upright = ImageOps.exif_transpose(image)
-                rgb = _to_srgb(upright, icc_profile)
+                yield image
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -234,6 +212,22 @@ def _clean_master(data: bytes) -> Image.Image:
         raise ImageRejected(
             _l("Foto tidak dapat dibaca (rusak atau terpotong). Coba unggah ulang.")
         ) from error
+
+
+def _clean_master(data: bytes) -> Image.Image:
+    with _opened(data) as image:
+        width, height = image.size
+        _check_pixels(width, height)
+        if image.format in ("JPEG", "MPO"):
+            scale = MASTER_MAX_SIDE / max(width, height)
+            if scale < 1:
+                # The smallest size the decoder may give that still covers the master:
+                # a 4000x3000 photo decodes at 2000x1500, a quarter of the pixels.
+                image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+        image.load()
+        icc_profile = image.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(image)
+        rgb = _to_srgb(upright, icc_profile)
     rgb.thumbnail((MASTER_MAX_SIDE, MASTER_MAX_SIDE), Image.Resampling.LANCZOS)
     # A fresh image from the pixels alone: no EXIF, GPS, XMP, comments or profiles survive.
     return Image.frombytes("RGB", rgb.size, rgb.tobytes())
