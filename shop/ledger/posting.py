@@ -284,6 +284,7 @@ def _entry(
 ) -> LedgerEntry:
     return LedgerEntry(
         kind=kind,
+        channel=part.order.channel,
         occurred_at=occurred_at,
         local_date=clock.local_date(occurred_at, part.facility.timezone),
         facility_id=part.facility_id,
@@ -323,6 +324,7 @@ def _reversal(
     """A new entry against `original`: same references and rule, the given amounts."""
     return LedgerEntry(
         kind=kind,
+        channel=original.channel,
         occurred_at=occurred_at,
         local_date=clock.local_date(occurred_at, refund.facility_order.facility.timezone),
         facility_id=original.facility_id,

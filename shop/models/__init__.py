@@ -18,6 +18,7 @@ from shop.models.catalogue import (
     ProductVariant,
     TextRevisionState,
 )
+from shop.models.channels import SalesChannel
 from shop.models.delivery import DeliveryMethod, DeliveryRateTable, DeliveryZone
 from shop.models.facilities import (
     WEEKDAYS,
@@ -109,6 +110,7 @@ __all__ = [
     "RevenueSplitRule",
     "ReviewSubmission",
     "Role",
+    "SalesChannel",
     "ScheduledRun",
     "SplitBasis",
     "StockMovement",

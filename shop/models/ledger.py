@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core import clock
 from shop.models.base import Base, enum_column
+from shop.models.channels import SalesChannel
 
 if TYPE_CHECKING:
     from shop.models.facilities import Facility
@@ -90,7 +91,7 @@ def _only(kind: str) -> dict[str, Any]:
 
 # What the report aggregates read besides the period (see shop/reporting/queries.py).
 REPORT_COLUMNS = (
-    "kind", "category_id", "order_id", "quantity", "amount_idr", "pnbp_idr", "premi_idr",
+    "kind", "channel", "category_id", "order_id", "quantity", "amount_idr", "pnbp_idr", "premi_idr",
     "capital_idr",
 )  # fmt: skip
 
@@ -106,6 +107,12 @@ class LedgerEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[LedgerEntryKind] = mapped_column(enum_column(LedgerEntryKind, "ledger_kind"))
+    # Copied from the sale it belongs to, so reports split by channel without a join.
+    channel: Mapped[SalesChannel] = mapped_column(
+        enum_column(SalesChannel, "sales_channel"),
+        default=SalesChannel.ONLINE,
+        server_default=SalesChannel.ONLINE.value,
+    )
     occurred_at: Mapped[datetime]
     # The day of `occurred_at` in the facility's own time zone: reports choose periods by it,
     # so a sale at 23:30 WITA on the 31st counts for that month in Makassar.

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.models.base import Base, TimestampMixin, enum_column
+from shop.models.channels import SalesChannel
 from shop.models.delivery import DeliveryMethod, DeliveryZone
 
 if TYPE_CHECKING:
@@ -73,6 +74,11 @@ class Order(Base, TimestampMixin):
     postal_code: Mapped[str] = mapped_column(sa.String(10), default="")
     locale: Mapped[str] = mapped_column(sa.String(5), default="id")
     gateway: Mapped[str] = mapped_column(sa.String(20))
+    channel: Mapped[SalesChannel] = mapped_column(
+        enum_column(SalesChannel, "sales_channel"),
+        default=SalesChannel.ONLINE,
+        server_default=SalesChannel.ONLINE.value,
+    )
     subtotal_idr: Mapped[int] = mapped_column(sa.BigInteger)
     shipping_idr: Mapped[int] = mapped_column(sa.BigInteger)
     total_idr: Mapped[int] = mapped_column(sa.BigInteger)
