@@ -14,7 +14,7 @@ from wtforms.validators import Optional as OptionalValidator
 
 from admin.forms import IdField, options
 from shop.forms import SafeForm
-from shop.models import FacilityKind
+from shop.models import FacilityKind, SalesChannel
 from shop.reporting.periods import (
     ENTRY_KINDS,
     NO_CATEGORY,
@@ -62,6 +62,10 @@ class ReportFilterForm(SafeForm):
         choices=options([("", "")] + [(kind, kind) for kind in ENTRY_KINDS]),
         validators=[OptionalValidator()],
     )
+    channel = SelectField(
+        choices=options([("", "")] + [(channel.value, channel.value) for channel in SalesChannel]),
+        validators=[OptionalValidator()],
+    )
     after = StringField()
     before = StringField()
 
@@ -72,7 +76,7 @@ class ReportFilterForm(SafeForm):
         ids = {
             name: self._valid(name) for name in ("kanwil", "facility", "top_category", "product")
         }
-        if any(self[name].errors for name in ids) or self.kind.errors or self.entry_kind.errors:
+        if any(self[name].errors for name in (*ids, "kind", "entry_kind", "channel")):
             messages.append(str(UNKNOWN_FILTER))
         raw_category = (self.category.data or "").strip()
         no_category = raw_category == NO_CATEGORY
@@ -82,6 +86,7 @@ class ReportFilterForm(SafeForm):
             if category_id is None:
                 messages.append(str(UNKNOWN_FILTER))
         kind = self._valid("kind")
+        channel = self._valid("channel")
         filters = ReportFilters(
             kanwil_id=ids["kanwil"],
             facility_id=ids["facility"],
@@ -91,6 +96,7 @@ class ReportFilterForm(SafeForm):
             no_category=no_category,
             entry_kind=self._valid("entry_kind") or None,
             product_id=ids["product"],
+            channel=SalesChannel(channel) if channel else None,
         )
         return ReportQuery(period=period, filters=filters, messages=list(dict.fromkeys(messages)))
 

@@ -28,7 +28,7 @@ from shop.core.clock import Period
 from shop.database import db
 from shop.finance import pnbp
 from shop.formatting import rupiah, whole_number
-from shop.models import Facility, FacilityKind, Kanwil, Role
+from shop.models import Facility, FacilityKind, Kanwil, Role, SalesChannel
 from shop.reporting import charts, exports, reports
 from shop.reporting.periods import REFUNDS, ReportQuery
 from shop.reporting.queries import FIGURE_KEYS
@@ -112,7 +112,7 @@ def _linker(query: ReportQuery) -> Link:
             if "facility" in row_filter:
                 facility_id = int(args.pop("facility"))
                 return urls.facility(facility_id, args)
-            if "kanwil" in row_filter or "kind" in row_filter:
+            if row_filter.keys() & {"kanwil", "kind", "channel"}:
                 return urls("admin.reports_facilities", args)
             return urls("admin.reports_entries", args) if row_filter else None
         if key in COUNT_KEYS:
@@ -147,7 +147,8 @@ def _page(template: str, query: ReportQuery, **context: object) -> str:
     )
     return render_template(
         template, query=query, period=query.period, filters=query.filters,
-        messages=query.messages, kanwils=kanwils, kinds=list(FacilityKind), link=_linker(query),
+        messages=query.messages, kanwils=kanwils, kinds=list(FacilityKind),
+        channels=list(SalesChannel), link=_linker(query),
         cell=cell, role=user.role.value, export_args=query.args(),
         series_link=_series_linker(query),
         **context,
@@ -238,7 +239,7 @@ def reports_entries() -> ResponseReturnValue:
         order_links=me().role is not Role.KANWIL,
         title=_l("Catatan di balik angka"),
         hidden_args={key: value for key, value in query.filters.args().items()
-                     if key not in ("kanwil", "kind")},
+                     if key not in ("kanwil", "kind", "channel")},
     )  # fmt: skip
 
 
@@ -249,6 +250,7 @@ def _export_table(report: str, query: ReportQuery) -> ReportTable | None:
         "overview": lambda: reports.by_kanwil(**args).table,
         "facilities": lambda: reports.by_facility(**args).table,
         "kinds": lambda: reports.by_kind(**args).table,
+        "channels": lambda: reports.by_channel(**args).table,
         "categories": lambda: reports.by_category(**args, top_level=True).table,
         "subcategories": lambda: reports.by_category(**args, top_level=False).table,
         "sales": lambda: reports.sales_over_time(**args),

@@ -1,4 +1,4 @@
-"""What the public may know of the shop's impact: national and per-Kanwil totals from the ledger.
+"""What the public may know of the shop's impact: national, per-Kanwil and per-channel totals.
 
 Only sums leave this module: no buyer, no order, no single sale. Sums count active facilities
 only (a facility taken off the site takes its figures with it), net of refunds, and are
@@ -14,7 +14,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from shop.database import db
-from shop.models import Facility, Kanwil, LedgerEntry
+from shop.models import Facility, Kanwil, LedgerEntry, SalesChannel
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,14 @@ class KanwilImpact:
     name: str
     province: str
     facilities_selling: int
+    units_sold: int
+    premi_idr: int
+    sales_idr: int
+
+
+@dataclass(frozen=True)
+class ChannelImpact:
+    channel: SalesChannel
     units_sold: int
     premi_idr: int
     sales_idr: int
@@ -38,6 +46,7 @@ class ImpactFigures:
     premi_idr: int
     sales_idr: int
     kanwil: list[KanwilImpact]
+    channels: list[ChannelImpact]
 
 
 def impact_figures(*, since: date | None, now: datetime) -> ImpactFigures:
@@ -48,22 +57,7 @@ def impact_figures(*, since: date | None, now: datetime) -> ImpactFigures:
     - sales: what was paid for the products (shipping excluded), less refunds of products;
     - facilities selling: active facilities whose net units sold are above zero.
     """
-    entry = LedgerEntry
-    per_facility = (
-        sa.select(
-            entry.kanwil_id.label("kanwil_id"),
-            sa.func.sum(entry.quantity).label("units"),
-            sa.func.sum(entry.premi_idr).label("premi"),
-            sa.func.sum(
-                sa.case((entry.order_line_id.is_not(None), entry.amount_idr), else_=0)
-            ).label("sales"),
-        )
-        .join(Facility, Facility.id == entry.facility_id)
-        .where(Facility.is_active.is_(True))
-        .group_by(entry.facility_id, entry.kanwil_id)
-    )
-    if since is not None:
-        per_facility = per_facility.where(entry.local_date >= since)
+    per_facility = _sums(LedgerEntry.facility_id, LedgerEntry.kanwil_id, since=since)
     facilities = per_facility.subquery()
     rows = db.session.execute(
         sa.select(
@@ -97,4 +91,46 @@ def impact_figures(*, since: date | None, now: datetime) -> ImpactFigures:
         premi_idr=sum(k.premi_idr for k in kanwil),
         sales_idr=sum(k.sales_idr for k in kanwil),
         kanwil=kanwil,
+        channels=_per_channel(since),
     )
+
+
+def _sums(*keys: sa.ColumnElement[object], since: date | None) -> sa.Select[tuple[object, ...]]:
+    """Units, premi and product sales of active facilities' entries, per `keys`.
+
+    Sales are the amounts of entries about a product (sales and their refunds): shipping and
+    fees name none.
+    """
+    entry = LedgerEntry
+    query = (
+        sa.select(
+            *keys,
+            sa.func.sum(entry.quantity).label("units"),
+            sa.func.sum(entry.premi_idr).label("premi"),
+            sa.func.sum(sa.case((entry.product_id.is_not(None), entry.amount_idr), else_=0)).label(
+                "sales"
+            ),
+        )
+        .join(Facility, Facility.id == entry.facility_id)
+        .where(Facility.is_active.is_(True))
+        .group_by(*keys)
+    )
+    if since is not None:
+        query = query.where(entry.local_date >= since)
+    return query
+
+
+def _per_channel(since: date | None) -> list[ChannelImpact]:
+    """Every channel, in the enum's order, with zeros where nothing was sold."""
+    found = {
+        row.channel: row for row in db.session.execute(_sums(LedgerEntry.channel, since=since))
+    }
+    return [
+        ChannelImpact(
+            channel=channel,
+            units_sold=int(found[channel].units or 0) if channel in found else 0,
+            premi_idr=int(found[channel].premi or 0) if channel in found else 0,
+            sales_idr=int(found[channel].sales or 0) if channel in found else 0,
+        )
+        for channel in SalesChannel
+    ]

@@ -14,7 +14,7 @@ from datetime import date
 
 from shop.core.clock import Period
 from shop.core.i18n import lazy_gettext as _l
-from shop.models import FacilityKind, LedgerEntryKind
+from shop.models import FacilityKind, LedgerEntryKind, SalesChannel
 
 # The refund figure is refunds and their reversals together; drill-downs may ask for both.
 REFUNDS = "refunds"
@@ -38,6 +38,7 @@ class ReportFilters:
     no_category: bool = False
     entry_kind: str | None = None  # a LedgerEntryKind value, or REFUNDS
     product_id: int | None = None
+    channel: SalesChannel | None = None
 
     def args(self) -> dict[str, str]:
         """The query parameters that give these filters back."""
@@ -49,6 +50,7 @@ class ReportFilters:
             "top_category": self.top_category_id,
             "entry_kind": self.entry_kind,
             "product": self.product_id,
+            "channel": self.channel.value if self.channel else None,
         }
         return {key: str(value) for key, value in values.items() if value is not None}
 

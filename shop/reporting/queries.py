@@ -155,6 +155,8 @@ def entry_conditions(user: User, period: Period, filters: ReportFilters) -> list
         conditions.append(LedgerEntry.kind == LedgerEntryKind(filters.entry_kind))
     if filters.product_id is not None:
         conditions.append(LedgerEntry.product_id == filters.product_id)
+    if filters.channel is not None:
+        conditions.append(LedgerEntry.channel == filters.channel)
     return conditions
 
 

@@ -32,6 +32,7 @@ from shop.models import (
     Order,
     OrderLine,
     Product,
+    SalesChannel,
     User,
 )
 from shop.reporting.periods import NO_CATEGORY, ReportFilters
@@ -78,6 +79,7 @@ class Overview:
     totals: Figures
     counts: FacilityCounts
     regions: FigureTable  # one row per Kanwil in scope
+    channels: FigureTable  # one row per sales channel
     sales_over_time: ReportTable
 
 
@@ -86,6 +88,7 @@ class FacilityReport:
     facility: Facility
     totals: Figures
     trend: ReportTable
+    channels: FigureTable
     products: FigureTable
 
 
@@ -155,6 +158,8 @@ def describe_filters(filters: ReportFilters, user: User) -> list[str]:
             words.append(category.name)
     if filters.no_category:
         words.append(str(_l("Tanpa kategori")))
+    if filters.channel is not None:
+        words.append(filters.channel.label)
     if filters.product_id is not None:
         product = db.session.scalar(
             sa.select(Product.name).where(
@@ -201,6 +206,7 @@ def overview(*, user: User, period: Period, filters: ReportFilters) -> Overview:
             national=national,
             national_counts=national_counts,
         ),
+        channels=by_channel(user=user, period=period, filters=filters, national=national),
         sales_over_time=sales_over_time(user=user, period=period, filters=filters),
     )
 
@@ -323,6 +329,33 @@ def by_kind(*, user: User, period: Period, filters: ReportFilters) -> FigureTabl
             totals=_total_row(str(_l("Jumlah")), totals(user=user, period=period,
                                                         filters=filters),
                               [all_counts.with_sales, all_counts.without_sales]),
+            caption=_caption(title, period, filters, user),
+        ),
+        row_filters,
+    )  # fmt: skip
+
+
+def by_channel(
+    *, user: User, period: Period, filters: ReportFilters, national: Figures | None = None
+) -> FigureTable:
+    """One row per sales channel (online, showroom, event, b2b), every channel shown."""
+    query = grouped_figures(user, period, filters, LedgerEntry.channel)
+    sums = {row.channel: Figures.from_row(row) for row in db.session.execute(query)}
+    rows, row_filters = [], []
+    for channel in SalesChannel:
+        if filters.channel is not None and channel is not filters.channel:
+            continue
+        rows.append([channel.label, *sums.get(channel, Figures()).values()])
+        row_filters.append({"channel": channel.value})
+    title = str(_l("Penjualan per saluran"))
+    return FigureTable(
+        ReportTable(
+            name="penjualan-per-saluran",
+            title=title,
+            columns=[Column("name", str(_l("Saluran"))), *figure_columns_meta()],
+            rows=rows,
+            totals=_total_row(str(_l("Jumlah")),
+                              national or totals(user=user, period=period, filters=filters)),
             caption=_caption(title, period, filters, user),
         ),
         row_filters,
@@ -494,12 +527,14 @@ def best_sellers(*, user: User, period: Period, filters: ReportFilters) -> Figur
 def facility_report(
     *, user: User, facility: Facility, period: Period, filters: ReportFilters
 ) -> FacilityReport:
-    """One facility's figures, its twelve-month trend and its best sellers."""
+    """One facility's figures, its twelve-month trend, its channels and its best sellers."""
     own = filters.but(facility_id=facility.id)
+    own_totals = totals(user=user, period=period, filters=own)
     return FacilityReport(
         facility=facility,
-        totals=totals(user=user, period=period, filters=own),
+        totals=own_totals,
         trend=monthly_trend(user=user, period=period, filters=own),
+        channels=by_channel(user=user, period=period, filters=own, national=own_totals),
         products=best_sellers(user=user, period=period, filters=own),
     )
 
@@ -513,8 +548,9 @@ class EntryRow:
     occurred_at: datetime
     local_date: date
     kind: LedgerEntryKind
+    channel: SalesChannel
     facility_name: str
-    order_number: str
+    order_number: str | None
     facility_order_id: int
     product_name: str | None
     quantity: int
@@ -540,14 +576,14 @@ def _entries_selection(user: User, period: Period, filters: ReportFilters) -> sa
     return (
         sa.select(
             LedgerEntry.id, LedgerEntry.occurred_at, LedgerEntry.local_date, LedgerEntry.kind,
-            Facility.name.label("facility_name"), Order.number.label("order_number"),
-            LedgerEntry.facility_order_id,
+            LedgerEntry.channel, Facility.name.label("facility_name"),
+            Order.number.label("order_number"), LedgerEntry.facility_order_id,
             sa.func.coalesce(Product.name, OrderLine.product_name).label("product_name"),
             LedgerEntry.quantity, LedgerEntry.amount_idr, LedgerEntry.pnbp_idr,
             LedgerEntry.premi_idr, LedgerEntry.capital_idr,
         )
         .join(Facility, Facility.id == LedgerEntry.facility_id)
-        .join(Order, Order.id == LedgerEntry.order_id)
+        .outerjoin(Order, Order.id == LedgerEntry.order_id)
         .outerjoin(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
         .outerjoin(Product, Product.id == LedgerEntry.product_id)
         .where(*entry_conditions(user, period, filters))
@@ -587,9 +623,9 @@ def entries_page(
 
 def entry_cells(row: EntryRow) -> list[CellValue]:
     return [
-        row.local_date, str(ENTRY_KIND_LABELS[row.kind]), row.facility_name, row.order_number,
-        row.product_name or "", row.quantity, row.amount_idr, row.pnbp_idr, row.premi_idr,
-        row.capital_idr,
+        row.local_date, str(ENTRY_KIND_LABELS[row.kind]), row.channel.label, row.facility_name,
+        row.order_number or "", row.product_name or "", row.quantity, row.amount_idr,
+        row.pnbp_idr, row.premi_idr, row.capital_idr,
     ]  # fmt: skip
 
 
@@ -597,6 +633,7 @@ def entry_columns() -> list[Column]:
     return [
         Column("local_date", str(_l("Tanggal")), ColumnKind.DATE),
         Column("kind", str(_l("Jenis catatan"))),
+        Column("channel", str(_l("Saluran"))),
         Column("facility", str(_l("UPT"))),
         Column("order", str(_l("Nomor pesanan"))),
         Column("product", str(_l("Produk"))),
@@ -623,7 +660,7 @@ def entries_table(*, user: User, period: Period, filters: ReportFilters) -> Repo
         title=title,
         columns=entry_columns(),
         rows=rows(),
-        totals=[None, "", "", "", "", figures.items, figures.net_idr,
+        totals=[None, "", "", "", "", "", figures.items, figures.net_idr,
                 figures.pnbp_idr, figures.premi_idr, figures.capital_idr],
         caption=_caption(title, period, filters, user),
     )  # fmt: skip

@@ -15,7 +15,7 @@ from admin.reporting.reports import cell
 from shop.core import clock
 from shop.core.clock import Period
 from shop.formatting import rupiah
-from shop.models import FacilityKind
+from shop.models import FacilityKind, SalesChannel
 from shop.reporting import reports
 from shop.reporting.periods import ReportFilters
 from shop.reporting.tables import ColumnKind
@@ -31,8 +31,8 @@ PAGES = [
     "/admin/reports/kinds",
     "/admin/reports/entries",
 ]
-EXPORTS = ["overview", "facilities", "kinds", "categories", "subcategories", "sales", "trend",
-           "products", "entries"]  # fmt: skip
+EXPORTS = ["overview", "facilities", "kinds", "channels", "categories", "subcategories", "sales",
+           "trend", "products", "entries"]  # fmt: skip
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def _xlsx_table(content: bytes, header: list[str]) -> list[list[object]]:
     return [row[: len(header)] for row in lines[start:]]
 
 
-@pytest.mark.parametrize("report", ["facilities", "overview", "kinds", "categories"])
+@pytest.mark.parametrize("report", ["facilities", "overview", "kinds", "channels", "categories"])
 def test_exports_read_back_to_the_numbers_of_the_screen(client, login_as, world, report):
     central = login_as("central")
     args = {"user": central, "period": world.period, "filters": ReportFilters()}
@@ -180,6 +180,7 @@ def test_exports_read_back_to_the_numbers_of_the_screen(client, login_as, world,
         "facilities": lambda: reports.by_facility(**args),
         "overview": lambda: reports.by_kanwil(**args),
         "kinds": lambda: reports.by_kind(**args),
+        "channels": lambda: reports.by_channel(**args),
         "categories": lambda: reports.by_category(**args, top_level=True),
     }[report]().table
     header = [column.label for column in screen.columns]
@@ -222,3 +223,20 @@ def test_the_time_chart_draws_no_day_still_to_come(client, login_as, world):
     with client.application.test_request_context():
         assert cell(past, ColumnKind.DATE) in chart
         assert cell(future, ColumnKind.DATE) not in chart
+
+
+def test_the_channel_filter_narrows_every_screen_and_its_rows_lead_on(client, login_as, world):
+    login_as("central")
+    bread = report_world.variant(world.binjai, "Roti Tawar Instansi", 20_000, world.food)
+    report_world.buy_for_pickup([(bread, 10)], channel=SalesChannel.B2B)
+    page = _get(client, "/admin/reports", **_period(world))
+    assert "Penjualan per saluran" in page and "Penawaran instansi" in page
+    assert 'name="channel"' in page
+    only_b2b = _get(client, "/admin/reports/entries", channel="b2b", **_period(world))
+    assert "Roti Tawar Instansi" in only_b2b
+    assert "Roti Sobek Cokelat" not in only_b2b
+    assert "Saringan: Penawaran instansi" in only_b2b
+    bad = _get(client, "/admin/reports", channel="pasar-malam", **_period(world))
+    assert "Saringan tidak dikenal diabaikan." in bad
+    facility_page = _get(client, f"/admin/reports/facilities/{world.binjai.id}", **_period(world))
+    assert "Penjualan per saluran" in facility_page

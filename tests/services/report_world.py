@@ -24,6 +24,7 @@ from shop.models import (
     Kanwil,
     Order,
     ProductVariant,
+    SalesChannel,
     TimeZone,
     User,
 )
@@ -72,10 +73,13 @@ def variant(owner: Facility, name: str, price_idr: int, category: Category) -> P
 
 
 def buy_for_pickup(
-    lines: list[tuple[ProductVariant, int]], *, paid_at: datetime | None = None
+    lines: list[tuple[ProductVariant, int]],
+    *,
+    paid_at: datetime | None = None,
+    channel: SalesChannel = SalesChannel.ONLINE,
 ) -> Order:
-    """Place an order picked up at each facility and pay it with the demo gateway at
-    `paid_at` (the ledger's moment)."""
+    """Place an order picked up at each facility, sold through `channel`, and pay it with the
+    demo gateway at `paid_at` (the ledger's moment)."""
     cart = carts.new_cart()
     for chosen, quantity in lines:
         carts.add_item(cart=cart, variant_id=chosen.id, quantity=quantity)
@@ -85,6 +89,7 @@ def buy_for_pickup(
         expected_total_idr=None, gateway="demo", locale="id", now=clock.now(),
         check_amount=payments.gateway_named("demo").check_amount,
     )  # fmt: skip
+    order.channel = channel
     attempt = payments.start_payment(order=order, now=clock.now())
     outcome = events.simulate_demo_payment(
         attempt=attempt, outcome="pay", now=paid_at or clock.now()

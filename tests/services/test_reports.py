@@ -8,8 +8,8 @@ import pytest
 
 from shop.core.clock import Period
 from shop.core.money import allocate
-from shop.models import FacilityKind, LedgerEntryKind, Role, TimeZone
-from shop.reporting import reports
+from shop.models import FacilityKind, LedgerEntryKind, Role, SalesChannel, TimeZone
+from shop.reporting import impact, reports
 from shop.reporting.periods import PeriodOutOfRange, ReportFilters, checked_period
 from shop.reporting.queries import FIGURE_KEYS, Figures
 from tests.checkout import stripe_fixtures as sf
@@ -189,7 +189,7 @@ def test_entries_drill_down_totals_match_the_figure(world) -> None:
     assert page.rows[0].kind is LedgerEntryKind.REFUND
     assert page.totals.net_idr == -400_000
     exported = reports.entries_table(user=central, period=world.period, filters=filters)
-    assert [row[6] for row in exported.rows] == [-400_000]
+    assert [row[7] for row in exported.rows] == [-400_000]
 
 
 def test_the_overview_runs_the_same_number_of_queries_for_more_facilities(world, db) -> None:
@@ -222,3 +222,44 @@ def test_periods_outside_the_limits_are_refused() -> None:
         with pytest.raises(PeriodOutOfRange):
             checked_period(start, end)
     assert around(date(2026, 1, 10)).days == 7
+
+
+def test_every_figure_splits_by_channel_and_the_channels_add_up(world, db) -> None:
+    bread = variant(world.binjai, "Roti Tawar Kantor", 20_000, world.food)
+    buy_for_pickup([(bread, 10)], channel=SalesChannel.B2B)
+    central = UserFactory(role=Role.CENTRAL)
+    everything = reports.totals(user=central, period=world.period, filters=ReportFilters())
+    table = reports.by_channel(user=central, period=world.period, filters=ReportFilters())
+    rows = _rows(table)
+    assert list(rows) == [channel.label for channel in SalesChannel]
+    b2b = rows[SalesChannel.B2B.label]
+    assert (b2b["gross_idr"], b2b["items"], b2b["orders"]) == (200_000, 10, 1)
+    assert rows[SalesChannel.SHOWROOM.label]["gross_idr"] == 0
+    for key in MONEY:
+        assert sum(row[key] for row in rows.values()) == getattr(everything, key)
+    assert _totals(table)["net_idr"] == everything.net_idr
+    only_b2b = ReportFilters(channel=SalesChannel.B2B)
+    assert reports.totals(user=central, period=world.period, filters=only_b2b).gross_idr == 200_000
+    facilities = _rows(reports.by_facility(user=central, period=world.period, filters=only_b2b))
+    assert facilities[world.binjai.name]["gross_idr"] == 200_000
+    assert facilities[world.medan.name]["gross_idr"] == 0
+    exported = list(reports.entries_table(user=central, period=world.period, filters=only_b2b).rows)
+    assert [(row[1], row[2], row[7]) for row in exported] == [
+        ("Penjualan", SalesChannel.B2B.label, 200_000)
+    ]
+
+
+def test_the_public_impact_counts_each_channel(world, db) -> None:
+    before = impact.impact_figures(since=None, now=world.stripe_order.placed_at)
+    bread = variant(world.binjai, "Roti Tawar Pameran", 15_000, world.food)
+    buy_for_pickup([(bread, 4)], channel=SalesChannel.EVENT)
+    after = impact.impact_figures(since=None, now=world.stripe_order.placed_at)
+    channels = {row.channel: row for row in after.channels}
+    assert [row.channel for row in after.channels] == list(SalesChannel)
+    assert (channels[SalesChannel.EVENT].units_sold, channels[SalesChannel.EVENT].sales_idr) == (
+        4,
+        60_000,
+    )
+    assert after.sales_idr == before.sales_idr + 60_000
+    assert sum(row.sales_idr for row in after.channels) == after.sales_idr
+    assert sum(row.premi_idr for row in after.channels) == after.premi_idr
