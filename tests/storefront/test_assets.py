@@ -31,7 +31,8 @@ def test_build_fingerprints_and_compresses(tmp_path: Path) -> None:
 
 
 def test_fingerprinted_assets_are_immutable_and_compressed(database_url, tmp_path) -> None:
-    assets.build()
+    # The build `make test` ran before the suite (`make assets`): rebuilding static/dist here
+    # would swap the folder under the other workers' WhiteNoise while they scan it.
     assets._manifest.cache_clear()
     app = create_app(make_config(database_url, tmp_path))
     client = app.test_client()
