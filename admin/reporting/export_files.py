@@ -28,7 +28,7 @@ def _own(export_id: int) -> ReportExport:
 
 @section.get("/reports/exports/<int:export_id>", endpoint="reports_export_status")
 def export_status(export_id: int) -> ResponseReturnValue:
-    """The "being prepared" page while the job runs (it reloads itself), then the link or why not."""
+    """Says "sedang disiapkan" while the job runs (the page reloads itself), then the file."""
     export = _own(export_id)
     expired = export.expires_at is not None and export.expires_at <= now()
     return render_template(

@@ -90,12 +90,14 @@ def build_export(
     save_progress()
     query = query_from_args(export.args)
     key = private_key(f"exports/{uuid.uuid4().hex}.{export.fmt}")
+    counter = _Counter(())
     try:
         table = tables.REPORTS[export.report].build(export.requested_by, query)
         counter = _Counter(table.rows)
         table = replace(table, rows=counter)
         size = _store(WRITERS[export.fmt](table), storage, key, CONTENT_TYPES[export.fmt])
     except Exception as error:
+        counter.close()
         db.session.rollback()
         if not isinstance(error, exports.TooManyRows | StorageError):
             log.exception("Export %s failed", export_id)
@@ -120,6 +122,12 @@ class _Counter(Iterator[list[CellValue]]):
         row = next(self.rows)
         self.count += 1
         return row
+
+    def close(self) -> None:
+        """Stop the rows where they are (a generator over a query closes its cursor)."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
 
 
 def _store(chunks: Iterable[str | bytes], storage: Storage, key: str, content_type: str) -> int:

@@ -620,8 +620,14 @@ def entries_table(*, user: User, period: Period, filters: ReportFilters) -> Repo
 
     def rows() -> Iterator[list[CellValue]]:
         query = _entries_query(user, period, filters).execution_options(yield_per=500)
-        for row in db.session.execute(query):
-            yield entry_cells(EntryRow(**row._mapping))
+        result = db.session.execute(query)
+        try:
+            for row in result:
+                yield entry_cells(EntryRow(**row._mapping))
+        finally:
+            # Closed with the generator: a writer that stops early (an error) leaves no
+            # server-side cursor behind for the rollback to pull the transaction from under.
+            result.close()
 
     title = str(_l("Catatan buku besar"))
     return ReportTable(

@@ -15,6 +15,8 @@ from tests.checkout import stripe_fixtures as sf
 from tests.jobs.helpers import rq_config, run_queued_jobs
 from tests.services import stripe_balance as sb
 
+INVALID_KEY = {"error": {"message": "Invalid API Key provided", "type": "invalid_request_error"}}
+
 
 @pytest.fixture
 def config_overrides() -> dict[str, object]:
@@ -117,12 +119,7 @@ def test_a_dashboard_refund_links_to_its_facility_order(client, login_as, paid, 
 
 
 def test_a_stripe_error_is_a_failed_run_that_says_why(client, login_as, db, rsps) -> None:
-    rsps.add(
-        responses.GET,
-        sb.BALANCE_URL,
-        status=401,
-        json={"error": {"message": "Invalid API Key provided", "type": "invalid_request_error"}},
-    )
+    rsps.add(responses.GET, sb.BALANCE_URL, status=401, json=INVALID_KEY)
     login_as("central")
     response = _run(client)
     assert response.status_code == 200
@@ -206,10 +203,7 @@ class TestOnAWorker:
         assert len(sb.balance_calls(rsps)) == 1
 
     def test_stripe_refusing_fails_the_run_on_the_worker(self, client, login_as, db, rsps) -> None:
-        rsps.add(
-            responses.GET, sb.BALANCE_URL, status=401,
-            json={"error": {"message": "Invalid API Key provided", "type": "invalid_request_error"}},
-        )  # fmt: skip
+        rsps.add(responses.GET, sb.BALANCE_URL, status=401, json=INVALID_KEY)
         login_as("central")
         location = _start(client)
         assert run_queued_jobs() == 1
