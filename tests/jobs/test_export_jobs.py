@@ -8,7 +8,9 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+import boto3
 import pytest
+import requests
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -21,6 +23,7 @@ from tests.checkout import stripe_fixtures as sf
 from tests.conftest import copy_of, seeded_database
 from tests.jobs.helpers import rq_config, run_queued_jobs
 from tests.services import report_world
+from tests.services.test_storage_s3 import BUCKET, s3_endpoint, s3_env  # noqa: F401 (fixtures)
 
 # Every selection of entries with a row is built by a job in these tests.
 JOB_CONFIG = {**sf.STRIPE_CONFIG, "EXPORT_SYNC_MAX_ROWS": 0}
@@ -50,7 +53,7 @@ def _ask(client, world, fmt: str = "xlsx", **params: str) -> str:
 
 def _download(client, status_url: str):
     page = client.get(status_url).get_data(as_text=True)
-    assert "Berkas siap." in page
+    assert f'href="{status_url}/file"' in page  # "Berkas siap." and its link
     assert 'http-equiv="refresh"' not in page
     response = client.get(f"{status_url}/file")
     assert response.status_code == 200
@@ -75,6 +78,7 @@ def test_a_large_xlsx_is_built_by_the_job_and_offered_on_its_page(
 ) -> None:
     central = login_as("central")
     status_url = _ask(client, world)
+    assert "Berkas siap." in client.get(status_url).get_data(as_text=True)
     response = _download(client, status_url)
     assert response.mimetype == exports.XLSX_MIMETYPE
     assert response.headers["Cache-Control"] == "private, no-store"
@@ -197,14 +201,26 @@ def test_an_export_expires_and_the_daily_pruning_removes_it(app, client, db, log
 def test_the_file_speaks_the_askers_language(client, login_as, world) -> None:
     login_as("central")
     client.set_cookie("lang", "en")
-    response = client.get(
-        "/admin/reports/export/entries.csv",
-        query_string=world.period.args(),
-        headers={"Accept-Language": "en"},
-    )
-    rows = _csv_rows(_download(client, response.headers["Location"]).get_data(as_text=True))
+    rows = _csv_rows(_download(client, _ask(client, world, fmt="csv")).get_data(as_text=True))
     assert rows[0] == ["Ledger entries"]
     assert rows[-1][0] == "Total"
+
+
+class TestInTheBucket:
+    @pytest.fixture
+    def config_overrides(self, s3_env) -> dict[str, object]:  # noqa: F811
+        return {**JOB_CONFIG, "S3_BUCKET": BUCKET, "S3_ENDPOINT_URL": s3_env,
+                "S3_REGION": "us-east-1"}  # fmt: skip
+
+    def test_the_file_is_private_in_the_bucket(self, client, login_as, world, s3_env) -> None:  # noqa: F811
+        login_as("central")
+        content = _download(client, _ask(client, world, fmt="csv")).get_data()
+        bucket = boto3.client("s3", endpoint_url=s3_env, region_name="us-east-1")
+        (item,) = bucket.list_objects_v2(Bucket=BUCKET, Prefix="private/exports/")["Contents"]
+        stored = bucket.get_object(Bucket=BUCKET, Key=item["Key"])
+        assert stored["CacheControl"] == "private, no-store"
+        assert stored["Body"].read() == content
+        assert requests.get(f"{s3_env}/{BUCKET}/{item['Key']}", timeout=5).status_code == 403
 
 
 class TestOnAWorker:
@@ -231,6 +247,15 @@ class TestOnAWorker:
         db.session.expire_all()
         export = db.session.scalars(select(ReportExport)).one()
         assert export.state is JobState.DONE and export.size_bytes == len(content)
+
+    def test_the_worker_writes_in_the_askers_language(self, client, login_as, world) -> None:
+        login_as("central")
+        client.set_cookie("lang", "en")
+        status_url = _ask(client, world, fmt="csv")
+        assert run_queued_jobs() == 1
+        rows = _csv_rows(_download(client, status_url).get_data(as_text=True))
+        assert rows[0] == ["Ledger entries"]
+        assert rows[-1][0] == "Total"
 
     def test_a_failure_on_the_worker_is_shown(
         self, client, db, login_as, world, monkeypatch
