@@ -19,7 +19,7 @@ from typing import Literal
 
 from sqlalchemy import or_, select
 
-from shop.core import clock, jobs
+from shop.core import clock, jobs, locks
 from shop.core.errors import DomainError
 from shop.core.i18n import lazy_gettext as _l
 from shop.core.storage import Storage, StorageError, private_key
@@ -81,10 +81,10 @@ def build_export(
     """The job's work: build the file, store it privately, record it (or why it failed).
 
     `save_progress` commits the "running" state before the slow part, for the status page.
-    An export already finished is left alone (a job delivered twice builds once).
+    Only a queued export is taken, under its row lock: a job delivered twice builds once.
     """
-    export = db.session.get(ReportExport, export_id)
-    if export is None or export.finished:
+    export = next(iter(locks.lock_rows(ReportExport, [export_id])), None)
+    if export is None or export.state is not JobState.QUEUED:
         return
     export.state = JobState.RUNNING
     save_progress()

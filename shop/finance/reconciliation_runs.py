@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from shop.core import clock, jobs
+from shop.core import clock, jobs, locks
 from shop.core.clock import Period
 from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
@@ -59,10 +59,10 @@ def start(*, first_day: date, last_day: date, requested_by: User) -> Reconciliat
 def run(*, run_id: int, save_progress: Callable[[], None]) -> None:
     """The job's work: reconcile the run's period and record the result, or why it failed.
 
-    A run already finished is left alone (a job delivered twice asks Stripe once).
+    Only a queued run is taken, under its row lock: a job delivered twice asks Stripe once.
     """
-    found = db.session.get(ReconciliationRun, run_id)
-    if found is None or found.finished:
+    found = next(iter(locks.lock_rows(ReconciliationRun, [run_id])), None)
+    if found is None or found.state is not JobState.QUEUED:
         return
     found.state = JobState.RUNNING
     save_progress()
