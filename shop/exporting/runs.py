@@ -88,10 +88,10 @@ def build_export(
         return
     export.state = JobState.RUNNING
     save_progress()
-    query = query_from_args(export.args)
     key = private_key(f"exports/{uuid.uuid4().hex}.{export.fmt}")
     counter = _Counter(())
     try:
+        query = query_from_args(export.args)
         table = tables.REPORTS[export.report].build(export.requested_by, query)
         counter = _Counter(table.rows)
         table = replace(table, rows=counter)
