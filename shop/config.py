@@ -129,6 +129,10 @@ class Config:
     # row stays, so a repeat is still recognised).
     CART_RETENTION_DAYS: int = 30
     WEBHOOK_PAYLOAD_RETENTION_DAYS: int = 90
+    # Report exports: a selection of more rows than this is built by a job (a download link
+    # when ready) instead of in the request; the files are kept this many days.
+    EXPORT_SYNC_MAX_ROWS: int = 10_000
+    EXPORT_RETENTION_DAYS: int = 3
     # Flask-Caching: one process's memory by default, Redis (shared by all workers) when
     # CACHE_REDIS_URL (or REDIS_URL) is set. IMPACT_CACHE_SECONDS: how old the public /impact
     # figures may be.
@@ -196,6 +200,10 @@ class Config:
             CART_RETENTION_DAYS=_days(env.get("CART_RETENTION_DAYS"), cls.CART_RETENTION_DAYS),
             WEBHOOK_PAYLOAD_RETENTION_DAYS=_days(
                 env.get("WEBHOOK_PAYLOAD_RETENTION_DAYS"), cls.WEBHOOK_PAYLOAD_RETENTION_DAYS
+            ),
+            EXPORT_SYNC_MAX_ROWS=_int(env.get("EXPORT_SYNC_MAX_ROWS"), cls.EXPORT_SYNC_MAX_ROWS),
+            EXPORT_RETENTION_DAYS=_days(
+                env.get("EXPORT_RETENTION_DAYS"), cls.EXPORT_RETENTION_DAYS
             ),
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI")
             or env.get("REDIS_URL")

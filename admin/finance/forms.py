@@ -70,9 +70,6 @@ class VoidForm(SafeForm):
 class ReconciliationForm(SafeForm):
     """The period of a Stripe reconciliation: days in Asia/Jakarta, both included."""
 
-    class Meta:
-        csrf = False
-
     first_day = DateField(_l("Dari tanggal"), validators=[InputRequired()], name="from")
     last_day = DateField(_l("Sampai tanggal"), validators=[InputRequired()], name="to")
 

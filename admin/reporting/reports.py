@@ -13,7 +13,16 @@ from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
@@ -23,10 +32,11 @@ from admin.access import EVERYONE, Section
 from admin.helpers import me, now
 from admin.reporting.forms import ReportFilterForm
 from shop.accounts import scoping
-from shop.core import clock, pagination
+from shop.core import clock, pagination, unit_of_work
 from shop.core.clock import Period
 from shop.database import db
-from shop.finance import pnbp
+from shop.exporting import runs as export_runs
+from shop.exporting import tables
 from shop.formatting import rupiah, whole_number
 from shop.models import Facility, FacilityKind, Kanwil, Role, SalesChannel
 from shop.reporting import charts, exports, reports
@@ -243,42 +253,22 @@ def reports_entries() -> ResponseReturnValue:
     )  # fmt: skip
 
 
-def _export_table(report: str, query: ReportQuery) -> ReportTable | None:
-    """The table behind the screen named `report`, for the same parameters."""
-    args = {"user": me(), "period": query.period, "filters": query.filters}
-    builders: dict[str, Callable[[], ReportTable]] = {
-        "overview": lambda: reports.by_kanwil(**args).table,
-        "facilities": lambda: reports.by_facility(**args).table,
-        "kinds": lambda: reports.by_kind(**args).table,
-        "channels": lambda: reports.by_channel(**args).table,
-        "categories": lambda: reports.by_category(**args, top_level=True).table,
-        "subcategories": lambda: reports.by_category(**args, top_level=False).table,
-        "sales": lambda: reports.sales_over_time(**args),
-        "trend": lambda: reports.monthly_trend(**args),
-        "products": lambda: reports.best_sellers(**args).table,
-        "entries": lambda: reports.entries_table(**args),
-        "pnbp-facilities": lambda: _pnbp_position(query).facility_table(),
-        "pnbp-kanwil": lambda: _pnbp_position(query).kanwil_table(),
-    }
-    builder = builders.get(report)
-    return builder() if builder is not None else None
-
-
-def _pnbp_position(query: ReportQuery) -> pnbp.PnbpPosition:
-    return pnbp.position(
-        me(), date_from=query.period.start, date_to=query.period.end,
-        kanwil_id=query.filters.kanwil_id,
-    )  # fmt: skip
-
-
 @section.get("/reports/export/<report>.<fmt>")
 def reports_export(report: str, fmt: str) -> ResponseReturnValue:
-    if fmt not in FORMATS:
+    """The file at once, or, for a selection of more rows than `EXPORT_SYNC_MAX_ROWS`, a job
+    that builds it and a page that offers it when ready (a second click finds the same job)."""
+    if fmt not in FORMATS or report not in tables.REPORTS:
         abort(404)
-    query = _query()
-    table = _export_table(report, query)
-    if table is None:
-        abort(404)
+    user, query = me(), _query()
+    rows = tables.rows_expected(report, user=user, query=query)
+    if rows > current_app.config["EXPORT_SYNC_MAX_ROWS"]:
+        export = export_runs.start_export(
+            user=user, report=report, fmt=fmt,  # type: ignore[arg-type]
+            query=query, locale=str(get_locale() or "id"), rows=rows,
+        )  # fmt: skip
+        unit_of_work.commit()
+        return redirect(url_for("admin.reports_export_status", export_id=export.id), 303)
+    table = tables.REPORTS[report].build(user, query)
     stream, mimetype = FORMATS[fmt]
     filename = exports.export_filename(table, fmt, first=query.period.start, last=query.period.end)
     return Response(

@@ -19,7 +19,9 @@ from redis import Redis
 from rq.cron import CronJob, CronScheduler
 
 from shop.core import clock, outbox, retention, unit_of_work
+from shop.core.storage import storage_from_config
 from shop.database import db
+from shop.exporting import runs
 from shop.jobs import engine, job
 from shop.models import ScheduledRun
 from shop.payments import expiry
@@ -58,7 +60,15 @@ def _prune(now: datetime) -> str:
         cart_days=config["CART_RETENTION_DAYS"],
         webhook_payload_days=config["WEBHOOK_PAYLOAD_RETENTION_DAYS"],
     )
-    return f"{pruned.carts} carts deleted, {pruned.webhook_payloads} webhook payloads emptied"
+    exports = runs.prune_exports(
+        now=now,
+        storage=storage_from_config(config),
+        retention_days=config["EXPORT_RETENTION_DAYS"],
+    )
+    return (
+        f"{pruned.carts} carts deleted, {pruned.webhook_payloads} webhook payloads emptied, "
+        f"{exports} report exports deleted"
+    )
 
 
 TASKS: dict[str, Task] = {

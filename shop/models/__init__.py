@@ -20,6 +20,7 @@ from shop.models.catalogue import (
 )
 from shop.models.channels import SalesChannel
 from shop.models.delivery import DeliveryMethod, DeliveryRateTable, DeliveryZone
+from shop.models.exports import ReportExport
 from shop.models.facilities import (
     WEEKDAYS,
     Facility,
@@ -39,7 +40,7 @@ from shop.models.ledger import (
     RevenueSplitRule,
     SplitBasis,
 )
-from shop.models.operations import MailStatus, OutboxMail, ScheduledRun
+from shop.models.operations import JobState, MailStatus, OutboxMail, ScheduledRun
 from shop.models.orders import (
     FacilityOrder,
     FacilityOrderStatus,
@@ -59,6 +60,7 @@ from shop.models.payments import (
     WebhookEvent,
 )
 from shop.models.pnbp import DepositIsAppendOnly, PnbpDeposit
+from shop.models.reconciliation import ReconciliationRun
 from shop.models.review import ReviewSubmission
 from shop.models.stock import StockMovement, StockReason
 
@@ -83,6 +85,7 @@ __all__ = [
     "ImageReviewState",
     "ImportRun",
     "ImportState",
+    "JobState",
     "Kanwil",
     "LabelScan",
     "LapasSpecialty",
@@ -103,9 +106,11 @@ __all__ = [
     "ProductStatus",
     "ProductTextRevision",
     "ProductVariant",
+    "ReconciliationRun",
     "Refund",
     "RefundLine",
     "RefundStatus",
+    "ReportExport",
     "ReservationState",
     "RevenueSplitRule",
     "ReviewSubmission",

@@ -63,3 +63,12 @@ class ScheduledRun(Base):
     last_success_at: Mapped[datetime | None]
     last_failure_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class JobState(enum.StrEnum):
+    """Where a piece of work asked for in the back office and run by a job stands."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"

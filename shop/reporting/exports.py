@@ -73,6 +73,10 @@ ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WORKBOOK_OPTIONS = {"constant_memory": True}
 
 
+class TooManyRows(ValueError):
+    """The table has more rows than a sheet holds (Excel would cut the rest off when opening)."""
+
+
 def export_filename(
     table: ReportTable,
     fmt: Literal["csv", "xlsx"],
@@ -175,7 +179,7 @@ def _write_sheet(workbook: xlsxwriter.Workbook, table: ReportTable, *, totals_la
     number = header_row
     for number, row in enumerate(table.rows, start=header_row + 1):
         if number + 1 > XLSX_MAX_ROWS:
-            raise ValueError(f"more than {XLSX_MAX_ROWS:,} rows do not fit in a sheet")
+            raise TooManyRows(f"more than {XLSX_MAX_ROWS:,} rows do not fit in a sheet")
         rows.write(number, row)
     if table.totals is not None:
         SheetRow(workbook, sheet, table.columns, bold=True).write(

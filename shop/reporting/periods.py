@@ -9,6 +9,7 @@ report, it falls back to the default and says why.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -88,3 +89,31 @@ def checked_period(start: date, end: date) -> Period:
             )
         )
     return Period(start, end)
+
+
+def query_from_args(args: Mapping[str, str]) -> ReportQuery:
+    """The query that `ReportQuery.args()` wrote (a job's stored parameters) read back.
+
+    The arguments were checked by the report page before they were stored; anything else here is
+    a bug, and raises `ValueError`.
+    """
+
+    def number(key: str) -> int | None:
+        return int(args[key]) if key in args else None
+
+    category = args.get("category")
+    kind = args.get("kind")
+    filters = ReportFilters(
+        kanwil_id=number("kanwil"),
+        facility_id=number("facility"),
+        facility_kind=FacilityKind(kind) if kind else None,
+        category_id=int(category) if category and category != NO_CATEGORY else None,
+        top_category_id=number("top_category"),
+        no_category=category == NO_CATEGORY,
+        entry_kind=args.get("entry_kind"),
+        product_id=number("product"),
+    )
+    if filters.entry_kind is not None and filters.entry_kind not in ENTRY_KINDS:
+        raise ValueError(f"unknown entry kind {filters.entry_kind!r}")
+    period = checked_period(date.fromisoformat(args["from"]), date.fromisoformat(args["to"]))
+    return ReportQuery(period=period, filters=filters)

@@ -610,15 +610,21 @@ def entries_page(
     Raises `pagination.InvalidCursor` for a cursor the drill-down did not make.
     """
     figures = totals(user=user, period=period, filters=filters)
-    count = db.session.scalar(
-        sa.select(sa.func.count(LedgerEntry.id)).where(*entry_conditions(user, period, filters))
-    )
+    count = count_entries(user=user, period=period, filters=filters)
     pages = pagination.paginate_by_key(
         _entries_selection(user, period, filters), keys=ENTRY_KEYS, per_page=per_page,
         after=after, before=before,
     )  # fmt: skip
     rows = [EntryRow(**row._mapping) for row in pages.items]
-    return EntriesPage(rows=rows, count=int(count or 0), totals=figures, pages=pages)
+    return EntriesPage(rows=rows, count=count, totals=figures, pages=pages)
+
+
+def count_entries(*, user: User, period: Period, filters: ReportFilters) -> int:
+    """How many entries the selection has (what an export of them would write)."""
+    count = db.session.scalar(
+        sa.select(sa.func.count(LedgerEntry.id)).where(*entry_conditions(user, period, filters))
+    )
+    return int(count or 0)
 
 
 def entry_cells(row: EntryRow) -> list[CellValue]:
@@ -651,8 +657,14 @@ def entries_table(*, user: User, period: Period, filters: ReportFilters) -> Repo
 
     def rows() -> Iterator[list[CellValue]]:
         query = _entries_query(user, period, filters).execution_options(yield_per=500)
-        for row in db.session.execute(query):
-            yield entry_cells(EntryRow(**row._mapping))
+        result = db.session.execute(query)
+        try:
+            for row in result:
+                yield entry_cells(EntryRow(**row._mapping))
+        finally:
+            # Closed with the generator: a writer that stops early (an error) leaves no
+            # server-side cursor behind for the rollback to pull the transaction from under.
+            result.close()
 
     title = str(_l("Catatan buku besar"))
     return ReportTable(
