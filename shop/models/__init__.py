@@ -49,6 +49,7 @@ from shop.models.orders import (
     ReservationState,
     StockReservation,
 )
+from shop.models.partners import PartnerKey, PartnerKeyUsage
 from shop.models.payments import (
     AttemptStatus,
     PaymentAttempt,
@@ -94,6 +95,8 @@ __all__ = [
     "OrderNumberCounter",
     "OrderStatus",
     "OutboxMail",
+    "PartnerKey",
+    "PartnerKeyUsage",
     "PaymentAttempt",
     "PhotoProcessing",
     "PnbpDeposit",
