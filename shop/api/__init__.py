@@ -23,7 +23,10 @@ bp = Blueprint(
 
 class _Api(Api):
     """flask-smorest's Api without its app-wide JSON error handler: the storefront and the back
-    office keep their HTML error pages; the API blueprint answers its own errors."""
+    office keep their HTML error pages; the API blueprint answers its own errors. Its default
+    error response is not added either: each operation documents ours (`schemas.ApiError`)."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
         return None

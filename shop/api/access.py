@@ -93,13 +93,7 @@ def _is_preflight() -> bool:
 
 
 # One shared budget for the whole API per key or address ("api" scope), preflights free.
-limiter.limit(
-    _limit_value,
-    key_func=_limit_key,
-    scope="api",
-    exempt_when=_is_preflight,
-    per_method=False,
-)(bp)
+limiter.shared_limit(_limit_value, scope="api", key_func=_limit_key, exempt_when=_is_preflight)(bp)
 
 
 @bp.before_request

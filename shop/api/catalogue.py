@@ -17,6 +17,9 @@ from shop.core.storage import Storage, storage_from_config
 from shop.models import Facility, Product, ProductImage
 
 ERRORS = {
+    400: "Unreadable parameters (control characters) or an unknown cursor.",
+    404: "No public product with this slug.",
+    422: "Invalid parameters; `errors` names them.",
     401: "A key was sent that is unknown or revoked.",
     429: "Too many requests; see the Retry-After header.",
 }
@@ -26,9 +29,9 @@ def _errors(*statuses: int) -> Any:
     """The documented error answers of an operation (each with the Error schema)."""
 
     def decorate(view: Any) -> Any:
-        for status in statuses:
+        for status in sorted({400, 401, 429, *statuses}):
             view = bp.alt_response(
-                status, schema=schemas.Error, description=ERRORS.get(status, "An error.")
+                status, schema=schemas.ApiError, description=ERRORS.get(status, "An error.")
             )(view)
         return bp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")(
             view
@@ -40,7 +43,7 @@ def _errors(*statuses: int) -> Any:
 @bp.route("/products")
 @bp.arguments(schemas.ProductQuery, location="query", as_kwargs=False)
 @bp.response(200, schemas.ProductList)
-@_errors(400, 401, 422, 429)
+@_errors(422)
 def products(args: dict[str, Any]) -> dict[str, Any]:
     """Public products, filtered and searched like the catalogue, a page at a time.
 
@@ -88,7 +91,7 @@ def _param(value: Any) -> Any:
 
 @bp.route("/products/<slug>")
 @bp.response(200, schemas.ProductDetail)
-@_errors(401, 404, 429)
+@_errors(404)
 def product(slug: str) -> dict[str, Any]:
     """One public product with its variants and approved photos."""
     item = browse.public_product(slug)
@@ -125,7 +128,7 @@ def product(slug: str) -> dict[str, Any]:
 @bp.route("/facilities")
 @bp.arguments(schemas.FacilityQuery, location="query", as_kwargs=False)
 @bp.response(200, schemas.FacilityList)
-@_errors(401, 422, 429)
+@_errors(422)
 def facilities(args: dict[str, Any]) -> dict[str, Any]:
     """Active facilities (Lapas, Rutan, LPKA, LPP, Bapas) with their number of public products."""
     listings = browse.public_facilities(kanwil_code=args.get("kanwil", ""))
@@ -134,7 +137,7 @@ def facilities(args: dict[str, Any]) -> dict[str, Any]:
 
 @bp.route("/categories")
 @bp.response(200, schemas.CategoryList)
-@_errors(401, 429)
+@_errors()
 def categories() -> dict[str, Any]:
     """Every category, top ones with their children's products counted in."""
     own = browse.products_per_category()

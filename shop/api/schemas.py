@@ -192,7 +192,7 @@ class CategoryList(Schema):
     items = fields.List(fields.Nested(Category), required=True)
 
 
-class Error(Schema):
+class ApiError(Schema):
     error = fields.String(required=True, metadata={"description": "A stable code."})
     message = fields.String(required=True)
     retry_after = fields.Integer(metadata={"description": "Seconds to wait (429 only)."})
