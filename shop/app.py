@@ -88,10 +88,16 @@ def select_locale() -> str:
 
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        # The API's messages follow Accept-Language alone (no cookie, no address prefix).
+        return (
+            request.accept_languages.best_match(languages)
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     in_address = language_of_path(request.path)
     if in_address is not None:
         return in_address
-    languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get("lang")
     if chosen in languages:
         return chosen
