@@ -31,3 +31,13 @@ def test_anonymous_and_per_key_limits(app, client):
     db.session.expire_all()
     row = db.session.scalar(sa.select(PartnerKeyUsage).where(PartnerKeyUsage.key_id == key.id))
     assert (row.requests, row.limited) == (7, 1)
+
+
+def test_limits_are_read_from_the_environment_and_checked():
+    from shop.config import Config
+
+    config = Config.from_env({"API_RATE_LIMIT_KEY": "1000 per hour", "SECRET_KEY": "x" * 40})
+    assert config.API_RATE_LIMIT_KEY == "1000 per hour"
+    assert config.API_RATE_LIMIT_ANONYMOUS == "60 per minute"
+    with pytest.raises(ValueError):
+        Config.from_env({"API_RATE_LIMIT_ANONYMOUS": "a lot", "SECRET_KEY": "x" * 40})
