@@ -32,10 +32,9 @@ _UNSET = object()
 
 @dataclass(frozen=True)
 class Caller:
-    """The partner key of a request (its id and prefix), or None for an anonymous one."""
+    """The partner key of a request (its id), or None for an anonymous one."""
 
     key_id: int | None
-    prefix: str = ""
     refused: str = ""  # why a key that was sent is not accepted
 
 
@@ -67,9 +66,9 @@ def caller() -> Caller:
         if key is None:
             result = Caller(None, refused="invalid")
         elif not key.is_active:
-            result = Caller(None, prefix=key.prefix, refused="revoked")
+            result = Caller(None, refused="revoked")
         else:
-            result = Caller(key.id, prefix=key.prefix)
+            result = Caller(key.id)
     g.api_caller = result
     return result
 

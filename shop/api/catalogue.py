@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, url_for
-from flask_smorest import abort as smorest_abort
 
 from shop.api import bp, schemas
 from shop.catalogue import browse
@@ -96,7 +95,7 @@ def product(slug: str) -> dict[str, Any]:
     """One public product with its variants and approved photos."""
     item = browse.public_product(slug)
     if item is None:
-        smorest_abort(404)
+        abort(404)
     storage = storage_from_config(current_app.config)
     detail = _summary(item, storage)
     is_food = item.category.is_food

@@ -19,6 +19,8 @@ from shop.api import bp
 from shop.database import db
 from shop.extensions import limiter
 
+# Why a request was refused, more precisely than its status (`abort(401, "revoked_key")`).
+REASONS = {"invalid_key", "revoked_key", "invalid_cursor"}
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -67,11 +69,7 @@ def json_error(error: HTTPException) -> Response:
     if isinstance(error, RateLimitExceeded):
         return _rate_limited()
     description = error.description if isinstance(error.description, str) else ""
-    code = (
-        description
-        if description in CODES.values() or description.endswith(("_key", "_cursor"))
-        else CODES.get(status, "bad_request")
-    )
+    code = description if description in REASONS else CODES.get(status, "bad_request")
     extra: dict[str, Any] = {}
     data = getattr(error, "data", None)
     if status == 422 and isinstance(data, dict) and "messages" in data:

@@ -37,7 +37,6 @@ class ProductQuery(Schema):
         metadata={"description": "A regional office's code, e.g. `RIAU`."},
     )
     min_price = fields.Integer(
-        strict=False,
         validate=validate.Range(min=0, max=MAX_PRICE_IDR),
         metadata={"description": "Lowest price in whole rupiah (the cheapest variant)."},
     )

@@ -360,7 +360,6 @@ def browse_by_key(query: CatalogueQuery, *, cursor: str | None = None) -> KeyedP
         if given_tag != tag or not inner:
             raise InvalidCursor(cursor)
     if relevance:
-        assert selection.matched is not None
         ids, next_inner = _ranked_ids(selection, inner, query.per_page)
     else:
         ids, next_inner = _keyed_ids(selection.statement, sort, inner, query.per_page)
