@@ -88,10 +88,16 @@ def select_locale() -> str:
 
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        # The API's messages follow Accept-Language alone (no cookie, no address prefix).
+        return (
+            request.accept_languages.best_match(languages)
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     in_address = language_of_path(request.path)
     if in_address is not None:
         return in_address
-    languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get("lang")
     if chosen in languages:
         return chosen
@@ -137,6 +143,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from admin import bp as admin_bp
+    from shop import api
     from shop.health import bp as health_bp
     from shop.media import bp as media_bp
     from shop.storefront import bp as storefront_bp
@@ -145,10 +152,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(health_bp)
+    api.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    def render_error(error: Any) -> tuple[str, int]:
+    from shop.api import PREFIX as API_PREFIX
+    from shop.api.errors import json_error
+
+    def render_error(error: Any) -> Any:
+        if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+            # Also an address or method no API route takes: partners read JSON, not a page.
+            return json_error(error)
         code = getattr(error, "code", 500) or 500
         if code >= 500:
             db.session.rollback()

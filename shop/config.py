@@ -61,6 +61,16 @@ def _int_list(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
     return numbers
 
 
+def _rate_limit(value: str | None, default: str) -> str:
+    """A rate limit in Flask-Limiter's notation ("600 per minute"); a ValueError names a bad one."""
+    if value is None or value.strip() == "":
+        return default
+    from limits import parse_many
+
+    parse_many(value)  # raises ValueError for text that is not a limit
+    return value.strip()
+
+
 def _seconds(value: str | None, default: float) -> float:
     """A duration in seconds, not negative (a ValueError names a bad one)."""
     if value is None or value.strip() == "":
@@ -143,6 +153,11 @@ class Config:
     IMPACT_CACHE_SECONDS: int = 600
     # How long shared caches may keep the product feeds (/feeds/...) before asking again.
     FEED_CACHE_SECONDS: int = 900
+    # The public API (/api/v1, docs/api.md): requests a partner key may make, and an address
+    # without a key (lower), in Flask-Limiter notation; how long clients may keep an answer.
+    API_RATE_LIMIT_KEY: str = "600 per minute"
+    API_RATE_LIMIT_ANONYMOUS: str = "60 per minute"
+    API_CACHE_SECONDS: int = 60
     # Public pages for visitors without a session (docs/performance.md): how long browsers and
     # shared caches may keep one (max-age), how long after that they may serve it while they
     # revalidate (stale-while-revalidate), and how long the server's page cache keeps one at
@@ -240,6 +255,11 @@ class Config:
             CACHE_DEFAULT_TIMEOUT=_int(env.get("CACHE_DEFAULT_TIMEOUT"), cls.CACHE_DEFAULT_TIMEOUT),
             IMPACT_CACHE_SECONDS=_int(env.get("IMPACT_CACHE_SECONDS"), cls.IMPACT_CACHE_SECONDS),
             FEED_CACHE_SECONDS=_int(env.get("FEED_CACHE_SECONDS"), cls.FEED_CACHE_SECONDS),
+            API_RATE_LIMIT_KEY=_rate_limit(env.get("API_RATE_LIMIT_KEY"), cls.API_RATE_LIMIT_KEY),
+            API_RATE_LIMIT_ANONYMOUS=_rate_limit(
+                env.get("API_RATE_LIMIT_ANONYMOUS"), cls.API_RATE_LIMIT_ANONYMOUS
+            ),
+            API_CACHE_SECONDS=_int(env.get("API_CACHE_SECONDS"), cls.API_CACHE_SECONDS),
             PUBLIC_PAGE_MAX_AGE=_int(env.get("PUBLIC_PAGE_MAX_AGE"), cls.PUBLIC_PAGE_MAX_AGE),
             PUBLIC_PAGE_STALE_SECONDS=_int(
                 env.get("PUBLIC_PAGE_STALE_SECONDS"), cls.PUBLIC_PAGE_STALE_SECONDS

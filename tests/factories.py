@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import factory
@@ -29,6 +30,7 @@ from shop.models import (
     OrderLine,
     OrderStatus,
     OutboxMail,
+    PartnerKey,
     Product,
     ProductImage,
     ProductStatus,
@@ -324,3 +326,17 @@ class OutboxMailFactory(BaseFactory):
     attempts = 6
     last_error = "ConnectionRefusedError: [Errno 111] Connection refused"
     next_attempt_at = None
+
+
+class PartnerKeyFactory(BaseFactory):
+    """An active partner key whose secret is `etl_test-<n>` (only its hash is stored)."""
+
+    class Meta:
+        model = PartnerKey
+        exclude = ("secret",)
+
+    name = factory.Sequence(lambda n: f"Mitra {n}")
+    contact = factory.Sequence(lambda n: f"mitra{n}@contoh.id")
+    secret = factory.Sequence(lambda n: f"etl_test-{n}")
+    prefix = factory.LazyAttribute(lambda o: o.secret[:8])
+    key_hash = factory.LazyAttribute(lambda o: hashlib.sha256(o.secret.encode()).hexdigest())

@@ -26,6 +26,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from shop.catalogue import products, search
 from shop.catalogue.products import CatalogueFigures, public_products_query
 from shop.core import clock
+from shop.core.pagination import (
+    InvalidCursor,
+    Key,
+    decode_cursor,
+    encode_cursor,
+    id_key,
+    paginate_by_key,
+    timestamp_key,
+)
 from shop.database import db
 from shop.models import (
     CatalogueVersion,
@@ -202,17 +211,21 @@ def _beyond(sort: Sort, cursor: Cursor) -> sa.ColumnElement[bool]:
     )
 
 
-def browse(query: CatalogueQuery) -> CataloguePage:
-    """One page of the public catalogue, filtered and sorted as asked.
+@dataclass
+class _Selection:
+    """The public products a request's filters and search keep, and what the filters named."""
 
-    A slug or code that matches nothing is reported in `unknown_filters` and ignored, so a
-    stale link still shows products. The total is counted once per filter combination and
-    catalogue version (see `CatalogueVersion`), not per request; pages after the first are
-    read from a cursor (keyset) when the link carries one, so a deep page costs what the
-    first does.
-    """
+    statement: sa.Select
+    matched: sa.Subquery | None
+    category: Category | None
+    facility: Facility | None
+    kanwil: Kanwil | None
+    unknown: list[str]
+
+
+def _filtered(query: CatalogueQuery) -> _Selection:
+    """The catalogue's filters and search applied to the public products (no order yet)."""
     statement = public_products_query()
-    sort = query.effective_sort
     unknown: list[str] = []
     category = facility = kanwil = None
     if query.category:
@@ -249,6 +262,23 @@ def browse(query: CatalogueQuery) -> CataloguePage:
     matched = search.matches(query.q) if query.q else None
     if matched is not None:
         statement = statement.join(matched, matched.c.product_id == Product.id)
+    return _Selection(statement, matched, category, facility, kanwil, unknown)
+
+
+def browse(query: CatalogueQuery) -> CataloguePage:
+    """One page of the public catalogue, filtered and sorted as asked.
+
+    A slug or code that matches nothing is reported in `unknown_filters` and ignored, so a
+    stale link still shows products. The total is counted once per filter combination and
+    catalogue version (see `CatalogueVersion`), not per request; pages after the first are
+    read from a cursor (keyset) when the link carries one, so a deep page costs what the
+    first does.
+    """
+    selection = _filtered(query)
+    statement, matched = selection.statement, selection.matched
+    category, facility, kanwil = selection.category, selection.facility, selection.kanwil
+    unknown = selection.unknown
+    sort = query.effective_sort
 
     def count() -> int:
         counted = statement.with_only_columns(Product.id).subquery()
@@ -292,6 +322,100 @@ def browse(query: CatalogueQuery) -> CataloguePage:
         next_cursor=_cursor_of(products[-1], sort) if keyset and page < pages else None,
         prev_cursor=_cursor_of(products[0], sort) if keyset and page > 1 else None,
     )
+
+
+@dataclass(frozen=True)
+class KeyedPage:
+    """A page of `browse_by_key`: its products and the opaque cursor of the next page, if any."""
+
+    products: list[Product]
+    next_cursor: str | None
+    category: Category | None = None
+    facility: Facility | None = None
+    kanwil: Kanwil | None = None
+    unknown_filters: list[str] = field(default_factory=list)
+
+
+# A keyed cursor names its sort, so a cursor used with another sort is refused, not misread.
+_SORT_TAGS = {Sort.NEWEST: "n", Sort.PRICE_ASC: "pa", Sort.PRICE_DESC: "pd", Sort.RELEVANCE: "r"}
+
+
+def browse_by_key(query: CatalogueQuery, *, cursor: str | None = None) -> KeyedPage:
+    """A page of the public catalogue after an opaque cursor, for the API: no count, no pages.
+
+    Newest-first and the price sorts walk the keyset `(published_at | min_price_idr, id)` with
+    `paginate_by_key`, so pages never repeat or skip a product however deep a partner goes. A
+    search in relevance order ranks at most `search.CANDIDATES` matches; its cursor is the
+    position in that ranking. Raises `InvalidCursor` for a cursor this sort did not make.
+    """
+    selection = _filtered(query)
+    sort = query.effective_sort
+    relevance = sort is Sort.RELEVANCE and selection.matched is not None
+    if sort is Sort.RELEVANCE and not relevance:
+        sort = Sort.NEWEST
+    tag = _SORT_TAGS[sort]
+    inner = None
+    if cursor:
+        given_tag, _dot, inner = cursor.partition(".")
+        if given_tag != tag or not inner:
+            raise InvalidCursor(cursor)
+    if relevance:
+        ids, next_inner = _ranked_ids(selection, inner, query.per_page)
+    else:
+        ids, next_inner = _keyed_ids(selection.statement, sort, inner, query.per_page)
+    found = {
+        product.id: product
+        for product in db.session.scalars(
+            public_products_query().where(Product.id.in_(ids)).options(*CARD_LOADING)
+        ).unique()
+    }
+    return KeyedPage(
+        products=[found[id_] for id_ in ids if id_ in found],
+        next_cursor=f"{tag}.{next_inner}" if next_inner else None,
+        category=selection.category,
+        facility=selection.facility,
+        kanwil=selection.kanwil,
+        unknown_filters=selection.unknown,
+    )
+
+
+def _keyed_ids(
+    statement: sa.Select, sort: Sort, after: str | None, per_page: int
+) -> tuple[list[int], str | None]:
+    if sort is Sort.NEWEST:
+        keys, descending = [timestamp_key(Product.published_at), id_key(Product.id)], True
+    else:
+        keys = [Key(Product.min_price_idr, int), id_key(Product.id)]
+        descending = sort is Sort.PRICE_DESC
+    page = paginate_by_key(
+        statement.with_only_columns(*(key.column for key in keys)),
+        keys=keys,
+        per_page=per_page,
+        after=after,
+        descending=descending,
+    )
+    return [row.id for row in page.items], page.next_cursor
+
+
+def _ranked_ids(
+    selection: _Selection, after: str | None, per_page: int
+) -> tuple[list[int], str | None]:
+    matched = selection.matched
+    assert matched is not None
+    offset = decode_cursor(after, [Key(Product.id, int)])[0] if after else 0
+    if not 0 <= offset <= search.CANDIDATES:
+        raise InvalidCursor(after or "")
+    order = [matched.c.rank.asc(), Product.published_at.desc(), Product.id.desc()]
+    ids = list(
+        db.session.scalars(
+            selection.statement.with_only_columns(Product.id)
+            .order_by(*order)
+            .offset(offset)
+            .limit(per_page + 1)
+        )
+    )
+    more = len(ids) > per_page
+    return ids[:per_page], encode_cursor([offset + per_page]) if more else None
 
 
 def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Product]:
@@ -428,6 +552,21 @@ def categories_with_counts() -> list[CategoryCount]:
         sa.select(Category).where(Category.parent_id.is_(None)).order_by(Category.position)
     )
     return [CategoryCount(c, counts.get(c.id, 0)) for c in roots]
+
+
+def products_per_category() -> dict[int, int]:
+    """Public products in each category itself (not its children), once per catalogue version."""
+
+    def count() -> dict[int, int]:
+        return dict(
+            db.session.execute(
+                public_products_query()
+                .with_only_columns(Product.category_id, sa.func.count(Product.id))
+                .group_by(Product.category_id)
+            ).all()
+        )
+
+    return _COUNTS.get_or_compute(catalogue_token(), ("per_category",), count)
 
 
 @dataclass(frozen=True)

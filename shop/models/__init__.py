@@ -51,6 +51,7 @@ from shop.models.orders import (
     ReservationState,
     StockReservation,
 )
+from shop.models.partners import PartnerKey, PartnerKeyUsage
 from shop.models.payments import (
     AttemptStatus,
     PaymentAttempt,
@@ -98,6 +99,8 @@ __all__ = [
     "OrderNumberCounter",
     "OrderStatus",
     "OutboxMail",
+    "PartnerKey",
+    "PartnerKeyUsage",
     "PaymentAttempt",
     "PhotoProcessing",
     "PnbpDeposit",

@@ -55,10 +55,11 @@ class FlaskCachingVersions:
 class PublicPageSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, except on a public page served to an anonymous visitor:
     nothing was stored in the session, so no cookie is sent and the page does not vary on one
-    (Flask would add `Vary: Cookie` because Flask-Login looked for a signed-in user)."""
+    (Flask would add `Vary: Cookie` because Flask-Login looked for a signed-in user). A request
+    marked `g.stateless` (the public API) never sends a session cookie either."""
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if g.get("public_page"):
+        if g.get("public_page") or g.get("stateless"):
             return
         super().save_session(app, session, response)
 

@@ -36,6 +36,7 @@ from tests.factories import (
     FacilityOrderFactory,
     KanwilFactory,
     OutboxMailFactory,
+    PartnerKeyFactory,
     ProductFactory,
     ProductImageFactory,
     StaffFactory,
@@ -65,6 +66,8 @@ ALLOWED: dict[str, set[str]] = {
     "admin.audit_log": CENTRAL, "admin.reconciliation": CENTRAL,
     "admin.reconciliation_run": CENTRAL,
     "admin.mail_list": CENTRAL, "admin.mail_detail": CENTRAL, "admin.mail_send_again": CENTRAL,
+    "admin.partner_keys": CENTRAL, "admin.partner_key_create": CENTRAL,
+    "admin.partner_key_detail": CENTRAL, "admin.partner_key_revoke": CENTRAL,
     "admin.reports_overview": ALL, "admin.reports_facilities": ALL, "admin.reports_facility": ALL,
     "admin.reports_categories": ALL, "admin.reports_kinds": ALL, "admin.reports_entries": ALL,
     "admin.reports_export": ALL, "admin.reports_export_status": ALL,
@@ -112,6 +115,7 @@ def _url(rule, facility_a) -> str:
     # Recording a deposit stores a file: only for the routes that need one.
     deposit = pnbp_helpers.record(facility_a) if "deposit_id" in rule.arguments else None
     mail = OutboxMailFactory() if "mail_id" in rule.arguments else None
+    partner_key = PartnerKeyFactory() if "key_id" in rule.arguments else None
     run = ImportRun(
         facility=facility_a, requested_by=target_user, csv_key="private/imports/x.csv", errors=[]
     )
@@ -132,7 +136,7 @@ def _url(rule, facility_a) -> str:
         "facility_order_id": part.id, "deposit_id": deposit and deposit.id,
         "report_facility_id": facility_a.id, "report": "facilities", "fmt": "csv",
         "mail_id": mail and mail.id, "run_id": run.id, "export_id": export.id,
-        "reconciliation_id": reconciliation.id,
+        "reconciliation_id": reconciliation.id, "key_id": partner_key and partner_key.id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

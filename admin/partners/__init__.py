@@ -1,0 +1,1 @@
+"""The back office: partners of the public API and their keys (the central office)."""

@@ -1,0 +1,1 @@
+"""Partners of the public read API: their keys and how much they use them."""
