@@ -14,7 +14,6 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -119,9 +118,50 @@ class CatalogueQuery:
         return Sort.RELEVANCE if search.search_terms(self.q) else Sort.NEWEST
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A product as a listing knows it before its card is drawn: what a cursor, a card's cache
+    key and the search tests need, read in the one query for the page's rows."""
+
+    id: int
+    facility_id: int
+    name: str
+    min_price_idr: int
+    published_at: datetime | None
+
+
+_LISTED_COLUMNS = (
+    Product.id,
+    Product.facility_id,
+    Product.name,
+    Product.min_price_idr,
+    Product.published_at,
+)
+
+
+def _listed(statement: sa.Select) -> list[Listed]:
+    """The rows of `statement` (a public products query) as `Listed`, in its order."""
+    rows = db.session.execute(statement.with_only_columns(*_LISTED_COLUMNS))
+    return [Listed(*row) for row in rows]
+
+
+def card_products(ids: list[int]) -> list[Product]:
+    """The products of `ids` with what their cards show, in one query per collection.
+
+    Only public ones: a product hidden since its id was listed is left out.
+    """
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            public_products_query().where(Product.id.in_(ids)).options(*CARD_LOADING)
+        ).unique()
+    )
+
+
 @dataclass
 class CataloguePage:
-    products: list[Product]
+    products: list[Listed]
     total: int
     page: int
     pages: int
@@ -177,7 +217,7 @@ def _sort_columns(sort: Sort) -> list[tuple[sa.ColumnElement, bool]]:
     return [(Product.published_at, True), (Product.id, True)]
 
 
-def _cursor_of(product: Product, sort: Sort) -> str:
+def _cursor_of(product: Listed, sort: Sort) -> str:
     if sort in (Sort.PRICE_ASC, Sort.PRICE_DESC):
         key = product.min_price_idr
     else:
@@ -272,13 +312,13 @@ def browse(query: CatalogueQuery) -> CataloguePage:
         order = [matched.c.rank.asc(), Product.published_at.desc(), Product.id.desc()]
     else:
         order = [column.desc() if desc else column.asc() for column, desc in _sort_columns(sort)]
-    statement = statement.options(*CARD_LOADING).limit(query.per_page)
-    products: list[Product] = []
+    statement = statement.limit(query.per_page)
+    products: list[Listed] = []
     if query.cursor is not None and not relevance and page > 1:
         products = _keyset_page(statement, sort, query.cursor)
     if not products:
         offset = (page - 1) * query.per_page
-        products = list(db.session.scalars(statement.order_by(*order).offset(offset)).unique())
+        products = _listed(statement.order_by(*order).offset(offset))
     keyset = not relevance and bool(products)
     return CataloguePage(
         products=products,
@@ -294,7 +334,7 @@ def browse(query: CatalogueQuery) -> CataloguePage:
     )
 
 
-def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Product]:
+def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Listed]:
     """The page next to the cursor, in the order of `sort`; empty for a cursor out of range."""
     try:
         beyond = _beyond(sort, cursor)
@@ -305,7 +345,7 @@ def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Produ
         order = [column.asc() if desc else column.desc() for column, desc in columns]
     else:
         order = [column.desc() if desc else column.asc() for column, desc in columns]
-    products = list(db.session.scalars(statement.where(beyond).order_by(*order)).unique())
+    products = _listed(statement.where(beyond).order_by(*order))
     if cursor.backwards:
         products.reverse()
     return products
@@ -330,47 +370,48 @@ def public_product(slug: str) -> Product | None:
     )
 
 
-def related_products(product: Product, *, limit: int = 4) -> list[Product]:
+def related_products(product: Product, *, limit: int = 4) -> list[Listed]:
     """Others of the same category first, then others of the same facility.
 
     Each half walks its listing index (`ix_product_category_listing`, `..._facility_listing`)
-    in order and stops after `limit` rows, so the cost does not grow with the catalogue.
+    in order and stops after `limit` rows, so the cost does not grow with the catalogue; the
+    page's rows come in that one statement.
     """
 
-    def first(where: sa.ColumnElement[bool]) -> sa.Subquery:
-        return (
+    def first(where: sa.ColumnElement[bool], half: int) -> sa.Select:
+        ranked = (
             public_products_query()
             .with_only_columns(Product.id)
             .where(where, Product.id != product.id)
-            .order_by(Product.is_flagship.desc(), Product.published_at.desc(), Product.id.desc())
+            .order_by(*_LISTING_ORDER)
             .limit(limit)
             .subquery()
         )
+        return sa.select(ranked.c.id, sa.literal(half).label("half"))
 
-    same_category = first(Product.category_id == product.category_id)
+    same_category = first(Product.category_id == product.category_id, 0)
     same_facility = first(
         sa.and_(
             Product.facility_id == product.facility_id,
             Product.category_id != product.category_id,
-        )
-    )
-    ids = sa.union_all(sa.select(same_category.c.id), sa.select(same_facility.c.id))
-    found = db.session.scalars(
-        public_products_query().where(Product.id.in_(ids)).options(*CARD_LOADING)
-    ).unique()
-    ordered = sorted(
-        found,
-        key=lambda p: (
-            p.category_id != product.category_id,
-            not p.is_flagship,
-            -(p.published_at - _EPOCH).total_seconds() if p.published_at else 0,
-            -p.id,
         ),
+        1,
     )
-    return ordered[:limit]
+    found = sa.union_all(same_category, same_facility).subquery()
+    return _listed(
+        public_products_query()
+        .join(found, found.c.id == Product.id)
+        .order_by(found.c.half, *_LISTING_ORDER)
+        .limit(limit)
+    )
 
 
-def flagship_products(*, limit: int = 8) -> list[Product]:
+# A facility's own order (its flagships first), walked by the listing indexes.
+_LISTING_ORDER = (Product.is_flagship.desc(), Product.published_at.desc(), Product.id.desc())
+_NEWEST = (Product.published_at.desc(), Product.id.desc())
+
+
+def flagship_products(*, limit: int = 8) -> list[Listed]:
     """The facilities' produk unggulan, newest first, at most one per facility."""
     newest_flagship = (
         sa.select(sa.func.max(Product.id))
@@ -378,24 +419,16 @@ def flagship_products(*, limit: int = 8) -> list[Product]:
         .where(Product.is_flagship, Product.status == ProductStatus.PUBLISHED, Facility.is_active)
         .group_by(Product.facility_id)
     )
-    statement = (
+    return _listed(
         public_products_query()
         .where(Product.id.in_(newest_flagship))
-        .options(*CARD_LOADING)
-        .order_by(Product.published_at.desc(), Product.id.desc())
+        .order_by(*_NEWEST)
         .limit(limit)
     )
-    return list(db.session.scalars(statement).unique())
 
 
-def newest_products(*, limit: int = 8) -> list[Product]:
-    statement = (
-        public_products_query()
-        .options(*CARD_LOADING)
-        .order_by(Product.published_at.desc(), Product.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(statement).unique())
+def newest_products(*, limit: int = 8) -> list[Listed]:
+    return _listed(public_products_query().order_by(*_NEWEST).limit(limit))
 
 
 def catalogue_figures() -> CatalogueFigures:
@@ -451,48 +484,75 @@ def _products_per_facility() -> dict[int, int]:
     return _COUNTS.get_or_compute(catalogue_token(), ("per_facility",), count)
 
 
+FACILITIES_PER_PAGE = 48
+
+
+@dataclass(frozen=True)
+class FacilityPage:
+    listings: list[FacilityListing]
+    total: int
+    page: int
+    pages: int
+
+
 def public_facilities(
-    *, kanwil_code: str = "", kind: FacilityKind | None = None
-) -> list[FacilityListing]:
-    """Active facilities with their number of public products, by Kanwil then name."""
-    statement = (
-        sa.select(Facility)
-        .join(Facility.kanwil)
-        .where(Facility.is_active)
-        .options(joinedload(Facility.kanwil))
-        .order_by(Kanwil.name, Facility.name)
-    )
+    *,
+    kanwil_code: str = "",
+    kind: FacilityKind | None = None,
+    text: str = "",
+    page: int = 1,
+    per_page: int = FACILITIES_PER_PAGE,
+) -> FacilityPage:
+    """One page of active facilities with their number of public products, by Kanwil then
+    name; `text` keeps those whose name or city holds each of its words.
+
+    A page, not the whole list: the directory counts 600 facilities and grows.
+    """
+    statement = sa.select(Facility).join(Facility.kanwil).where(Facility.is_active)
     if kanwil_code:
         statement = statement.where(Kanwil.code == kanwil_code.upper())
     if kind is not None:
         statement = statement.where(Facility.kind == kind)
+    for word in search.search_terms(text)[:5]:
+        pattern = f"%{word}%"
+        statement = statement.where(
+            sa.or_(Facility.name.ilike(pattern), Facility.city.ilike(pattern))
+        )
+    counted = statement.with_only_columns(Facility.id).subquery()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    rows = db.session.scalars(
+        statement.options(joinedload(Facility.kanwil))
+        .order_by(Kanwil.name, Facility.name, Facility.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     counts = _products_per_facility()
-    return [FacilityListing(f, counts.get(f.id, 0)) for f in db.session.scalars(statement)]
+    listings = [FacilityListing(f, counts.get(f.id, 0)) for f in rows]
+    return FacilityPage(listings, total, page, pages)
 
 
 @dataclass(frozen=True)
-class FacilityLink:
-    """A facility as the home page lists it: a name to link to and its number of products."""
+class KanwilSummary:
+    """A Kanwil as the home page lists it: where its facilities are found, and how many."""
 
-    slug: str
-    name: str
-    products: int
+    code: str
+    province: str
+    facilities: int
 
 
-def facilities_by_kanwil() -> list[tuple[Kanwil, list[FacilityLink]]]:
-    """Active facilities by Kanwil then name, as plain rows: the home page lists hundreds."""
-    kanwils = {k.id: k for k in db.session.scalars(sa.select(Kanwil))}
-    counts = _products_per_facility()
-    grouped: dict[int, list[FacilityLink]] = defaultdict(list)
+def kanwil_summaries() -> list[KanwilSummary]:
+    """Each Kanwil with active facilities and their number, by name: a bounded list (one line
+    per province) where the home page used to list every facility."""
     rows = db.session.execute(
-        sa.select(Facility.id, Facility.slug, Facility.name, Facility.kanwil_id)
-        .join(Facility.kanwil)
+        sa.select(Kanwil.code, Kanwil.province, sa.func.count(Facility.id))
+        .join(Facility, Facility.kanwil_id == Kanwil.id)
         .where(Facility.is_active)
-        .order_by(Kanwil.name, Facility.name)
+        .group_by(Kanwil.id, Kanwil.code, Kanwil.province, Kanwil.name)
+        .order_by(Kanwil.name)
     )
-    for id_, slug, name, kanwil_id in rows:
-        grouped[kanwil_id].append(FacilityLink(slug, name, counts.get(id_, 0)))
-    return [(kanwils[k], links) for k, links in grouped.items()]
+    return [KanwilSummary(*row) for row in rows]
 
 
 def kanwils_with_facilities() -> list[Kanwil]:
@@ -538,15 +598,13 @@ def public_facility(slug: str) -> Facility | None:
     )
 
 
-def facility_products(facility: Facility, *, limit: int = 48) -> list[Product]:
-    statement = (
+def facility_products(facility: Facility, *, limit: int = 48) -> list[Listed]:
+    return _listed(
         public_products_query()
         .where(Product.facility_id == facility.id)
-        .options(*CARD_LOADING)
-        .order_by(Product.is_flagship.desc(), Product.published_at.desc(), Product.id.desc())
+        .order_by(*_LISTING_ORDER)
         .limit(limit)
     )
-    return list(db.session.scalars(statement).unique())
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,17 @@ class FlaskCachingVersions:
         cache.set_many({f"version:{k}": v for k, v in mapping.items()}, timeout=0)
 
 
+def get_with_versions(
+    version_keys: list[str], keys: list[str]
+) -> tuple[dict[str, str], list[object | None]]:
+    """The current versions of `version_keys` and the cached values of `keys`, in one round
+    trip to the cache (a listing's cards and the versions they must have been drawn under)."""
+    found = cache.get_many(*(f"version:{key}" for key in version_keys), *keys)
+    count = len(version_keys)
+    versions = page_versions.complete(dict(zip(version_keys, found[:count], strict=True)))
+    return versions, list(found[count:])
+
+
 class PublicPageSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, except on a public page served to an anonymous visitor:
     nothing was stored in the session, so no cookie is sent and the page does not vary on one

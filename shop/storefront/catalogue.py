@@ -24,7 +24,7 @@ def home() -> ResponseReturnValue:
         flagships=public_catalogue.flagship_products(limit=8),
         newest=public_catalogue.newest_products(limit=8),
         categories=public_catalogue.categories_with_counts(),
-        regions=public_catalogue.facilities_by_kanwil(),
+        regions=public_catalogue.kanwil_summaries(),
     )
 
 
