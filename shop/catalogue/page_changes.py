@@ -116,6 +116,4 @@ def _facilities_of(session: Session, product_ids: set[Any]) -> set[int]:
     if not product_ids:
         return set()
     with session.no_autoflush:
-        return set(
-            session.scalars(select(Product.facility_id).where(Product.id.in_(product_ids)))
-        )
+        return set(session.scalars(select(Product.facility_id).where(Product.id.in_(product_ids))))
