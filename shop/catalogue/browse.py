@@ -174,9 +174,12 @@ class CataloguePage:
     prev_cursor: str | None = None
 
 
+_TOKEN = sa.select(CatalogueVersion.token).where(CatalogueVersion.id == 1)
+
+
 def catalogue_token() -> str | None:
     """The catalogue's current version token (see `CatalogueVersion`); None before the first."""
-    return db.session.scalar(sa.select(CatalogueVersion.token).where(CatalogueVersion.id == 1))
+    return db.session.scalar(_TOKEN)
 
 
 class _VersionedCache:
@@ -412,7 +415,17 @@ _NEWEST = (Product.published_at.desc(), Product.id.desc())
 
 
 def flagship_products(*, limit: int = 8) -> list[Listed]:
-    """The facilities' produk unggulan, newest first, at most one per facility."""
+    """The facilities' produk unggulan, newest first, at most one per facility.
+
+    Read once per catalogue version (publishing, the flagship mark and a facility's state all
+    change it): finding the newest flagship of each facility reads every flagship.
+    """
+    return _COUNTS.get_or_compute(
+        catalogue_token(), ("flagships", limit), lambda: _flagship_products(limit)
+    )
+
+
+def _flagship_products(limit: int) -> list[Listed]:
     newest_flagship = (
         sa.select(sa.func.max(Product.id))
         .join(Product.facility)
@@ -437,8 +450,31 @@ def catalogue_figures() -> CatalogueFigures:
 
 
 @dataclass(frozen=True)
+class CategoryRow:
+    """A category as lists and filters show it: plain values, fit to keep in a cache."""
+
+    id: int
+    slug: str
+    parent_id: int | None
+    name: str
+    name_en: str
+
+    def display_name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name
+
+
+_CATEGORY_COLUMNS = (
+    Category.id,
+    Category.slug,
+    Category.parent_id,
+    Category.name,
+    Category.name_en,
+)
+
+
+@dataclass(frozen=True)
 class CategoryCount:
-    category: Category
+    category: CategoryRow
     products: int
 
 
@@ -457,10 +493,12 @@ def categories_with_counts() -> list[CategoryCount]:
         )
 
     counts = _COUNTS.get_or_compute(catalogue_token(), ("categories",), count)
-    roots = db.session.scalars(
-        sa.select(Category).where(Category.parent_id.is_(None)).order_by(Category.position)
+    roots = db.session.execute(
+        sa.select(*_CATEGORY_COLUMNS)
+        .where(Category.parent_id.is_(None))
+        .order_by(Category.position, Category.id)
     )
-    return [CategoryCount(c, counts.get(c.id, 0)) for c in roots]
+    return [CategoryCount(CategoryRow(*row), counts.get(row.id, 0)) for row in roots]
 
 
 @dataclass(frozen=True)
@@ -555,14 +593,22 @@ def kanwil_summaries() -> list[KanwilSummary]:
     return [KanwilSummary(*row) for row in rows]
 
 
-def kanwils_with_facilities() -> list[Kanwil]:
-    return list(
-        db.session.scalars(
-            sa.select(Kanwil)
-            .where(Kanwil.id.in_(sa.select(Facility.kanwil_id).where(Facility.is_active)))
-            .order_by(Kanwil.name)
-        )
+@dataclass(frozen=True)
+class KanwilRow:
+    """A Kanwil as filters show it: plain values, fit to keep in a cache."""
+
+    id: int
+    code: str
+    province: str
+
+
+def kanwils_with_facilities() -> list[KanwilRow]:
+    rows = db.session.execute(
+        sa.select(Kanwil.id, Kanwil.code, Kanwil.province)
+        .where(Kanwil.id.in_(sa.select(Facility.kanwil_id).where(Facility.is_active)))
+        .order_by(Kanwil.name)
     )
+    return [KanwilRow(*row) for row in rows]
 
 
 FACILITY_CHOICES = 20
@@ -586,8 +632,11 @@ def facility_choices(text: str, *, limit: int = FACILITY_CHOICES) -> list[tuple[
     return [(slug, name) for id_, slug, name in rows if selling.get(id_)][:limit]
 
 
-def all_categories() -> list[Category]:
-    return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)))
+def all_categories() -> list[CategoryRow]:
+    rows = db.session.execute(
+        sa.select(*_CATEGORY_COLUMNS).order_by(Category.position, Category.id)
+    )
+    return [CategoryRow(*row) for row in rows]
 
 
 def public_facility(slug: str) -> Facility | None:

@@ -19,7 +19,7 @@ def facilities() -> ResponseReturnValue:
     kind = FacilityKind(kind_raw) if kind_raw in set(FacilityKind) else None
     text = " ".join(request.args.get("q", "").split())[:100]
     page = parse_int(request.args.get("page", "1").strip(), minimum=1, maximum=10_000) or 1
-    kanwils = browse.kanwils_with_facilities()
+    kanwils = caching.per_catalogue("kanwils", browse.kanwils_with_facilities)
     if kanwil not in {k.code for k in kanwils}:
         kanwil = ""
     params = {"kanwil": kanwil, "kind": kind.value if kind else "", "q": text}
