@@ -378,8 +378,15 @@ def related_products(product: Product, *, limit: int = 4) -> list[Listed]:
 
     Each half walks its listing index (`ix_product_category_listing`, `..._facility_listing`)
     in order and stops after `limit` rows, so the cost does not grow with the catalogue; the
-    page's rows come in that one statement.
+    page's rows come in that one statement, kept per catalogue version (what they depend on,
+    publication, category, flagship mark, facility, all change it).
     """
+    return _COUNTS.get_or_compute(
+        catalogue_token(), ("related", product.id, limit), lambda: _related(product, limit)
+    )
+
+
+def _related(product: Product, limit: int) -> list[Listed]:
 
     def first(where: sa.ColumnElement[bool], half: int) -> sa.Select:
         ranked = (
