@@ -165,6 +165,9 @@ class Config:
     PUBLIC_PAGE_MAX_AGE: int = 60
     PUBLIC_PAGE_STALE_SECONDS: int = 300
     PAGE_CACHE_SECONDS: int = 300
+    # How long the app cache keeps a product card's HTML (shop/storefront/cards.py; 0: every
+    # card drawn for each page). A change to the product or its facility's name drops it at once.
+    CARD_CACHE_SECONDS: int = 86400
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     SESSION_COOKIE_HTTPONLY: bool = True
@@ -265,6 +268,7 @@ class Config:
                 env.get("PUBLIC_PAGE_STALE_SECONDS"), cls.PUBLIC_PAGE_STALE_SECONDS
             ),
             PAGE_CACHE_SECONDS=_int(env.get("PAGE_CACHE_SECONDS"), cls.PAGE_CACHE_SECONDS),
+            CARD_CACHE_SECONDS=_int(env.get("CARD_CACHE_SECONDS"), cls.CARD_CACHE_SECONDS),
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_SECURE=production,
         )
@@ -299,8 +303,9 @@ class Config:
         values["MAX_CONTENT_LENGTH"] = self.MAX_IMAGE_BYTES * 12
         values["RATELIMIT_STORAGE_URI"] = self.RATELIMIT_STORAGE_URI
         if self.CACHE_TYPE == "SimpleCache" and self.WEB_CONCURRENCY > 1:
-            # Each worker would keep its own pages and hear only of its own changes.
+            # Each worker would keep its own pages and cards and hear only of its own changes.
             values["PAGE_CACHE_SECONDS"] = 0
+            values["CARD_CACHE_SECONDS"] = 0
         return values
 
 

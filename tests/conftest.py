@@ -49,6 +49,7 @@ def make_config(database_url: str, tmp_path: Path, **overrides: object) -> Confi
         # Tests change data through factories and bare commits, which do not bump the page
         # cache's versions (requests, commands and jobs do): tests of the cache turn it on.
         PAGE_CACHE_SECONDS=0,
+        CARD_CACHE_SECONDS=0,
     )
     for key, value in overrides.items():
         setattr(config, key, value)

@@ -15,6 +15,7 @@ from shop.core.pagination import InvalidCursor
 from shop.core.storage import Storage, storage_from_config
 from shop.models import Facility, Product, ProductImage
 
+FACILITIES_PER_PAGE = 100
 ERRORS = {
     400: "Unreadable parameters (control characters) or an unknown cursor.",
     404: "No public product with this slug.",
@@ -129,9 +130,17 @@ def product(slug: str) -> dict[str, Any]:
 @bp.response(200, schemas.FacilityList)
 @_errors(422)
 def facilities(args: dict[str, Any]) -> dict[str, Any]:
-    """Active facilities (Lapas, Rutan, LPKA, LPP, Bapas) with their number of public products."""
-    listings = browse.public_facilities(kanwil_code=args.get("kanwil", ""))
-    return {"items": [_facility(listing.facility, listing.products) for listing in listings]}
+    """Active facilities (Lapas, Rutan, LPKA, LPP, Bapas) with their number of public products,
+    by Kanwil then name, `FACILITIES_PER_PAGE` a page (the directory counts some 600)."""
+    found = browse.public_facilities(
+        kanwil_code=args.get("kanwil", ""), page=args["page"], per_page=FACILITIES_PER_PAGE
+    )
+    return {
+        "items": [_facility(listing.facility, listing.products) for listing in found.listings],
+        "page": found.page,
+        "pages": found.pages,
+        "total": found.total,
+    }
 
 
 @bp.route("/categories")

@@ -154,6 +154,11 @@ class ProductDetail(ProductSummary):
 
 class FacilityQuery(Schema):
     kanwil = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9]{1,16}$"))
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=10_000),
+        metadata={"description": "Page number, from 1; a page past the last gives the last."},
+    )
 
 
 class Facility(Schema):
@@ -174,6 +179,9 @@ class Facility(Schema):
 
 class FacilityList(Schema):
     items = fields.List(fields.Nested(Facility), required=True)
+    page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Facilities on all pages."})
 
 
 class Category(Schema):

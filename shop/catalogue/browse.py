@@ -14,7 +14,6 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -128,9 +127,50 @@ class CatalogueQuery:
         return Sort.RELEVANCE if search.search_terms(self.q) else Sort.NEWEST
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A product as a listing knows it before its card is drawn: what a cursor, a card's cache
+    key and the search tests need, read in the one query for the page's rows."""
+
+    id: int
+    facility_id: int
+    name: str
+    min_price_idr: int
+    published_at: datetime | None
+
+
+_LISTED_COLUMNS = (
+    Product.id,
+    Product.facility_id,
+    Product.name,
+    Product.min_price_idr,
+    Product.published_at,
+)
+
+
+def _listed(statement: sa.Select) -> list[Listed]:
+    """The rows of `statement` (a public products query) as `Listed`, in its order."""
+    rows = db.session.execute(statement.with_only_columns(*_LISTED_COLUMNS))
+    return [Listed(*row) for row in rows]
+
+
+def card_products(ids: list[int]) -> list[Product]:
+    """The products of `ids` with what their cards show, in one query per collection.
+
+    Only public ones: a product hidden since its id was listed is left out.
+    """
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            public_products_query().where(Product.id.in_(ids)).options(*CARD_LOADING)
+        ).unique()
+    )
+
+
 @dataclass
 class CataloguePage:
-    products: list[Product]
+    products: list[Listed]
     total: int
     page: int
     pages: int
@@ -143,9 +183,12 @@ class CataloguePage:
     prev_cursor: str | None = None
 
 
+_TOKEN = sa.select(CatalogueVersion.token).where(CatalogueVersion.id == 1)
+
+
 def catalogue_token() -> str | None:
     """The catalogue's current version token (see `CatalogueVersion`); None before the first."""
-    return db.session.scalar(sa.select(CatalogueVersion.token).where(CatalogueVersion.id == 1))
+    return db.session.scalar(_TOKEN)
 
 
 class _VersionedCache:
@@ -186,7 +229,7 @@ def _sort_columns(sort: Sort) -> list[tuple[sa.ColumnElement, bool]]:
     return [(Product.published_at, True), (Product.id, True)]
 
 
-def _cursor_of(product: Product, sort: Sort) -> str:
+def _cursor_of(product: Listed, sort: Sort) -> str:
     if sort in (Sort.PRICE_ASC, Sort.PRICE_DESC):
         key = product.min_price_idr
     else:
@@ -302,13 +345,13 @@ def browse(query: CatalogueQuery) -> CataloguePage:
         order = [matched.c.rank.asc(), Product.published_at.desc(), Product.id.desc()]
     else:
         order = [column.desc() if desc else column.asc() for column, desc in _sort_columns(sort)]
-    statement = statement.options(*CARD_LOADING).limit(query.per_page)
-    products: list[Product] = []
+    statement = statement.limit(query.per_page)
+    products: list[Listed] = []
     if query.cursor is not None and not relevance and page > 1:
         products = _keyset_page(statement, sort, query.cursor)
     if not products:
         offset = (page - 1) * query.per_page
-        products = list(db.session.scalars(statement.order_by(*order).offset(offset)).unique())
+        products = _listed(statement.order_by(*order).offset(offset))
     keyset = not relevance and bool(products)
     return CataloguePage(
         products=products,
@@ -418,7 +461,7 @@ def _ranked_ids(
     return ids[:per_page], encode_cursor([offset + per_page]) if more else None
 
 
-def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Product]:
+def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Listed]:
     """The page next to the cursor, in the order of `sort`; empty for a cursor out of range."""
     try:
         beyond = _beyond(sort, cursor)
@@ -429,7 +472,7 @@ def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Produ
         order = [column.asc() if desc else column.desc() for column, desc in columns]
     else:
         order = [column.desc() if desc else column.asc() for column, desc in columns]
-    products = list(db.session.scalars(statement.where(beyond).order_by(*order)).unique())
+    products = _listed(statement.where(beyond).order_by(*order))
     if cursor.backwards:
         products.reverse()
     return products
@@ -454,72 +497,82 @@ def public_product(slug: str) -> Product | None:
     )
 
 
-def related_products(product: Product, *, limit: int = 4) -> list[Product]:
+def related_products(product: Product, *, limit: int = 4) -> list[Listed]:
     """Others of the same category first, then others of the same facility.
 
     Each half walks its listing index (`ix_product_category_listing`, `..._facility_listing`)
-    in order and stops after `limit` rows, so the cost does not grow with the catalogue.
+    in order and stops after `limit` rows, so the cost does not grow with the catalogue; the
+    page's rows come in that one statement, kept per catalogue version (what they depend on,
+    publication, category, flagship mark, facility, all change it).
     """
+    return _COUNTS.get_or_compute(
+        catalogue_token(), ("related", product.id, limit), lambda: _related(product, limit)
+    )
 
-    def first(where: sa.ColumnElement[bool]) -> sa.Subquery:
-        return (
+
+def _related(product: Product, limit: int) -> list[Listed]:
+
+    def first(where: sa.ColumnElement[bool], half: int) -> sa.Select:
+        ranked = (
             public_products_query()
             .with_only_columns(Product.id)
             .where(where, Product.id != product.id)
-            .order_by(Product.is_flagship.desc(), Product.published_at.desc(), Product.id.desc())
+            .order_by(*_LISTING_ORDER)
             .limit(limit)
             .subquery()
         )
+        return sa.select(ranked.c.id, sa.literal(half).label("half"))
 
-    same_category = first(Product.category_id == product.category_id)
+    same_category = first(Product.category_id == product.category_id, 0)
     same_facility = first(
         sa.and_(
             Product.facility_id == product.facility_id,
             Product.category_id != product.category_id,
-        )
-    )
-    ids = sa.union_all(sa.select(same_category.c.id), sa.select(same_facility.c.id))
-    found = db.session.scalars(
-        public_products_query().where(Product.id.in_(ids)).options(*CARD_LOADING)
-    ).unique()
-    ordered = sorted(
-        found,
-        key=lambda p: (
-            p.category_id != product.category_id,
-            not p.is_flagship,
-            -(p.published_at - _EPOCH).total_seconds() if p.published_at else 0,
-            -p.id,
         ),
+        1,
     )
-    return ordered[:limit]
+    found = sa.union_all(same_category, same_facility).subquery()
+    return _listed(
+        public_products_query()
+        .join(found, found.c.id == Product.id)
+        .order_by(found.c.half, *_LISTING_ORDER)
+        .limit(limit)
+    )
 
 
-def flagship_products(*, limit: int = 8) -> list[Product]:
-    """The facilities' produk unggulan, newest first, at most one per facility."""
+# A facility's own order (its flagships first), walked by the listing indexes.
+_LISTING_ORDER = (Product.is_flagship.desc(), Product.published_at.desc(), Product.id.desc())
+_NEWEST = (Product.published_at.desc(), Product.id.desc())
+
+
+def flagship_products(*, limit: int = 8) -> list[Listed]:
+    """The facilities' produk unggulan, newest first, at most one per facility.
+
+    Read once per catalogue version (publishing, the flagship mark and a facility's state all
+    change it): finding the newest flagship of each facility reads every flagship.
+    """
+    return _COUNTS.get_or_compute(
+        catalogue_token(), ("flagships", limit), lambda: _flagship_products(limit)
+    )
+
+
+def _flagship_products(limit: int) -> list[Listed]:
     newest_flagship = (
         sa.select(sa.func.max(Product.id))
         .join(Product.facility)
         .where(Product.is_flagship, Product.status == ProductStatus.PUBLISHED, Facility.is_active)
         .group_by(Product.facility_id)
     )
-    statement = (
+    return _listed(
         public_products_query()
         .where(Product.id.in_(newest_flagship))
-        .options(*CARD_LOADING)
-        .order_by(Product.published_at.desc(), Product.id.desc())
+        .order_by(*_NEWEST)
         .limit(limit)
     )
-    return list(db.session.scalars(statement).unique())
 
 
-def newest_products(*, limit: int = 8) -> list[Product]:
-    statement = (
-        public_products_query()
-        .options(*CARD_LOADING)
-        .order_by(Product.published_at.desc(), Product.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(statement).unique())
+def newest_products(*, limit: int = 8) -> list[Listed]:
+    return _listed(public_products_query().order_by(*_NEWEST).limit(limit))
 
 
 def catalogue_figures() -> CatalogueFigures:
@@ -528,8 +581,31 @@ def catalogue_figures() -> CatalogueFigures:
 
 
 @dataclass(frozen=True)
+class CategoryRow:
+    """A category as lists and filters show it: plain values, fit to keep in a cache."""
+
+    id: int
+    slug: str
+    parent_id: int | None
+    name: str
+    name_en: str
+
+    def display_name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name
+
+
+_CATEGORY_COLUMNS = (
+    Category.id,
+    Category.slug,
+    Category.parent_id,
+    Category.name,
+    Category.name_en,
+)
+
+
+@dataclass(frozen=True)
 class CategoryCount:
-    category: Category
+    category: CategoryRow
     products: int
 
 
@@ -548,10 +624,12 @@ def categories_with_counts() -> list[CategoryCount]:
         )
 
     counts = _COUNTS.get_or_compute(catalogue_token(), ("categories",), count)
-    roots = db.session.scalars(
-        sa.select(Category).where(Category.parent_id.is_(None)).order_by(Category.position)
+    roots = db.session.execute(
+        sa.select(*_CATEGORY_COLUMNS)
+        .where(Category.parent_id.is_(None))
+        .order_by(Category.position, Category.id)
     )
-    return [CategoryCount(c, counts.get(c.id, 0)) for c in roots]
+    return [CategoryCount(CategoryRow(*row), counts.get(row.id, 0)) for row in roots]
 
 
 def products_per_category() -> dict[int, int]:
@@ -590,58 +668,93 @@ def _products_per_facility() -> dict[int, int]:
     return _COUNTS.get_or_compute(catalogue_token(), ("per_facility",), count)
 
 
+FACILITIES_PER_PAGE = 48
+
+
+@dataclass(frozen=True)
+class FacilityPage:
+    listings: list[FacilityListing]
+    total: int
+    page: int
+    pages: int
+
+
 def public_facilities(
-    *, kanwil_code: str = "", kind: FacilityKind | None = None
-) -> list[FacilityListing]:
-    """Active facilities with their number of public products, by Kanwil then name."""
-    statement = (
-        sa.select(Facility)
-        .join(Facility.kanwil)
-        .where(Facility.is_active)
-        .options(joinedload(Facility.kanwil))
-        .order_by(Kanwil.name, Facility.name)
-    )
+    *,
+    kanwil_code: str = "",
+    kind: FacilityKind | None = None,
+    text: str = "",
+    page: int = 1,
+    per_page: int = FACILITIES_PER_PAGE,
+) -> FacilityPage:
+    """One page of active facilities with their number of public products, by Kanwil then
+    name; `text` keeps those whose name or city holds each of its words.
+
+    A page, not the whole list: the directory counts 600 facilities and grows.
+    """
+    statement = sa.select(Facility).join(Facility.kanwil).where(Facility.is_active)
     if kanwil_code:
         statement = statement.where(Kanwil.code == kanwil_code.upper())
     if kind is not None:
         statement = statement.where(Facility.kind == kind)
+    for word in search.search_terms(text)[:5]:
+        pattern = f"%{word}%"
+        statement = statement.where(
+            sa.or_(Facility.name.ilike(pattern), Facility.city.ilike(pattern))
+        )
+    counted = statement.with_only_columns(Facility.id).subquery()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    rows = db.session.scalars(
+        statement.options(joinedload(Facility.kanwil))
+        .order_by(Kanwil.name, Facility.name, Facility.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     counts = _products_per_facility()
-    return [FacilityListing(f, counts.get(f.id, 0)) for f in db.session.scalars(statement)]
+    listings = [FacilityListing(f, counts.get(f.id, 0)) for f in rows]
+    return FacilityPage(listings, total, page, pages)
 
 
 @dataclass(frozen=True)
-class FacilityLink:
-    """A facility as the home page lists it: a name to link to and its number of products."""
+class KanwilSummary:
+    """A Kanwil as the home page lists it: where its facilities are found, and how many."""
 
-    slug: str
-    name: str
-    products: int
+    code: str
+    province: str
+    facilities: int
 
 
-def facilities_by_kanwil() -> list[tuple[Kanwil, list[FacilityLink]]]:
-    """Active facilities by Kanwil then name, as plain rows: the home page lists hundreds."""
-    kanwils = {k.id: k for k in db.session.scalars(sa.select(Kanwil))}
-    counts = _products_per_facility()
-    grouped: dict[int, list[FacilityLink]] = defaultdict(list)
+def kanwil_summaries() -> list[KanwilSummary]:
+    """Each Kanwil with active facilities and their number, by name: a bounded list (one line
+    per province) where the home page used to list every facility."""
     rows = db.session.execute(
-        sa.select(Facility.id, Facility.slug, Facility.name, Facility.kanwil_id)
-        .join(Facility.kanwil)
+        sa.select(Kanwil.code, Kanwil.province, sa.func.count(Facility.id))
+        .join(Facility, Facility.kanwil_id == Kanwil.id)
         .where(Facility.is_active)
-        .order_by(Kanwil.name, Facility.name)
+        .group_by(Kanwil.id, Kanwil.code, Kanwil.province, Kanwil.name)
+        .order_by(Kanwil.name)
     )
-    for id_, slug, name, kanwil_id in rows:
-        grouped[kanwil_id].append(FacilityLink(slug, name, counts.get(id_, 0)))
-    return [(kanwils[k], links) for k, links in grouped.items()]
+    return [KanwilSummary(*row) for row in rows]
 
 
-def kanwils_with_facilities() -> list[Kanwil]:
-    return list(
-        db.session.scalars(
-            sa.select(Kanwil)
-            .where(Kanwil.id.in_(sa.select(Facility.kanwil_id).where(Facility.is_active)))
-            .order_by(Kanwil.name)
-        )
+@dataclass(frozen=True)
+class KanwilRow:
+    """A Kanwil as filters show it: plain values, fit to keep in a cache."""
+
+    id: int
+    code: str
+    province: str
+
+
+def kanwils_with_facilities() -> list[KanwilRow]:
+    rows = db.session.execute(
+        sa.select(Kanwil.id, Kanwil.code, Kanwil.province)
+        .where(Kanwil.id.in_(sa.select(Facility.kanwil_id).where(Facility.is_active)))
+        .order_by(Kanwil.name)
     )
+    return [KanwilRow(*row) for row in rows]
 
 
 FACILITY_CHOICES = 20
@@ -665,8 +778,11 @@ def facility_choices(text: str, *, limit: int = FACILITY_CHOICES) -> list[tuple[
     return [(slug, name) for id_, slug, name in rows if selling.get(id_)][:limit]
 
 
-def all_categories() -> list[Category]:
-    return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)))
+def all_categories() -> list[CategoryRow]:
+    rows = db.session.execute(
+        sa.select(*_CATEGORY_COLUMNS).order_by(Category.position, Category.id)
+    )
+    return [CategoryRow(*row) for row in rows]
 
 
 def public_facility(slug: str) -> Facility | None:
@@ -677,15 +793,13 @@ def public_facility(slug: str) -> Facility | None:
     )
 
 
-def facility_products(facility: Facility, *, limit: int = 48) -> list[Product]:
-    statement = (
+def facility_products(facility: Facility, *, limit: int = 48) -> list[Listed]:
+    return _listed(
         public_products_query()
         .where(Product.facility_id == facility.id)
-        .options(*CARD_LOADING)
-        .order_by(Product.is_flagship.desc(), Product.published_at.desc(), Product.id.desc())
+        .order_by(*_LISTING_ORDER)
         .limit(limit)
     )
-    return list(db.session.scalars(statement).unique())
 
 
 @dataclass(frozen=True)

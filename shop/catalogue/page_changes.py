@@ -5,7 +5,8 @@ rates, categories and Kanwil are changed from many places: the back office, impo
 and expiring holds (stock in one UPDATE, with a stock movement row), the privacy review. Rather
 than ask each of them to remember the page cache, every flush that writes one of these rows
 asks `page_versions` to bump the catalogue's version and the version of each facility touched,
-after the transaction commits.
+after the transaction commits; and the version of each product touched, and of each facility
+whose own row changed, for the product cards kept as HTML (`shop.storefront.cards`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def _note_public_changes(session: Session, _context: Any, _instances: Any) -> No
     facility_ids: set[int | None] = set()
     product_ids: set[int | None] = set()
     variant_ids: set[int] = set()
+    # Products whose card changes (their facility is known already, or looked up with these).
+    cards: set[int | None] = set()
     public = every_facility = False
     for row in touched:
         if isinstance(row, Facility):
@@ -52,10 +55,13 @@ def _note_public_changes(session: Session, _context: Any, _instances: Any) -> No
         elif isinstance(row, _OF_A_FACILITY):
             facility_ids.update(_values(row, "facility_id"))
             facility_ids.add(_loaded_id(row, "facility"))
+            if isinstance(row, Product):
+                cards.add(row.id)
         elif isinstance(row, _OF_A_PRODUCT):
             product_ids.update(_values(row, "product_id"))
             product = row.__dict__.get("product")
             if product is not None:
+                cards.add(product.id)
                 facility_ids.add(product.facility_id or _loaded_id(product, "facility"))
         elif isinstance(row, StockMovement):
             variant_ids.add(row.variant_id)
@@ -66,9 +72,17 @@ def _note_public_changes(session: Session, _context: Any, _instances: Any) -> No
         public = True
     if not public:
         return
-    facility_ids.update(_facilities_of(session, product_ids - {None}, variant_ids))
+    stocked = _products_of(session, variant_ids)
+    cards.update(stocked, product_ids)
+    facility_ids.update(stocked.values())
+    facility_ids.update(_facilities_of(session, product_ids - {None}))
     page_versions.changed(
-        session, catalogue=True, facility_ids=facility_ids, every_facility=every_facility
+        session,
+        catalogue=True,
+        facility_ids=facility_ids,
+        every_facility=every_facility,
+        product_ids=cards,
+        facility_names=(row.id for row in touched if isinstance(row, Facility)),
     )
 
 
@@ -85,21 +99,21 @@ def _loaded_id(row: object, relationship: str) -> int | None:
     return getattr(related, "id", None)
 
 
-def _facilities_of(session: Session, product_ids: set[Any], variant_ids: set[int]) -> set[int]:
-    if not product_ids and not variant_ids:
+def _products_of(session: Session, variant_ids: set[int]) -> dict[int, int]:
+    """{product id: facility id} of the variants whose stock moved."""
+    if not variant_ids:
+        return {}
+    with session.no_autoflush:
+        rows = session.execute(
+            select(Product.id, Product.facility_id)
+            .join(ProductVariant, ProductVariant.product_id == Product.id)
+            .where(ProductVariant.id.in_(variant_ids))
+        )
+        return dict(rows.all())
+
+
+def _facilities_of(session: Session, product_ids: set[Any]) -> set[int]:
+    if not product_ids:
         return set()
     with session.no_autoflush:
-        found = set()
-        if product_ids:
-            found.update(
-                session.scalars(select(Product.facility_id).where(Product.id.in_(product_ids)))
-            )
-        if variant_ids:
-            found.update(
-                session.scalars(
-                    select(Product.facility_id)
-                    .join(ProductVariant, ProductVariant.product_id == Product.id)
-                    .where(ProductVariant.id.in_(variant_ids))
-                )
-            )
-    return found
+        return set(session.scalars(select(Product.facility_id).where(Product.id.in_(product_ids))))

@@ -2,10 +2,13 @@
 
 A page stored by the web layer records the versions it was rendered under: the catalogue's
 (products, variants and their stock, photos, categories, facilities as the product pages show
-them) and, for a facility's own page, that facility's. A change bumps the versions it touches,
-after its transaction commits (`changed`); a stored page whose versions no longer match is
-rendered again. A version is a random token, not a counter, so a version lost from the cache
-(evicted, Redis restarted) comes back as a new token and never matches a page stored before.
+them) and, for a facility's own page, that facility's. A product card kept as HTML records its
+product's version and its facility's name version (`product_key`, `facility_name_key`), so a
+change to one product renders that one card again, not every card. A change bumps the
+versions it touches after its transaction commits (`changed`); a stored page whose versions no
+longer match is rendered again. A version is a random token, not a counter, so a version lost
+from the cache (evicted, Redis restarted) comes back as a new token and never matches a page
+stored before.
 
 The core knows nothing of Flask-Caching: the app installs a `VersionStore` (`install`).
 Without one (a script, a core test), versions live in this process's memory.
@@ -64,9 +67,25 @@ def facility_key(facility_id: int) -> str:
     return f"facility:{facility_id}"
 
 
+def product_key(product_id: int) -> str:
+    """What a product's card shows of it: name, price, stock, photos, flagship ribbon."""
+    return f"product:{product_id}"
+
+
+def facility_name_key(facility_id: int) -> str:
+    """What a product's card shows of its facility (its name): bumped only when the facility's
+    own row changes, not with each of its products."""
+    return f"facility-name:{facility_id}"
+
+
 def current(*keys: str) -> dict[str, str]:
     """The version of each key; a key never seen (or evicted) gets a new one."""
-    found = dict(zip(keys, _store.get_many(*keys), strict=True))
+    return complete(dict(zip(keys, _store.get_many(*keys), strict=True)))
+
+
+def complete(found: dict[str, str | None]) -> dict[str, str]:
+    """`found` (versions read by the caller along with other values) with a new version for
+    each key that had none, stored."""
     missing = {key: _token() for key, value in found.items() if value is None}
     if missing:
         _store.set_many(missing)
@@ -86,6 +105,8 @@ def changed(
     catalogue: bool = False,
     facility_ids: Iterable[int | None] = (),
     every_facility: bool = False,
+    product_ids: Iterable[int | None] = (),
+    facility_names: Iterable[int | None] = (),
 ) -> None:
     """Bump these versions once the transaction of `session` (the app's by default) commits.
 
@@ -103,6 +124,8 @@ def changed(
     if every_facility:
         pending.add(FACILITIES)
     pending.update(facility_key(i) for i in facility_ids if i is not None)
+    pending.update(product_key(i) for i in product_ids if i is not None)
+    pending.update(facility_name_key(i) for i in facility_names if i is not None)
 
 
 @event.listens_for(Session, "after_commit")

@@ -53,6 +53,7 @@ class StorefrontBlueprint(Blueprint):
 
 bp = StorefrontBlueprint("shop", __name__)
 
+import shop.storefront.cards
 import shop.storefront.cart
 import shop.storefront.catalogue
 import shop.storefront.checkout

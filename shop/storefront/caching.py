@@ -15,7 +15,9 @@ so the next request renders the page again. docs/performance.md describes the he
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request, session
@@ -24,6 +26,8 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from shop.core import page_versions, unit_of_work
 from shop.extensions import cache
 from shop.storefront.cart import CART_COOKIE
+
+T = TypeVar("T")
 
 # Endpoint -> the versions its pages depend on (a facility page adds its own: `depends_on`).
 PUBLIC_PAGES: dict[str, tuple[str, ...]] = {
@@ -50,6 +54,37 @@ class FlaskCachingVersions:
 
     def set_many(self, mapping: dict[str, str]) -> None:
         cache.set_many({f"version:{k}": v for k, v in mapping.items()}, timeout=0)
+
+
+def get_with_versions(
+    version_keys: list[str], keys: list[str]
+) -> tuple[dict[str, str], list[object | None]]:
+    """The current versions of `version_keys` and the cached values of `keys`, in one round
+    trip to the cache (a listing's cards and the versions they must have been drawn under)."""
+    found = cache.get_many(*(f"version:{key}" for key in version_keys), *keys)
+    count = len(version_keys)
+    versions = page_versions.complete(dict(zip(version_keys, found[:count], strict=True)))
+    return versions, list(found[count:])
+
+
+def per_catalogue(name: str, compute: Callable[[], T]) -> T:
+    """`compute()` (plain values read from the catalogue: filter lists, counts by category),
+    kept in the app cache until the catalogue's page version changes; computed each time
+    where cards are not cached either (CARD_CACHE_SECONDS 0: no cache shared by the workers)."""
+    seconds: int = current_app.config["CARD_CACHE_SECONDS"]
+    if not seconds:
+        return compute()
+    versions = g.get("page_versions") or {}
+    version = (
+        versions.get(page_versions.CATALOGUE)
+        or page_versions.current(page_versions.CATALOGUE)[page_versions.CATALOGUE]
+    )
+    key = f"catalogue:{name}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+    return cast(T, value)
 
 
 class PublicPageSessionInterface(SecureCookieSessionInterface):

@@ -12,7 +12,7 @@ from shop.core import clock
 from shop.facilities import delivery
 from shop.formatting import current_locale_code, rupiah
 from shop.models import Facility
-from shop.storefront import bp
+from shop.storefront import bp, caching
 from shop.storefront.filters import parse_catalogue_args
 
 
@@ -23,8 +23,10 @@ def home() -> ResponseReturnValue:
         figures=public_catalogue.catalogue_figures(),
         flagships=public_catalogue.flagship_products(limit=8),
         newest=public_catalogue.newest_products(limit=8),
-        categories=public_catalogue.categories_with_counts(),
-        regions=public_catalogue.facilities_by_kanwil(),
+        categories=caching.per_catalogue(
+            "category_counts", public_catalogue.categories_with_counts
+        ),
+        regions=caching.per_catalogue("kanwil_summaries", public_catalogue.kanwil_summaries),
     )
 
 
@@ -45,8 +47,8 @@ def products() -> ResponseReturnValue:
         notes=notes,
         active=_active_filters(parsed.query, result),
         facility_field=_facility_field(result.facility),
-        categories=public_catalogue.all_categories(),
-        kanwils=public_catalogue.kanwils_with_facilities(),
+        categories=caching.per_catalogue("categories", public_catalogue.all_categories),
+        kanwils=caching.per_catalogue("kanwils", public_catalogue.kanwils_with_facilities),
         sorts=list(public_catalogue.Sort),
     )
 
@@ -90,7 +92,8 @@ def _unknown_filter_note() -> str:
 @bp.get("/categories/<slug>")
 def category(slug: str) -> ResponseReturnValue:
     """A category's page is the catalogue filtered by it (one page to keep fast and tested)."""
-    if not any(c.slug == slug for c in public_catalogue.all_categories()):
+    categories = caching.per_catalogue("categories", public_catalogue.all_categories)
+    if not any(c.slug == slug for c in categories):
         abort(404)
     return redirect(url_for("shop.products", category=slug), 301)
 

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from shop.catalogue import browse
 from shop.core import clock, page_versions
+from shop.core.numbers import parse_int
 from shop.models import FacilityKind
 from shop.storefront import bp, caching
 
@@ -16,16 +17,21 @@ def facilities() -> ResponseReturnValue:
     kanwil = request.args.get("kanwil", "").strip().upper()[:16]
     kind_raw = request.args.get("kind", "").strip().lower()
     kind = FacilityKind(kind_raw) if kind_raw in set(FacilityKind) else None
-    kanwils = browse.kanwils_with_facilities()
+    text = " ".join(request.args.get("q", "").split())[:100]
+    page = parse_int(request.args.get("page", "1").strip(), minimum=1, maximum=10_000) or 1
+    kanwils = caching.per_catalogue("kanwils", browse.kanwils_with_facilities)
     if kanwil not in {k.code for k in kanwils}:
         kanwil = ""
+    params = {"kanwil": kanwil, "kind": kind.value if kind else "", "q": text}
     return render_template(
         "shop/facilities.html",
-        listings=browse.public_facilities(kanwil_code=kanwil, kind=kind),
+        result=browse.public_facilities(kanwil_code=kanwil, kind=kind, text=text, page=page),
         kanwils=kanwils,
         kinds=list(FacilityKind),
         chosen_kanwil=kanwil,
         chosen_kind=kind,
+        text=text,
+        params={k: v for k, v in params.items() if v},
     )
 
 

@@ -156,8 +156,11 @@ def test_facilities_and_categories(app, client):
     FacilityFactory(is_active=False, city="Tutup")
     ProductFactory(category=child, facility=facility)
     db.session.commit()
-    facilities = client.get("/api/v1/facilities").get_json()["items"]
+    listed = client.get("/api/v1/facilities").get_json()
+    facilities = listed["items"]
     assert [(f["slug"], f["products"]) for f in facilities] == [(facility.slug, 1)]
+    assert (listed["page"], listed["pages"], listed["total"]) == (1, 1, 1)
+    assert client.get("/api/v1/facilities?page=0").status_code == 422
     categories = {c["slug"]: c for c in client.get("/api/v1/categories").get_json()["items"]}
     assert categories["kriya"]["products"] == 1 and categories["anyaman"]["parent"] == "kriya"
 

@@ -58,3 +58,25 @@ def test_opening_is_judged_in_the_facility_time_zone(db) -> None:
 def test_inactive_facility_is_a_404(client, db) -> None:
     FacilityFactory(slug="lapas-tutup", is_active=False)
     assert client.get("/facilities/lapas-tutup").status_code == 404
+
+
+def test_list_is_paged_and_searchable_by_name_or_city(client, db) -> None:
+    kanwil = KanwilFactory(code="JATIM", province="Jawa Timur")
+    for n in range(50):
+        FacilityFactory(name=f"Lapas Kelas IIA Kota {n:02d}", city=f"Kota {n:02d}", kanwil=kanwil)
+    FacilityFactory(name="Rutan Kelas IIB Situbondo", city="Situbondo", kanwil=kanwil)
+    first = client.get("/facilities").get_data(as_text=True)
+    # 51 facilities, 48 a page: the last ones are on page 2, linked from page 1.
+    assert "51 UPT" in first and "Halaman 1 dari 2" in first
+    assert "Lapas Kelas IIA Kota 00" in first and "Situbondo" not in first
+    assert 'href="/facilities?page=2"' in first
+    second = client.get("/facilities?page=2").get_data(as_text=True)
+    assert "Situbondo" in second and "Lapas Kelas IIA Kota 00" not in second
+    found = client.get("/facilities?q=situbondo").get_data(as_text=True)
+    assert "Rutan Kelas IIB Situbondo" in found and "Kota 01" not in found
+    assert "1 UPT" in found
+    by_city = client.get("/facilities?q=kota+07&kanwil=jatim").get_data(as_text=True)
+    assert "Lapas Kelas IIA Kota 07" in by_city and "Kota 08" not in by_city
+    # A page past the end shows the last one; rubbish is ignored, not an error.
+    assert "Situbondo" in client.get("/facilities?page=99").get_data(as_text=True)
+    assert client.get("/facilities?page=abc&q=" + "x" * 500).status_code == 200

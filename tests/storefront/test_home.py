@@ -77,5 +77,7 @@ def test_home_shows_flagships_categories_and_facilities_by_kanwil(client, db) ->
     assert "Dupa Unggulan" in flagships
     assert 'href="/categories/furnitur"' in page
     regions = page.split('id="regions-title"')[1]
-    assert "Bali" in regions and "Lapas Kelas IIA Kerobokan" in regions
-    assert "Rutan Tanpa Produk" in regions
+    # One link per Kanwil to its facilities (bounded by the provinces, not every facility).
+    assert f'href="/facilities?kanwil={bali.code}"' in regions and "Bali" in regions
+    assert "Lapas Kelas IIA Kerobokan" not in regions
+    assert "1 UPT" in regions.split("Bali")[1].split("</li>")[0]

@@ -35,8 +35,9 @@ PAGES = [
 
 @pytest.fixture
 def config_overrides() -> dict[str, object]:
-    """The page cache on, as on a real site (the suite's default turns it off)."""
-    return {"PAGE_CACHE_SECONDS": 300}
+    """The page cache and the cards' cache on, as on a real site (the suite's default turns
+    them off)."""
+    return {"PAGE_CACHE_SECONDS": 300, "CARD_CACHE_SECONDS": 3600}
 
 
 @pytest.fixture
