@@ -103,6 +103,7 @@ def query_from_args(args: Mapping[str, str]) -> ReportQuery:
 
     category = args.get("category")
     kind = args.get("kind")
+    channel = args.get("channel")
     filters = ReportFilters(
         kanwil_id=number("kanwil"),
         facility_id=number("facility"),
@@ -112,6 +113,7 @@ def query_from_args(args: Mapping[str, str]) -> ReportQuery:
         no_category=category == NO_CATEGORY,
         entry_kind=args.get("entry_kind"),
         product_id=number("product"),
+        channel=SalesChannel(channel) if channel else None,
     )
     if filters.entry_kind is not None and filters.entry_kind not in ENTRY_KINDS:
         raise ValueError(f"unknown entry kind {filters.entry_kind!r}")

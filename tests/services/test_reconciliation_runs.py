@@ -12,7 +12,7 @@ from shop.cli.reconcile import summary_lines
 from shop.core import unit_of_work
 from shop.core.clock import Period
 from shop.finance import reconciliation, reconciliation_runs
-from shop.models import FacilityKind, JobState, ReconciliationRun
+from shop.models import FacilityKind, JobState, ReconciliationRun, SalesChannel
 from shop.reporting.periods import ReportFilters, ReportQuery, query_from_args
 from tests.checkout import stripe_fixtures as sf
 from tests.factories import UserFactory
@@ -76,7 +76,7 @@ def test_report_arguments_read_back_to_the_same_query(db) -> None:
         period=Period(sb.today_in_jakarta().replace(day=1), sb.today_in_jakarta()),
         filters=ReportFilters(
             kanwil_id=3, facility_id=7, facility_kind=FacilityKind.LPKA, no_category=True,
-            entry_kind="refunds", product_id=11, top_category_id=2,
+            entry_kind="refunds", product_id=11, top_category_id=2, channel=SalesChannel.EVENT,
         ),
     )  # fmt: skip
     assert query_from_args(query.args()) == query
