@@ -30,3 +30,4 @@ from admin.ledger import views  # noqa: E402,F401
 from admin.operations import mail  # noqa: E402,F401
 from admin.ordering import fulfilment  # noqa: E402,F401
 from admin.reporting import audit, dashboard, reports  # noqa: E402,F401
+from admin.tills import events, till  # noqa: E402,F401
