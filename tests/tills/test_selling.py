@@ -267,3 +267,27 @@ def test_the_same_sale_sent_by_three_threads_at_once_is_recorded_once(app, db) -
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(StandSale)) == 1
     assert db.session.get(ProductVariant, chair.id).stock == 4
+
+
+def test_the_reports_count_stand_sales_and_their_returns(db) -> None:
+    """Reports read the ledger: a stand sale is in the gross, a return in the refunds."""
+    from shop.core.clock import Period
+    from shop.models import Role, User
+    from shop.reporting import reports
+    from shop.reporting.periods import ReportFilters
+
+    facility = facility_with_rule()
+    chair = variant(facility, price=200_000, stock=5)
+    stand, staff = open_showroom(facility)
+    sale = sell(stand, staff, (chair, 2))
+    returns.return_items(
+        sale=sale, quantities={sale.lines[0].id: 1}, reason="Cacat", actor=staff, now=clock.now()
+    )
+    db.session.commit()
+    central = User(role=Role.CENTRAL)
+    today = clock.local_date(clock.now(), facility.timezone)
+    figures = reports.totals(
+        user=central, period=Period(today, today), filters=ReportFilters(facility_id=facility.id)
+    )
+    assert (figures.gross_idr, figures.refunds_idr, figures.items) == (400_000, -200_000, 1)
+    assert figures.pnbp_idr == 100_000  # 50% of the Rp200.000 kept
