@@ -143,6 +143,11 @@
   // ---- taking payment ----------------------------------------------------------------
   function payment() { return root.querySelector("input[name=payment]:checked").value; }
 
+  function paymentLabel(method) {
+    var input = root.querySelector('input[name=payment][value="' + method + '"]');
+    return input ? input.parentNode.textContent.trim() : method;
+  }
+
   function showPayError(text) {
     var error = $("[data-pay-error]");
     error.textContent = text;
@@ -218,7 +223,7 @@
       var li = document.createElement("li");
       li.className = entry.state;
       li.setAttribute("data-queue-item", entry.sale.id);
-      var label = rupiah(entry.total) + " · " + entry.sale.payment + " · ";
+      var label = rupiah(entry.total) + " · " + paymentLabel(entry.sale.payment) + " · ";
       if (entry.state === "pending") label += messages.pending;
       else if (entry.state === "recorded") label = entry.result.number + " · " + label + messages.recorded;
       else label = (entry.result ? entry.result.number + " · " : "") + label + messages.rejected + ": " +
