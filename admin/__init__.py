@@ -31,3 +31,4 @@ from admin.operations import mail  # noqa: E402,F401
 from admin.ordering import fulfilment  # noqa: E402,F401
 from admin.partners import keys  # noqa: E402,F401
 from admin.reporting import audit, dashboard, export_files, reports  # noqa: E402,F401
+from admin.tills import events, till  # noqa: E402,F401

@@ -24,6 +24,8 @@ def _labels() -> dict[str, object]:
     labels[StockReason.SOLD_ONLINE.value] = _l("Terjual online")
     labels[StockReason.RELEASED.value] = _l("Pesanan tak dibayar, stok kembali")
     labels[StockReason.REFUND.value] = _l("Pengembalian dana")
+    labels[StockReason.SOLD_STAND.value] = _l("Terjual di stan (kasir)")
+    labels[StockReason.STAND_RETURN.value] = _l("Dikembalikan di stan (kasir)")
     return labels
 
 

@@ -16,7 +16,17 @@ from shop.core.errors import DomainError
 from shop.core.i18n import lazy_gettext as _l
 from shop.core.numbers import parse_id
 from shop.database import db
-from shop.models import Facility, FacilityOrder, Product, ProductImage, ProductVariant, Role, User
+from shop.models import (
+    Facility,
+    FacilityOrder,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Role,
+    Stand,
+    StandSale,
+    User,
+)
 
 T = TypeVar("T")
 
@@ -56,6 +66,8 @@ _FACILITY_OF: dict[type, tuple[Any, ...]] = {
     Product: (Product.facility_id,),
     ProductVariant: (Product.facility_id, ProductVariant.product),
     ProductImage: (Product.facility_id, ProductImage.product),
+    Stand: (Stand.facility_id,),
+    StandSale: (StandSale.facility_id,),
 }
 
 

@@ -13,11 +13,23 @@ from shop.database import db
 from shop.models import ProductVariant, StockMovement, StockReason, User
 
 # Reasons that can only take stock away, and those that can only add it.
-_OUTGOING = {StockReason.SOLD_SHOWROOM, StockReason.SOLD_FAIR, StockReason.DAMAGED}
-_INCOMING = {StockReason.PRODUCED, StockReason.INITIAL, StockReason.IMPORTED}
+_OUTGOING = {
+    StockReason.SOLD_SHOWROOM,
+    StockReason.SOLD_FAIR,
+    StockReason.DAMAGED,
+    StockReason.SOLD_STAND,
+}
+_INCOMING = {
+    StockReason.PRODUCED,
+    StockReason.INITIAL,
+    StockReason.IMPORTED,
+    StockReason.STAND_RETURN,
+}
 MAX_STOCK = 1_000_000
 # Reasons only the shop itself writes; the back office cannot choose them.
 SHOP_REASONS = {
+    StockReason.SOLD_STAND,
+    StockReason.STAND_RETURN,
     StockReason.INITIAL,
     StockReason.IMPORTED,
     StockReason.SOLD_ONLINE,

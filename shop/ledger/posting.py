@@ -23,6 +23,9 @@ from shop.models import (
     Refund,
     RevenueSplitRule,
     SplitBasis,
+    StandReturn,
+    StandSale,
+    StandSaleLine,
     User,
 )
 
@@ -381,6 +384,135 @@ def _refunded_parts(line: OrderLine) -> list[int]:
         ).where(
             LedgerEntry.order_line_id == line.id,
             LedgerEntry.kind.in_([LedgerEntryKind.REFUND, LedgerEntryKind.REVERSAL]),
+        )
+    ).one()
+    return [int(value) for value in row]
+
+
+# The till (stand sales). A stand sale is its own source of entries, not an order: its entries
+# carry `stand_sale_id` and `stand_sale_line_id` instead of the order's references, the
+# stand's channel (showroom or event), and `gateway` names the till's payment method. The
+# database refuses an entry with both sources or none, and a second sale entry for a line.
+TILL_GATEWAY_PREFIX = "till_"
+
+
+def record_stand_sale(*, sale: StandSale, occurred_at: datetime) -> list[LedgerEntry]:
+    """Append one sale entry per line, split by the facility's rule in force at the sale."""
+    stand = sale.stand
+    facility = stand.facility
+    terms = terms_in_force(facility_id=facility.id, at=occurred_at)
+    entries = []
+    for line in sale.lines:
+        split = split_sale(
+            amount_idr=line.total_idr,
+            hpp_idr=None if line.unit_hpp_idr is None else line.unit_hpp_idr * line.quantity,
+            terms=terms,
+        )
+        entries.append(
+            LedgerEntry(
+                kind=LedgerEntryKind.SALE,
+                channel=stand.channel,
+                occurred_at=occurred_at,
+                local_date=clock.local_date(occurred_at, facility.timezone),
+                facility_id=facility.id,
+                kanwil_id=facility.kanwil_id,
+                stand_sale_id=sale.id,
+                stand_sale_line_id=line.id,
+                product_id=line.product_id,
+                category_id=line.category_id,
+                quantity=line.quantity,
+                amount_idr=line.total_idr,
+                cost_idr=split.cost_idr,
+                pnbp_idr=split.pnbp_idr,
+                premi_idr=split.premi_idr,
+                capital_idr=split.capital_idr,
+                split_rule_id=terms.rule_id,
+                split_basis=terms.basis,
+                pnbp_bp=terms.pnbp_bp,
+                premi_bp=terms.premi_bp,
+                capital_bp=terms.capital_bp,
+                gateway=f"{TILL_GATEWAY_PREFIX}{sale.payment.value}",
+                payment_intent_id=sale.payment_reference or None,
+            )
+        )
+    db.session.add_all(entries)
+    return entries
+
+
+def record_stand_return(
+    *, stand_return: StandReturn, quantities: dict[int, int], occurred_at: datetime
+) -> list[LedgerEntry]:
+    """Append a refund entry per returned line (`quantities`: line id -> units given back).
+
+    As with online refunds, each takes its share of what is still unreturned of the line's
+    sale entry, so returning every unit (or voiding) brings the line's entries to zero exactly.
+    """
+    sale = stand_return.sale
+    entries = []
+    for line in sale.lines:
+        quantity = quantities.get(line.id, 0)
+        if quantity <= 0:
+            continue
+        original = _stand_sale_entry_of(line)
+        returned = _stand_returned_parts(line)
+        remaining = [s + r for s, r in zip(_parts(original), returned, strict=True)]
+        amount = -line.unit_price_idr * quantity
+        cost, pnbp, premi, capital = allocate(amount, remaining)
+        entries.append(
+            LedgerEntry(
+                kind=LedgerEntryKind.REFUND,
+                channel=original.channel,
+                occurred_at=occurred_at,
+                local_date=clock.local_date(occurred_at, sale.stand.facility.timezone),
+                facility_id=original.facility_id,
+                kanwil_id=original.kanwil_id,
+                stand_sale_id=sale.id,
+                stand_sale_line_id=line.id,
+                stand_return_id=stand_return.id,
+                reverses_entry_id=original.id,
+                product_id=original.product_id,
+                category_id=original.category_id,
+                quantity=-quantity,
+                amount_idr=amount,
+                cost_idr=cost,
+                pnbp_idr=pnbp,
+                premi_idr=premi,
+                capital_idr=capital,
+                split_rule_id=original.split_rule_id,
+                split_basis=original.split_basis,
+                pnbp_bp=original.pnbp_bp,
+                premi_bp=original.premi_bp,
+                capital_bp=original.capital_bp,
+                gateway=original.gateway,
+                payment_intent_id=original.payment_intent_id,
+            )
+        )
+    db.session.add_all(entries)
+    return entries
+
+
+def _stand_sale_entry_of(line: StandSaleLine) -> LedgerEntry:
+    sale = db.session.scalar(
+        select(LedgerEntry).where(
+            LedgerEntry.stand_sale_line_id == line.id, LedgerEntry.kind == LedgerEntryKind.SALE
+        )
+    )
+    if sale is None:
+        raise SplitRuleError(_l("Baris penjualan stan ini belum tercatat di buku besar."))
+    return sale
+
+
+def _stand_returned_parts(line: StandSaleLine) -> list[int]:
+    """The sum of the return entries already written for this stand sale line (signed)."""
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(LedgerEntry.cost_idr), 0),
+            func.coalesce(func.sum(LedgerEntry.pnbp_idr), 0),
+            func.coalesce(func.sum(LedgerEntry.premi_idr), 0),
+            func.coalesce(func.sum(LedgerEntry.capital_idr), 0),
+        ).where(
+            LedgerEntry.stand_sale_line_id == line.id,
+            LedgerEntry.kind == LedgerEntryKind.REFUND,
         )
     ).one()
     return [int(value) for value in row]

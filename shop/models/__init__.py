@@ -64,6 +64,16 @@ from shop.models.pnbp import DepositIsAppendOnly, PnbpDeposit
 from shop.models.reconciliation import ReconciliationRun
 from shop.models.review import ReviewSubmission
 from shop.models.stock import StockMovement, StockReason
+from shop.models.tills import (
+    SaleEvent,
+    Stand,
+    StandReturn,
+    StandSale,
+    StandSaleLine,
+    StandSaleStatus,
+    StandStatus,
+    TillPayment,
+)
 
 __all__ = [
     "WEEKDAYS",
@@ -118,13 +128,21 @@ __all__ = [
     "RevenueSplitRule",
     "ReviewSubmission",
     "Role",
+    "SaleEvent",
     "SalesChannel",
     "ScheduledRun",
     "SplitBasis",
+    "Stand",
+    "StandReturn",
+    "StandSale",
+    "StandSaleLine",
+    "StandSaleStatus",
+    "StandStatus",
     "StockMovement",
     "StockReason",
     "StockReservation",
     "TextRevisionState",
+    "TillPayment",
     "TimeZone",
     "User",
     "VariantLabel",

@@ -119,8 +119,14 @@ class LedgerEntry(Base):
     local_date: Mapped[date]
     facility_id: Mapped[int] = mapped_column(_restrict("facility.id"))
     kanwil_id: Mapped[int] = mapped_column(_restrict("kanwil.id"))
-    order_id: Mapped[int] = mapped_column(_restrict("shop_order.id"), index=True)
-    facility_order_id: Mapped[int] = mapped_column(_restrict("facility_order.id"), index=True)
+    # The source: an online order (order and part), or a stand sale of the till; never both.
+    order_id: Mapped[int | None] = mapped_column(_restrict("shop_order.id"), index=True)
+    facility_order_id: Mapped[int | None] = mapped_column(
+        _restrict("facility_order.id"), index=True
+    )
+    stand_sale_id: Mapped[int | None] = mapped_column(_restrict("stand_sale.id"), index=True)
+    stand_sale_line_id: Mapped[int | None] = mapped_column(_restrict("stand_sale_line.id"))
+    stand_return_id: Mapped[int | None] = mapped_column(_restrict("stand_return.id"))
     order_line_id: Mapped[int | None] = mapped_column(_restrict("order_line.id"), index=True)
     product_id: Mapped[int | None] = mapped_column(_restrict("product.id"), index=True)
     category_id: Mapped[int | None] = mapped_column(_restrict("category.id"), index=True)
@@ -148,6 +154,12 @@ class LedgerEntry(Base):
     __table_args__ = (
         sa.CheckConstraint(
             "amount_idr = cost_idr + pnbp_idr + premi_idr + capital_idr", name="split_adds_up"
+        ),
+        sa.CheckConstraint(
+            "(stand_sale_id IS NULL AND order_id IS NOT NULL AND facility_order_id IS NOT NULL)"
+            " OR (stand_sale_id IS NOT NULL AND order_id IS NULL AND facility_order_id IS NULL"
+            " AND order_line_id IS NULL AND refund_id IS NULL)",
+            name="one_source",
         ),
         sa.Index("ix_ledger_entry_facility_occurred", "facility_id", "occurred_at"),
         sa.Index("ix_ledger_entry_kanwil_occurred", "kanwil_id", "occurred_at"),
@@ -192,6 +204,15 @@ class LedgerEntry(Base):
         ),
         sa.Index("uq_ledger_entry_refund_of", "refund_id", "reverses_entry_id", **_only("refund")),
         sa.Index("uq_ledger_entry_reversal_of", "reverses_entry_id", **_only("reversal")),
+        # The same for the till: one sale entry per stand sale line, one return entry per
+        # stand return and original entry.
+        sa.Index("uq_ledger_entry_stand_sale_line", "stand_sale_line_id", **_only("sale")),
+        sa.Index(
+            "uq_ledger_entry_stand_return_of",
+            "stand_return_id",
+            "reverses_entry_id",
+            **_only("refund"),
+        ),
     )
 
     def __repr__(self) -> str:

@@ -29,6 +29,8 @@ class StockReason(enum.StrEnum):
     SOLD_ONLINE = "sold_online"  # held for an order at checkout
     RELEASED = "released"  # an unpaid order's hold given back
     REFUND = "refund"  # restocked with a refund (or taken again when the refund failed)
+    SOLD_STAND = "sold_stand"  # sold through the till at a showroom or fair stand
+    STAND_RETURN = "stand_return"  # given back at the stand (a return, or a voided sale)
 
 
 class StockMovement(Base):

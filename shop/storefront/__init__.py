@@ -65,5 +65,6 @@ import shop.storefront.language
 import shop.storefront.orders
 import shop.storefront.payments
 import shop.storefront.provenance
+import shop.storefront.receipts
 import shop.storefront.seo
 import shop.storefront.webhooks

@@ -34,6 +34,11 @@
   });
 
   // Back office: actions that ask first, and the packing slip's print button.
+  // A print button (receipts): the page's print style leaves only the receipt.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();

@@ -9,6 +9,7 @@ changes something cannot affect the next one.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from admin import access
+from shop.core import clock
 from shop.core.storage import private_key, storage_from_config
 from shop.database import db
 from shop.models import (
@@ -28,6 +30,7 @@ from shop.models import (
     ReportExport,
     Role,
 )
+from shop.tills import selling, stands
 from tests import pnbp_helpers
 from tests.admin.helpers import decide
 from tests.admin.test_review_decisions import CHECKLIST, _upload
@@ -80,14 +83,19 @@ ALLOWED: dict[str, set[str]] = {
     "admin.pnbp_deposit_correct": REVIEWERS, "admin.pnbp_deposit_void": REVIEWERS,
     "admin.split_rules": REVIEWERS, "admin.split_rule_new": CENTRAL,
     "admin.product_labels": ALL, "admin.label_batch": ALL, "admin.label_scans": ALL,
+    "admin.till_home": {"staff"}, "admin.till_stand": {"staff"}, "admin.till_catalogue": {"staff"},
+    "admin.till_sync": {"staff"}, "admin.till_sale": {"staff"}, "admin.till_void": {"staff"},
+    "admin.till_return": {"staff"}, "admin.till_close": {"staff"},
+    "admin.till_events": REVIEWERS, "admin.till_event": REVIEWERS,
 }  # fmt: skip
-PUBLIC = {"admin.login", "admin.reset_password"}
+# The till's service worker script holds no data; a browser fetches it on its own schedule.
+PUBLIC = {"admin.login", "admin.reset_password", "admin.till_worker"}
 # Signing out is tested on its own (it would end the session of the walk).
 SKIPPED = {"admin.logout"}
 # Parameters naming an object of facility A: users who cannot see A get a 404.
 SCOPED_PARAMS = {
     "product_id", "image_id", "variant_id", "facility_order_id", "report_facility_id",
-    "deposit_id", "run_id",
+    "deposit_id", "run_id", "stand_id", "sale_id",
 }  # fmt: skip
 # Parameters naming an object of one user (an export someone asked for): everyone else gets a
 # 404, whatever their role (the walk's users never asked for it; its owner's test is apart).
@@ -129,6 +137,11 @@ def _url(rule, facility_a) -> str:
     )  # fmt: skip
     db.session.add_all([run, export, reconciliation])
     db.session.commit()
+    stand, sale = (
+        _stand_and_sale(target_user)
+        if {"stand_id", "sale_id", "event_id"} & set(rule.arguments)
+        else (None, None)
+    )
     values = {
         "product_id": image.product_id, "image_id": image.id,
         "variant_id": image.product.variants[0].id, "facility_id": facility_a.id,
@@ -137,8 +150,27 @@ def _url(rule, facility_a) -> str:
         "report_facility_id": facility_a.id, "report": "facilities", "fmt": "csv",
         "mail_id": mail and mail.id, "run_id": run.id, "export_id": export.id,
         "reconciliation_id": reconciliation.id, "key_id": partner_key and partner_key.id,
+        "mail_id": mail and mail.id, "run_id": run.id, "stand_id": stand and stand.id,
+        "sale_id": sale and sale.id, "event_id": stand and stand.event_id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+
+def _stand_and_sale(staff):
+    """A stand of facility A at a new event (one open stand per event), with one sale."""
+    today = clock.local_date(clock.now(), staff.facility.timezone)
+    stand = stands.open_stand(
+        actor=staff, now=clock.now(),
+        new_event=stands.NewEvent(f"Pameran {uuid.uuid4().hex[:8]}", "Jakarta", today, today),
+    )  # fmt: skip
+    variant = ProductFactory(facility=staff.facility).variants[0]
+    sale = selling.record_sale(
+        stand=stand, actor=staff, now=clock.now(),
+        request=selling.parse({"id": str(uuid.uuid4()), "payment": "cash", "lines": [
+            {"variant_id": variant.id, "quantity": 1, "unit_price": variant.price_idr}]}),
+    )  # fmt: skip
+    db.session.commit()
+    return stand, sale
 
 
 @pytest.fixture
