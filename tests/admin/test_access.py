@@ -150,7 +150,7 @@ def _url(rule, facility_a) -> str:
         "report_facility_id": facility_a.id, "report": "facilities", "fmt": "csv",
         "mail_id": mail and mail.id, "run_id": run.id, "export_id": export.id,
         "reconciliation_id": reconciliation.id, "key_id": partner_key and partner_key.id,
-        "mail_id": mail and mail.id, "run_id": run.id, "stand_id": stand and stand.id,
+        "stand_id": stand and stand.id,
         "sale_id": sale and sale.id, "event_id": stand and stand.event_id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
