@@ -55,7 +55,7 @@ class Figures:
     pnbp_idr: int = 0
     premi_idr: int = 0
     capital_idr: int = 0
-    orders: int = 0  # distinct orders with a sale entry
+    orders: int = 0  # distinct orders and stand sales with a sale entry
     items: int = 0  # units sold less units refunded
 
     @classmethod
@@ -90,7 +90,11 @@ def figure_columns() -> list[Any]:
             _when(
                 sa.and_(
                     kind != LedgerEntryKind.SHIPPING,
-                    sa.or_(kind.not_in(REFUND_KINDS), LedgerEntry.order_line_id.is_not(None)),
+                    sa.or_(
+                        kind.not_in(REFUND_KINDS),
+                        LedgerEntry.order_line_id.is_not(None),
+                        LedgerEntry.stand_sale_line_id.is_not(None),
+                    ),
                 ),
                 amount,
             )
@@ -98,8 +102,14 @@ def figure_columns() -> list[Any]:
         _sum(LedgerEntry.pnbp_idr).label("pnbp_idr"),
         _sum(LedgerEntry.premi_idr).label("premi_idr"),
         _sum(LedgerEntry.capital_idr).label("capital_idr"),
-        sa.func.count(
-            sa.distinct(sa.case((kind == LedgerEntryKind.SALE, LedgerEntry.order_id)))
+        # Online orders and stand sales are told apart by their source column (never both).
+        (
+            sa.func.count(
+                sa.distinct(sa.case((kind == LedgerEntryKind.SALE, LedgerEntry.order_id)))
+            )
+            + sa.func.count(
+                sa.distinct(sa.case((kind == LedgerEntryKind.SALE, LedgerEntry.stand_sale_id)))
+            )
         ).label("orders"),
         # Fees and shipping carry no units, so the sum over all entries is the net units.
         _sum(LedgerEntry.quantity).label("items"),

@@ -33,6 +33,8 @@ from shop.models import (
     OrderLine,
     Product,
     SalesChannel,
+    StandSale,
+    StandSaleLine,
     User,
 )
 from shop.reporting.periods import NO_CATEGORY, ReportFilters
@@ -491,10 +493,14 @@ def monthly_trend(*, user: User, period: Period, filters: ReportFilters) -> Repo
 
 def best_sellers(*, user: User, period: Period, filters: ReportFilters) -> FigureTable:
     """The ten products with the most net sales (sales less refunds) and their net units."""
-    name = sa.func.coalesce(Product.name, OrderLine.product_name).label("name")
+    name = sa.func.coalesce(
+        Product.name, OrderLine.product_name, StandSaleLine.product_name
+    ).label("name")
     query = (
         grouped_figures(user, period, filters, LedgerEntry.product_id, name)
-        .join(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
+        .outerjoin(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
+        .outerjoin(StandSaleLine, StandSaleLine.id == LedgerEntry.stand_sale_line_id)
+        .where(sa.or_(OrderLine.id.is_not(None), StandSaleLine.id.is_not(None)))
         .outerjoin(Product, Product.id == LedgerEntry.product_id)
         .order_by(sa.literal_column("net_idr").desc(), sa.literal_column("items").desc())
         .limit(TOP_PRODUCTS)
@@ -551,7 +557,7 @@ class EntryRow:
     channel: SalesChannel
     facility_name: str
     order_number: str | None
-    facility_order_id: int
+    facility_order_id: int | None
     product_name: str | None
     quantity: int
     amount_idr: int
@@ -577,14 +583,19 @@ def _entries_selection(user: User, period: Period, filters: ReportFilters) -> sa
         sa.select(
             LedgerEntry.id, LedgerEntry.occurred_at, LedgerEntry.local_date, LedgerEntry.kind,
             LedgerEntry.channel, Facility.name.label("facility_name"),
-            Order.number.label("order_number"), LedgerEntry.facility_order_id,
-            sa.func.coalesce(Product.name, OrderLine.product_name).label("product_name"),
+            sa.func.coalesce(Order.number, StandSale.number).label("order_number"),
+            LedgerEntry.facility_order_id,
+            sa.func.coalesce(
+                Product.name, OrderLine.product_name, StandSaleLine.product_name
+            ).label("product_name"),
             LedgerEntry.quantity, LedgerEntry.amount_idr, LedgerEntry.pnbp_idr,
             LedgerEntry.premi_idr, LedgerEntry.capital_idr,
         )
         .join(Facility, Facility.id == LedgerEntry.facility_id)
         .outerjoin(Order, Order.id == LedgerEntry.order_id)
+        .outerjoin(StandSale, StandSale.id == LedgerEntry.stand_sale_id)
         .outerjoin(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
+        .outerjoin(StandSaleLine, StandSaleLine.id == LedgerEntry.stand_sale_line_id)
         .outerjoin(Product, Product.id == LedgerEntry.product_id)
         .where(*entry_conditions(user, period, filters))
     )  # fmt: skip

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.core import clock
+from shop.core.clock import Period
 from shop.database import db
 from shop.models import (
     AuditEvent,
@@ -18,12 +19,16 @@ from shop.models import (
     LedgerEntryKind,
     ProductStatus,
     ProductVariant,
+    Role,
     SalesChannel,
     StandSale,
     StandSaleStatus,
     StockMovement,
     StockReason,
+    User,
 )
+from shop.reporting import reports
+from shop.reporting.periods import ReportFilters
 from shop.tills import returns, selling, stands
 from shop.tills.errors import TillError
 from tests.checkout.test_stock_reservation import ON_POSTGRES
@@ -270,11 +275,8 @@ def test_the_same_sale_sent_by_three_threads_at_once_is_recorded_once(app, db) -
 
 
 def test_the_reports_count_stand_sales_and_their_returns(db) -> None:
-    """Reports read the ledger: a stand sale is in the gross, a return in the refunds."""
-    from shop.core.clock import Period
-    from shop.models import Role, User
-    from shop.reporting import reports
-    from shop.reporting.periods import ReportFilters
+    """Reports read the ledger: a stand sale is in the gross, a return in the refunds; the sale
+    counts as one, its return comes off the net, and the drill-down names both."""
 
     facility = facility_with_rule()
     chair = variant(facility, price=200_000, stock=5)
@@ -291,3 +293,16 @@ def test_the_reports_count_stand_sales_and_their_returns(db) -> None:
     )
     assert (figures.gross_idr, figures.refunds_idr, figures.items) == (400_000, -200_000, 1)
     assert figures.pnbp_idr == 100_000  # 50% of the Rp200.000 kept
+    assert (figures.orders, figures.net_idr) == (1, 200_000)
+    args = {"user": central, "period": Period(today, today)}
+    channels = reports.by_channel(**args, filters=ReportFilters(facility_id=facility.id))
+    showroom = channels.table.rows[list(SalesChannel).index(SalesChannel.SHOWROOM)]
+    assert showroom[0] == SalesChannel.SHOWROOM.label and showroom[1] == 400_000
+    page = reports.entries_page(**args, filters=ReportFilters(facility_id=facility.id), per_page=10)
+    assert {(row.kind, row.order_number, row.product_name, row.facility_order_id)
+            for row in page.rows} == {
+        (LedgerEntryKind.SALE, sale.number, sale.lines[0].product_name, None),
+        (LedgerEntryKind.REFUND, sale.number, sale.lines[0].product_name, None),
+    }  # fmt: skip
+    best = reports.best_sellers(**args, filters=ReportFilters(facility_id=facility.id))
+    assert [row[:3] for row in best.table.rows] == [[chair.product.name, 200_000, 1]]
