@@ -59,6 +59,7 @@ from shop.models.payments import (
     WebhookEvent,
 )
 from shop.models.pnbp import DepositIsAppendOnly, PnbpDeposit
+from shop.models.quotes import QuoteLine, QuotePart, QuoteRequest, QuoteStatus, QuoteTransfer
 from shop.models.review import ReviewSubmission
 from shop.models.stock import StockMovement, StockReason
 
@@ -103,6 +104,11 @@ __all__ = [
     "ProductStatus",
     "ProductTextRevision",
     "ProductVariant",
+    "QuoteLine",
+    "QuotePart",
+    "QuoteRequest",
+    "QuoteStatus",
+    "QuoteTransfer",
     "Refund",
     "RefundLine",
     "RefundStatus",
