@@ -23,6 +23,7 @@ from shop.database import db
 from shop.jobs import engine, job
 from shop.models import ScheduledRun
 from shop.payments import expiry
+from shop.quotes import acceptance
 
 log = logging.getLogger("etalase.schedule")
 
@@ -47,6 +48,10 @@ def _release_expired(now: datetime) -> str:
     )
 
 
+def _expire_quotes(now: datetime) -> str:
+    return f"{acceptance.expire_lapsed(now=now)} quote offers expired"
+
+
 def _sweep_outbox(now: datetime) -> str:
     return f"{outbox.sweep(now=now)} mails handed to the queue"
 
@@ -67,6 +72,7 @@ TASKS: dict[str, Task] = {
         Task("release-expired", timedelta(minutes=5), _release_expired),
         Task("outbox-sweep", timedelta(minutes=1), _sweep_outbox),
         Task("prune", timedelta(days=1), _prune),
+        Task("expire-quotes", timedelta(hours=1), _expire_quotes),
     )
 }
 

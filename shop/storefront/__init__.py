@@ -64,5 +64,6 @@ import shop.storefront.language
 import shop.storefront.orders
 import shop.storefront.payments
 import shop.storefront.provenance
+import shop.storefront.quotes
 import shop.storefront.seo
 import shop.storefront.webhooks
