@@ -29,4 +29,5 @@ from admin.finance import deposits, reconciliation  # noqa: E402,F401
 from admin.ledger import views  # noqa: E402,F401
 from admin.operations import mail  # noqa: E402,F401
 from admin.ordering import fulfilment  # noqa: E402,F401
+from admin.quotes import views as quote_views  # noqa: E402,F401
 from admin.reporting import audit, dashboard, reports  # noqa: E402,F401

@@ -30,6 +30,7 @@ from tests.factories import (
     ProductImageFactory,
     StaffFactory,
 )
+from tests.quotes.helpers import quote_part_for
 
 ALL = {"staff", "kanwil", "central", "admin"}
 REVIEWERS = {"kanwil", "central", "admin"}
@@ -65,6 +66,9 @@ ALLOWED: dict[str, set[str]] = {
     "admin.pnbp_deposit_correct": REVIEWERS, "admin.pnbp_deposit_void": REVIEWERS,
     "admin.split_rules": REVIEWERS, "admin.split_rule_new": CENTRAL,
     "admin.product_labels": ALL, "admin.label_batch": ALL, "admin.label_scans": ALL,
+    "admin.quote_list": ALL, "admin.quote_detail": ALL, "admin.quote_figures": ALL,
+    "admin.quote_answer": {"staff"}, "admin.quote_decline": {"staff"},
+    "admin.quote_transfer": FULFILMENT, "admin.quote_transfer_proof": FULFILMENT,
 }  # fmt: skip
 PUBLIC = {"admin.login", "admin.reset_password"}
 # Signing out is tested on its own (it would end the session of the walk).
@@ -72,7 +76,7 @@ SKIPPED = {"admin.logout"}
 # Parameters naming an object of facility A: users who cannot see A get a 404.
 SCOPED_PARAMS = {
     "product_id", "image_id", "variant_id", "facility_order_id", "report_facility_id",
-    "deposit_id", "run_id",
+    "deposit_id", "run_id", "part_id",
 }  # fmt: skip
 
 
@@ -97,6 +101,7 @@ def _url(rule, facility_a) -> str:
     # Recording a deposit stores a file: only for the routes that need one.
     deposit = pnbp_helpers.record(facility_a) if "deposit_id" in rule.arguments else None
     mail = OutboxMailFactory() if "mail_id" in rule.arguments else None
+    quote_part = quote_part_for(facility_a) if "part_id" in rule.arguments else None
     run = ImportRun(
         facility=facility_a, requested_by=target_user, csv_key="private/imports/x.csv", errors=[]
     )
@@ -108,7 +113,7 @@ def _url(rule, facility_a) -> str:
         "user_id": target_user.id, "token": "not-a-token", "direction": "up", "state": "on",
         "facility_order_id": part.id, "deposit_id": deposit and deposit.id,
         "report_facility_id": facility_a.id, "report": "facilities", "fmt": "csv",
-        "mail_id": mail and mail.id, "run_id": run.id,
+        "mail_id": mail and mail.id, "run_id": run.id, "part_id": quote_part and quote_part.id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

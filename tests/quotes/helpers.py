@@ -77,3 +77,25 @@ def answer(
     )
     unit_of_work.commit()
     return answered
+
+
+def quote_part_for(facility) -> QuotePart:
+    """A requested part for `facility` (one line of a new product of it), committed."""
+    from shop.models import QuoteLine, QuoteRequest
+    from tests.factories import ProductFactory
+
+    variant = ProductFactory(facility=facility).variants[0]
+    request = QuoteRequest(
+        number=f"PNW-T-{variant.id}", token=f"token-{variant.id}", organisation="Instansi Uji",
+        contact_name="Uji", email="uji@contoh.id", phone="+6281200000000",
+        address_line="Jl. Uji 1", city="Medan", province="Sumatera Utara",
+    )  # fmt: skip
+    part = QuotePart(facility=facility)
+    part.lines.append(
+        QuoteLine(variant=variant, product_name="Barang uji", sku=variant.sku, quantity=50,
+                  catalogue_price_idr=variant.price_idr)
+    )  # fmt: skip
+    request.parts.append(part)
+    db.session.add(request)
+    db.session.commit()
+    return part
