@@ -95,7 +95,7 @@ def upgrade():
             ["quote_request.id"],
             name=op.f("fk_quote_part_quote_request_id_quote_request"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["facility_id"], ["facility.id"], name=op.f("fk_quote_part_facility_id_facility")
         ),
@@ -104,13 +104,13 @@ def upgrade():
             ["user_account.id"],
             name=op.f("fk_quote_part_answered_by_id_user_account"),
             ondelete="SET NULL",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["shop_order.id"],
             name=op.f("fk_quote_part_order_id_shop_order"),
             ondelete="RESTRICT",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quote_part")),
         sa.UniqueConstraint(
             "quote_request_id",
@@ -141,13 +141,13 @@ def upgrade():
             ["quote_part.id"],
             name=op.f("fk_quote_line_quote_part_id_quote_part"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["variant_id"],
             ["product_variant.id"],
             name=op.f("fk_quote_line_variant_id_product_variant"),
             ondelete="SET NULL",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quote_line")),
     )
     op.create_index(op.f("ix_quote_line_quote_part_id"), "quote_line", ["quote_part_id"])
@@ -172,19 +172,19 @@ def upgrade():
             ["quote_request.id"],
             name=op.f("fk_quote_transfer_quote_request_id_quote_request"),
             ondelete="RESTRICT",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["shop_order.id"],
             name=op.f("fk_quote_transfer_order_id_shop_order"),
             ondelete="RESTRICT",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["recorded_by_id"],
             ["user_account.id"],
             name=op.f("fk_quote_transfer_recorded_by_id_user_account"),
             ondelete="SET NULL",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quote_transfer")),
         sa.UniqueConstraint("order_id", name=op.f("uq_quote_transfer_order_id")),
     )
