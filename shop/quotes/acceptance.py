@@ -17,7 +17,15 @@ from sqlalchemy import select
 from shop.core import clock
 from shop.core.i18n import lazy_gettext as _l
 from shop.database import db
-from shop.models import Order, ProductVariant, QuotePart, QuoteRequest, QuoteStatus, SalesChannel
+from shop.models import (
+    Order,
+    OrderStatus,
+    ProductVariant,
+    QuotePart,
+    QuoteRequest,
+    QuoteStatus,
+    SalesChannel,
+)
 from shop.ordering import checkout
 from shop.quotes.statuses import QuoteError, WrongStatus, lock_request, move
 
@@ -42,10 +50,25 @@ class Acceptance:
     repeated: bool = False
 
 
-def is_open(part: QuotePart, *, now: datetime) -> bool:
-    """Answered and still valid on the facility's own calendar."""
+# An accepted part whose order ended unpaid (the buyer left the payment page, the transfer never
+# came) may be accepted again while its offer holds: a new order, with its stock taken anew.
+LAPSED_ORDERS = (OrderStatus.EXPIRED, OrderStatus.PAYMENT_FAILED)
+
+
+def lapsed(part: QuotePart) -> bool:
+    """Accepted, but its order ended unpaid."""
     return (
-        part.status is QuoteStatus.ANSWERED
+        part.status is QuoteStatus.ACCEPTED
+        and part.order is not None
+        and part.order.status in LAPSED_ORDERS
+    )
+
+
+def is_open(part: QuotePart, *, now: datetime) -> bool:
+    """Answered (or accepted into an order that lapsed) and still valid on the facility's own
+    calendar."""
+    return (
+        (part.status is QuoteStatus.ANSWERED or lapsed(part))
         and part.valid_until is not None
         and clock.local_date(now, part.facility.timezone) <= part.valid_until
     )
@@ -71,7 +94,8 @@ def accept(
     if not chosen or len(chosen) != len(set(part_ids)):
         raise QuoteError(_l("Pilih paling sedikit satu penawaran untuk diterima."))
     accepted_orders = {part.order_id for part in chosen if part.status is QuoteStatus.ACCEPTED}
-    if len(accepted_orders) == 1 and all(p.status is QuoteStatus.ACCEPTED for p in chosen):
+    repeated = all(p.status is QuoteStatus.ACCEPTED and not lapsed(p) for p in chosen)
+    if len(accepted_orders) == 1 and repeated:
         order = db.session.get(Order, accepted_orders.pop())
         assert order is not None
         return Acceptance(order=order, repeated=True)
@@ -97,11 +121,13 @@ def accept(
         shortage=_shortage,
     )  # fmt: skip
     for part in chosen:
+        earlier = part.order.number if part.order is not None else None
         move(
             part, QuoteStatus.ACCEPTED, actor_label=request.email,
-            changes={"order": [None, order.number], "payment": [None, payment.value]},
+            changes={"order": [earlier, order.number], "payment": [None, payment.value]},
         )  # fmt: skip
         part.order_id, part.accepted_at = order.id, now
+        db.session.expire(part, ["order"])
     return Acceptance(order=order)
 
 
@@ -120,14 +146,14 @@ def expire_lapsed(*, now: datetime) -> int:
     for request_id in sorted(set(candidates)):
         request: QuoteRequest = lock_request(request_id)
         for part in request.parts:
-            if part.status is QuoteStatus.ANSWERED and not is_open(part, now=now):
+            if (part.status is QuoteStatus.ANSWERED or lapsed(part)) and not is_open(part, now=now):
                 move(part, QuoteStatus.EXPIRED, actor_label="quote-expiry")
                 expired += 1
     return expired
 
 
 def _check_open(part: QuotePart, *, now: datetime) -> None:
-    if part.status is QuoteStatus.ANSWERED and not is_open(part, now=now):
+    if (part.status is QuoteStatus.ANSWERED or lapsed(part)) and not is_open(part, now=now):
         raise QuoteExpired(
             _l(
                 "Penawaran %(facility)s berlaku sampai %(date)s dan sudah lewat. Minta penawaran"
@@ -136,7 +162,7 @@ def _check_open(part: QuotePart, *, now: datetime) -> None:
                 date=part.valid_until.isoformat() if part.valid_until else "",
             )
         )
-    if part.status is not QuoteStatus.ANSWERED:
+    if part.status is not QuoteStatus.ANSWERED and not lapsed(part):
         raise WrongStatus(
             _l(
                 "Bagian %(facility)s tidak dapat diterima lagi; muat ulang halaman ini.",

@@ -18,7 +18,8 @@ MOVES: dict[QuoteStatus, frozenset[QuoteStatus]] = {
     Q.REQUESTED: frozenset({Q.ANSWERED, Q.DECLINED}),
     Q.ANSWERED: frozenset({Q.ACCEPTED, Q.EXPIRED}),
     Q.DECLINED: frozenset(),
-    Q.ACCEPTED: frozenset(),
+    # Accepted again, into a new order, when the first order ended unpaid (`acceptance.lapsed`).
+    Q.ACCEPTED: frozenset({Q.ACCEPTED}),
     Q.EXPIRED: frozenset(),
 }
 LABELS = {

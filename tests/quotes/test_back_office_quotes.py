@@ -17,6 +17,7 @@ from shop.models import (
     PaymentAttempt,
     QuoteStatus,
     QuoteTransfer,
+    Refund,
     SalesChannel,
 )
 from shop.quotes import acceptance
@@ -171,6 +172,14 @@ def test_central_records_a_bank_transfer_that_reaches_the_ledger_as_b2b(
     assert db.session.scalar(select(func.count()).select_from(QuoteTransfer)) == 1
     assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == len(entries)
 
+    refund = client.post(
+        f"/admin/orders/{order.parts[0].id}/refund",
+        data={"idempotency_key": "refund-transfer-1", "whole": "y", "reason": "batal"},
+    )
+    assert refund.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Refund)) == 0, (
+        "no gateway can give a transfer back: refused, nothing written"
+    )
     figures = client.get("/admin/quotes/figures")
     assert "Lapas Kelas I Medan" in figures.text and "Rp20.000.000" in figures.text
     assert "100%" in figures.text

@@ -177,3 +177,23 @@ def test_only_the_facility_s_own_staff_answer(app, db) -> None:
         answer(batik, price=1, staff=UserFactory())
     unit_of_work.rollback()
     assert batik.status is QuoteStatus.REQUESTED
+
+
+def test_a_part_whose_order_ended_unpaid_can_be_accepted_again_while_valid(app, db) -> None:
+    shop = stocked_shop()
+    request = ask(shop, batik=200, coffee=40)
+    for part in request.parts:
+        answer(part, price=100_000)
+    first = _accept(request).order
+    from shop.payments import expiry
+
+    assert expiry.expire_unpaid(first.id, now=clock.now(), actor_label="test")
+    unit_of_work.commit()
+    db.session.expire_all()
+    assert shop.batik.stock == 300, "the lapsed order gave its stock back"
+    second = _accept(request)
+    assert not second.repeated and second.order.id != first.id
+    db.session.expire_all()
+    assert {p.order_id for p in request.parts} == {second.order.id}
+    assert shop.batik.stock == 100
+    assert _accept(request).order.id == second.order.id
