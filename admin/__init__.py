@@ -30,5 +30,6 @@ from admin.ledger import views  # noqa: E402,F401
 from admin.operations import mail  # noqa: E402,F401
 from admin.ordering import fulfilment  # noqa: E402,F401
 from admin.partners import keys  # noqa: E402,F401
+from admin.quotes import views as quote_views  # noqa: E402,F401
 from admin.reporting import audit, dashboard, export_files, reports  # noqa: E402,F401
 from admin.tills import events, till  # noqa: E402,F401

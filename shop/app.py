@@ -180,6 +180,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = formatting.rupiah
     app.jinja_env.filters["local_datetime"] = formatting.local_datetime
     app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["weight"] = formatting.weight
     app.jinja_env.filters["form_error"] = form_messages.localise
     app.jinja_env.globals["current_locale"] = formatting.current_locale_code

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, get_group_symbol
 from flask import current_app, g
 from flask_babel import get_locale
@@ -48,6 +48,13 @@ def local_datetime(value: datetime | None, timezone: str | None = None, fmt: str
         return ""
     locale = "en_GB" if current_locale_code() == "en" else "id_ID"
     return format_datetime(value.astimezone(clock.zone(timezone)), fmt, locale=locale)
+
+
+def day(value: date | None, fmt: str = "long") -> str:
+    """A calendar day: `31 Desember 2026`, `31 December 2026`."""
+    if value is None:
+        return ""
+    return format_date(value, fmt, locale="en_GB" if current_locale_code() == "en" else "id_ID")
 
 
 def request_storage() -> Storage:

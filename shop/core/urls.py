@@ -65,3 +65,13 @@ def review_path(product_id: int) -> str:
 def admin_product_path(product_id: int) -> str:
     """The back office's page of a product."""
     return f"/admin/products/{product_id}"
+
+
+def quote_path(token: str) -> str:
+    """The buyer's page of a quote request, opened by its secret token."""
+    return f"/quotes/{quote(token, safe='')}"
+
+
+def admin_quote_path(part_id: int) -> str:
+    """The back office's page of a facility's part of a quote request."""
+    return f"/admin/quotes/{part_id}"

@@ -18,7 +18,6 @@ one transaction-level advisory lock, so two of them cannot both pass the check.
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
 from collections.abc import Mapping
@@ -27,12 +26,11 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from shop.accounts import scoping
-from shop.core import audit, clock, pdf_safety
+from shop.core import audit, clock, pdf_safety, proofs
 from shop.core.errors import DomainError
 from shop.core.i18n import lazy_gettext as _l
 from shop.core.numbers import parse_id
@@ -43,10 +41,10 @@ from shop.models.pnbp import counting_clause
 from shop.reporting.tables import Column, ColumnKind, ReportTable
 
 RECORDERS = frozenset({Role.KANWIL, Role.CENTRAL, Role.ADMIN})
-MAX_PROOF_BYTES = 5 * 1024 * 1024
+MAX_PROOF_BYTES = proofs.MAX_PROOF_BYTES
 MAX_AMOUNT_IDR = 999_999_999_999_999
 PROOF_PREFIX = "private/pnbp"
-PROOF_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+PROOF_TYPES = proofs.PROOF_TYPES
 _ADVISORY_LOCK = 0x504E4250  # "PNBP"
 _BILLING_CODE = re.compile(r"\d{15}")
 _NTPN = re.compile(r"[A-Z0-9]{16}")
@@ -276,7 +274,7 @@ def _check_proof(proof: Proof) -> _CheckedProof:
                 )
             }
         )
-    extension = _sniff(proof.data)
+    extension = proofs.sniff(proof.data)
     if extension is None:
         raise InvalidDeposit(
             {"proof": _l("Bukti setor harus berkas PDF, JPEG atau PNG yang utuh.")}
@@ -302,20 +300,6 @@ def _check_pdf_is_passive(data: bytes) -> None:
                 what=str(error).lstrip("/"),
             )
         raise InvalidDeposit({"proof": message}) from None
-
-
-def _sniff(data: bytes) -> str | None:
-    if data.startswith(b"%PDF-"):
-        return "pdf" if b"%%EOF" in data[-2048:] else None
-    if data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
-        try:
-            with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as image:
-                image.verify()
-                found = image.format
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            return None
-        return {"JPEG": "jpg", "PNG": "png"}.get(found or "")
-    return None
 
 
 def _proof_columns(checked: _CheckedProof, facility_id: int) -> dict[str, str]:

@@ -25,6 +25,7 @@ from shop.exporting import runs
 from shop.jobs import engine, job
 from shop.models import ScheduledRun
 from shop.payments import expiry
+from shop.quotes import acceptance
 
 log = logging.getLogger("etalase.schedule")
 
@@ -47,6 +48,10 @@ def _release_expired(now: datetime) -> str:
         f"released {len(report.released_orders)}, skipped {len(report.skipped_orders)}, "
         f"refunds sent {len(report.refunds_sent)}"
     )
+
+
+def _expire_quotes(now: datetime) -> str:
+    return f"{acceptance.expire_lapsed(now=now)} quote offers expired"
 
 
 def _sweep_outbox(now: datetime) -> str:
@@ -77,6 +82,7 @@ TASKS: dict[str, Task] = {
         Task("release-expired", timedelta(minutes=5), _release_expired),
         Task("outbox-sweep", timedelta(minutes=1), _sweep_outbox),
         Task("prune", timedelta(days=1), _prune),
+        Task("expire-quotes", timedelta(hours=1), _expire_quotes),
     )
 }
 

@@ -61,6 +61,7 @@ from shop.models.payments import (
     WebhookEvent,
 )
 from shop.models.pnbp import DepositIsAppendOnly, PnbpDeposit
+from shop.models.quotes import QuoteLine, QuotePart, QuoteRequest, QuoteStatus, QuoteTransfer
 from shop.models.reconciliation import ReconciliationRun
 from shop.models.review import ReviewSubmission
 from shop.models.stock import StockMovement, StockReason
@@ -119,6 +120,11 @@ __all__ = [
     "ProductStatus",
     "ProductTextRevision",
     "ProductVariant",
+    "QuoteLine",
+    "QuotePart",
+    "QuoteRequest",
+    "QuoteStatus",
+    "QuoteTransfer",
     "ReconciliationRun",
     "Refund",
     "RefundLine",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -27,6 +28,7 @@ from shop.models import (
     OrderStatus,
     ProductVariant,
     ReservationState,
+    SalesChannel,
     StockMovement,
     StockReason,
     StockReservation,
@@ -204,7 +206,14 @@ def place_order(
     if limits is not None:
         _check_hold_limits(offer, details, client_address=client_address, limits=limits, now=now)
     # Stock first: concurrent buyers meet at the variant rows, before anything else.
-    movements = _take_stock(offer, now=now)
+    movements = _take_stock(
+        [(line.variant, line.quantity) for part in offer.parts for line in part.group.lines],
+        now=now,
+        shortage=lambda variant, _quantity: _l(
+            "Maaf, stok %(name)s tidak cukup lagi. Ubah jumlahnya di keranjang.",
+            name=variant.product.name,
+        ),
+    )
     order = _build_order(offer, details, gateway=gateway, locale=locale, now=now)
     order.cart_id, order.client_address = cart.id, client_address[:45]
     for movement in movements:
@@ -342,28 +351,25 @@ def _build_order(
     return order
 
 
-def _take_stock(offer: CheckoutQuote, *, now: datetime) -> list[StockMovement]:
-    """Take every line's units off its variant, or raise OutOfStock (the caller rolls back)."""
-    lines = sorted(
-        (line for part in offer.parts for line in part.group.lines),
-        key=lambda cart_line: cart_line.variant.id,
-    )
+def _take_stock(
+    wanted: list[tuple[ProductVariant, int]],
+    *,
+    now: datetime,
+    shortage: Callable[[ProductVariant, int], object],
+) -> list[StockMovement]:
+    """Take every line's units off its variant, or raise OutOfStock with `shortage`'s message
+    (the caller rolls back). Variants are taken in id order, so two orders never wait crosswise."""
     movements = []
-    for line in lines:
+    for variant, quantity in sorted(wanted, key=lambda pair: pair[0].id):
         movement = stock.apply_shop_change(
-            variant_id=line.variant.id,
-            quantity=-line.quantity,
+            variant_id=variant.id,
+            quantity=-quantity,
             reason=StockReason.SOLD_ONLINE,
             now=now,
             actor_label="checkout",
         )
         if movement is None:
-            raise OutOfStock(
-                _l(
-                    "Maaf, stok %(name)s tidak cukup lagi. Ubah jumlahnya di keranjang.",
-                    name=line.variant.product.name,
-                )
-            )
+            raise OutOfStock(shortage(variant, quantity))
         movements.append(movement)
     return movements
 
@@ -380,6 +386,126 @@ def _record_reservations(order: Order) -> None:
                 )
             )
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    """A variant at a price agreed beforehand (a quote's), not the catalogue's."""
+
+    variant: ProductVariant
+    quantity: int
+    unit_price_idr: int
+
+
+@dataclass(frozen=True)
+class PricedPart:
+    facility: Facility
+    lines: list[PricedLine]
+    shipping_idr: int
+
+
+def place_priced_order(
+    *,
+    parts: list[PricedPart],
+    buyer: BuyerDetails,
+    channel: SalesChannel,
+    gateway: str,
+    check_amount: AmountCheck,
+    locale: str,
+    now: datetime,
+    hold_until: datetime,
+    shortage: Callable[[ProductVariant, int], object],
+) -> Order:
+    """An order at agreed prices and delivery costs (an accepted quote), its stock reserved
+    until `hold_until`; the caller commits.
+
+    Unlike `place_order` it reads no cart and applies no per-order unit limit (an institution
+    orders 200 shirts): the prices were offered by the facility, and each part is delivered by
+    courier at the delivery cost it quoted. Stock is taken the same way, by the same conditional
+    UPDATE; `shortage(variant, quantity)` is the message when a variant has too little.
+    """
+    details = _checked_buyer(buyer)
+    if not parts or any(not part.lines for part in parts):
+        raise CheckoutError(_l("Pesanan ini tidak memuat barang."))
+    for part in parts:
+        for line in part.lines:
+            if not carts.is_for_sale(line.variant):
+                raise CheckoutError(
+                    _l("%(name)s tidak dijual lagi.", name=line.variant.product.name)
+                )
+    subtotal = sum(line.unit_price_idr * line.quantity for part in parts for line in part.lines)
+    shipping = sum(part.shipping_idr for part in parts)
+    check_amount(amount_idr=subtotal + shipping)
+    movements = _take_stock(
+        [(line.variant, line.quantity) for part in parts for line in part.lines],
+        now=now,
+        shortage=shortage,
+    )
+    order = Order(
+        number=orders.next_order_number(now=now),
+        status=OrderStatus.PENDING_PAYMENT,
+        buyer_name=details.name,
+        buyer_email=details.email,
+        buyer_phone=details.phone,
+        address_line=details.address_line,
+        city=details.city,
+        province=details.province,
+        postal_code=details.postal_code,
+        locale=locale,
+        gateway=gateway,
+        channel=channel,
+        subtotal_idr=subtotal,
+        shipping_idr=shipping,
+        total_idr=subtotal + shipping,
+        placed_at=now,
+        expires_at=hold_until,
+    )
+    for part in parts:
+        facility_order = FacilityOrder(
+            facility=part.facility,
+            status=FacilityOrderStatus.PENDING_PAYMENT,
+            delivery_method=DeliveryMethod.COURIER,
+            delivery_zone=None,
+            weight_grams=sum(
+                line.variant.product.weight_grams * line.quantity for line in part.lines
+            ),
+            subtotal_idr=sum(line.unit_price_idr * line.quantity for line in part.lines),
+            shipping_idr=part.shipping_idr,
+        )
+        for line in part.lines:
+            variant = line.variant
+            facility_order.lines.append(
+                OrderLine(
+                    variant=variant,
+                    product_id=variant.product_id,
+                    category_id=variant.product.category_id,
+                    product_name=variant.product.name,
+                    sku=variant.sku,
+                    option_label=variant.option_label,
+                    unit_price_idr=line.unit_price_idr,
+                    unit_hpp_idr=variant.hpp_idr,
+                    unit_weight_grams=variant.product.weight_grams,
+                    quantity=line.quantity,
+                )
+            )
+        order.parts.append(facility_order)
+    db.session.add(order)
+    db.session.flush()
+    for movement in movements:
+        movement.note = order.number
+    _record_reservations(order)
+    audit.record(
+        actor=None,
+        actor_label=details.email,
+        action="order.place",
+        obj=order,
+        changes={
+            "number": [None, order.number],
+            "total_idr": [None, order.total_idr],
+            "channel": [None, channel.value],
+        },
+    )
+    return order
 
 
 def extend_hold(order: Order, *, until: datetime) -> None:

@@ -82,7 +82,12 @@ def expire_unpaid(order_id: int, *, now: datetime, actor_label: str) -> bool:
 
 
 def close_sessions(order: Order) -> bool:
-    """Expire the order's open sessions at the gateway; True when one was in fact completed."""
+    """Expire the order's open sessions at the gateway; True when one was in fact completed.
+
+    An order without an open session (a b2b order to be paid by bank transfer) asks no gateway.
+    """
+    if not any(a.status is AttemptStatus.OPEN and a.session_id for a in order.attempts):
+        return False
     gateway = gateway_named(order.gateway)
     for attempt in order.attempts:
         if attempt.status is not AttemptStatus.OPEN or not attempt.session_id:

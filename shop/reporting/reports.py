@@ -493,9 +493,9 @@ def monthly_trend(*, user: User, period: Period, filters: ReportFilters) -> Repo
 
 def best_sellers(*, user: User, period: Period, filters: ReportFilters) -> FigureTable:
     """The ten products with the most net sales (sales less refunds) and their net units."""
-    name = sa.func.coalesce(
-        Product.name, OrderLine.product_name, StandSaleLine.product_name
-    ).label("name")
+    name = sa.func.coalesce(Product.name, OrderLine.product_name, StandSaleLine.product_name).label(
+        "name"
+    )
     query = (
         grouped_figures(user, period, filters, LedgerEntry.product_id, name)
         .outerjoin(OrderLine, OrderLine.id == LedgerEntry.order_line_id)

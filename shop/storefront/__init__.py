@@ -65,6 +65,7 @@ import shop.storefront.language
 import shop.storefront.orders
 import shop.storefront.payments
 import shop.storefront.provenance
+import shop.storefront.quotes
 import shop.storefront.receipts
 import shop.storefront.seo
 import shop.storefront.webhooks

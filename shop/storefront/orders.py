@@ -12,6 +12,7 @@ from shop.core import clock
 from shop.forms import SafeForm
 from shop.models import Order
 from shop.ordering import orders
+from shop.quotes.acceptance import BANK_TRANSFER
 from shop.storefront import bp
 
 
@@ -36,7 +37,9 @@ def order_page(number: str) -> ResponseReturnValue:
         order=order,
         form=form,
         just_paid=request.args.get("paid") == "1",
-        payable=order.status.value == "pending_payment" and order.expires_at > clock.now(),
+        payable=order.status.value == "pending_payment"
+        and order.expires_at > clock.now()
+        and order.gateway != BANK_TRANSFER,
         order_labels=orders.ORDER_STATUS_LABELS,
         part_labels=orders.PART_STATUS_LABELS,
     )

@@ -44,6 +44,7 @@ from tests.factories import (
     ProductImageFactory,
     StaffFactory,
 )
+from tests.quotes.helpers import quote_part_for
 
 ALL = {"staff", "kanwil", "central", "admin"}
 REVIEWERS = {"kanwil", "central", "admin"}
@@ -87,6 +88,9 @@ ALLOWED: dict[str, set[str]] = {
     "admin.till_sync": {"staff"}, "admin.till_sale": {"staff"}, "admin.till_void": {"staff"},
     "admin.till_return": {"staff"}, "admin.till_close": {"staff"},
     "admin.till_events": REVIEWERS, "admin.till_event": REVIEWERS,
+    "admin.quote_list": ALL, "admin.quote_detail": ALL, "admin.quote_figures": ALL,
+    "admin.quote_answer": {"staff"}, "admin.quote_decline": {"staff"},
+    "admin.quote_transfer": FULFILMENT, "admin.quote_transfer_proof": FULFILMENT,
 }  # fmt: skip
 # The till's service worker script holds no data; a browser fetches it on its own schedule.
 PUBLIC = {"admin.login", "admin.reset_password", "admin.till_worker"}
@@ -95,7 +99,7 @@ SKIPPED = {"admin.logout"}
 # Parameters naming an object of facility A: users who cannot see A get a 404.
 SCOPED_PARAMS = {
     "product_id", "image_id", "variant_id", "facility_order_id", "report_facility_id",
-    "deposit_id", "run_id", "stand_id", "sale_id",
+    "deposit_id", "run_id", "stand_id", "sale_id", "part_id",
 }  # fmt: skip
 # Parameters naming an object of one user (an export someone asked for): everyone else gets a
 # 404, whatever their role (the walk's users never asked for it; its owner's test is apart).
@@ -124,6 +128,7 @@ def _url(rule, facility_a) -> str:
     deposit = pnbp_helpers.record(facility_a) if "deposit_id" in rule.arguments else None
     mail = OutboxMailFactory() if "mail_id" in rule.arguments else None
     partner_key = PartnerKeyFactory() if "key_id" in rule.arguments else None
+    quote_part = quote_part_for(facility_a) if "part_id" in rule.arguments else None
     run = ImportRun(
         facility=facility_a, requested_by=target_user, csv_key="private/imports/x.csv", errors=[]
     )
@@ -152,6 +157,7 @@ def _url(rule, facility_a) -> str:
         "reconciliation_id": reconciliation.id, "key_id": partner_key and partner_key.id,
         "stand_id": stand and stand.id,
         "sale_id": sale and sale.id, "event_id": stand and stand.event_id,
+        "part_id": quote_part and quote_part.id,
     }  # fmt: skip
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

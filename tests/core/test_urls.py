@@ -30,6 +30,8 @@ def test_the_paths_the_core_builds_are_the_app_s_routes(app) -> None:
         assert urls.review_path(7) == url_for("admin.review_detail", product_id=7)
         assert urls.provenance_path("ABCD123456") == url_for("shop.provenance", code="ABCD123456")
         assert urls.admin_product_path(7) == url_for("admin.product_detail", product_id=7)
+        assert urls.quote_path("a-b_c") == url_for("shop.quote_page", token="a-b_c")
+        assert urls.admin_quote_path(7) == url_for("admin.quote_detail", part_id=7)
         stored = LocalStorage(app.config["UPLOAD_DIR"]).url("img/ab12.webp")
         assert stored == url_for("media.image", key="ab12.webp")
 

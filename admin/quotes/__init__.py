@@ -1,0 +1,1 @@
+"""Quote requests in the back office: each facility answers its part; central records transfers."""
