@@ -53,6 +53,7 @@ class ReportFilterForm(SafeForm):
     facility = IdField()
     top_category = IdField()
     product = IdField()
+    event = IdField()
     category = StringField()
     kind = SelectField(
         choices=options([("", "")] + [(kind.value, kind.label) for kind in FacilityKind]),
@@ -74,7 +75,8 @@ class ReportFilterForm(SafeForm):
         messages: list[str] = []
         period = self._period(now, messages)
         ids = {
-            name: self._valid(name) for name in ("kanwil", "facility", "top_category", "product")
+            name: self._valid(name)
+            for name in ("kanwil", "facility", "top_category", "product", "event")
         }
         if any(self[name].errors for name in (*ids, "kind", "entry_kind", "channel")):
             messages.append(str(UNKNOWN_FILTER))
@@ -97,6 +99,7 @@ class ReportFilterForm(SafeForm):
             entry_kind=self._valid("entry_kind") or None,
             product_id=ids["product"],
             channel=SalesChannel(channel) if channel else None,
+            event_id=ids["event"],
         )
         return ReportQuery(period=period, filters=filters, messages=list(dict.fromkeys(messages)))
 

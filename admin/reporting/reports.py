@@ -160,6 +160,7 @@ def _page(template: str, query: ReportQuery, **context: object) -> str:
         messages=query.messages, kanwils=kanwils, kinds=list(FacilityKind),
         channels=list(SalesChannel), link=_linker(query),
         cell=cell, role=user.role.value, export_args=query.args(),
+        described=reports.describe_filters(query.filters, user),
         series_link=_series_linker(query),
         **context,
     )  # fmt: skip
@@ -242,7 +243,6 @@ def reports_entries() -> ResponseReturnValue:
         result = reports.entries_page(**args)
     return _page(
         "admin/reports/entries.html", query, result=result,
-        described=reports.describe_filters(query.filters, me()),
         columns=reports.entry_columns(),
         entry_cells=reports.entry_cells,
         # Kanwil users do not handle orders, so they get no link to the order screen.

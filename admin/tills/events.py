@@ -11,8 +11,9 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from admin.access import CENTRAL_OFFICE, Section
-from admin.helpers import me
+from admin.helpers import me, now
 from shop.accounts.scoping import OutOfScope
+from shop.core import clock
 from shop.database import db
 from shop.models import Role, SaleEvent
 from shop.tills import events
@@ -31,7 +32,15 @@ def till_event(event_id: int) -> ResponseReturnValue:
     if event is None:
         raise OutOfScope()
     rows = events.facilities_at(event, me())
+    # The reports of the event's sales: from its first day to its last, or to today for a
+    # stand still selling after it.
+    last_day = max(event.ends_on, clock.local_date(now()))
+    report_args = {
+        "event": str(event.id),
+        "from": event.starts_on.isoformat(),
+        "to": last_day.isoformat(),
+    }
     return render_template(
         "admin/tills/event.html", event=event, rows=rows, stands=events.stands_at(event, me()),
-        total=sum(row.amount_idr for row in rows),
+        total=sum(row.amount_idr for row in rows), report_args=report_args,
     )  # fmt: skip

@@ -40,6 +40,7 @@ class ReportFilters:
     entry_kind: str | None = None  # a LedgerEntryKind value, or REFUNDS
     product_id: int | None = None
     channel: SalesChannel | None = None
+    event_id: int | None = None  # a fair's stands (SaleEvent), across facilities
 
     def args(self) -> dict[str, str]:
         """The query parameters that give these filters back."""
@@ -52,6 +53,7 @@ class ReportFilters:
             "entry_kind": self.entry_kind,
             "product": self.product_id,
             "channel": self.channel.value if self.channel else None,
+            "event": self.event_id,
         }
         return {key: str(value) for key, value in values.items() if value is not None}
 
@@ -114,6 +116,7 @@ def query_from_args(args: Mapping[str, str]) -> ReportQuery:
         entry_kind=args.get("entry_kind"),
         product_id=number("product"),
         channel=SalesChannel(channel) if channel else None,
+        event_id=number("event"),
     )
     if filters.entry_kind is not None and filters.entry_kind not in ENTRY_KINDS:
         raise ValueError(f"unknown entry kind {filters.entry_kind!r}")

@@ -16,7 +16,15 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from shop.accounts.scoping import facility_filter
 from shop.core.clock import Period
-from shop.models import Category, Facility, LedgerEntry, LedgerEntryKind, User
+from shop.models import (
+    Category,
+    Facility,
+    LedgerEntry,
+    LedgerEntryKind,
+    Stand,
+    StandSale,
+    User,
+)
 from shop.reporting.periods import REFUNDS, ReportFilters
 
 REFUND_KINDS = (LedgerEntryKind.REFUND, LedgerEntryKind.REVERSAL)
@@ -167,6 +175,14 @@ def entry_conditions(user: User, period: Period, filters: ReportFilters) -> list
         conditions.append(LedgerEntry.product_id == filters.product_id)
     if filters.channel is not None:
         conditions.append(LedgerEntry.channel == filters.channel)
+    if filters.event_id is not None:
+        conditions.append(
+            LedgerEntry.stand_sale_id.in_(
+                sa.select(StandSale.id)
+                .join(Stand, Stand.id == StandSale.stand_id)
+                .where(Stand.event_id == filters.event_id)
+            )
+        )
     return conditions
 
 

@@ -32,6 +32,7 @@ from shop.models import (
     Order,
     OrderLine,
     Product,
+    SaleEvent,
     SalesChannel,
     StandSale,
     StandSaleLine,
@@ -162,6 +163,9 @@ def describe_filters(filters: ReportFilters, user: User) -> list[str]:
         words.append(str(_l("Tanpa kategori")))
     if filters.channel is not None:
         words.append(filters.channel.label)
+    if filters.event_id is not None:
+        event = db.session.get(SaleEvent, filters.event_id)
+        words.append(event.name if event is not None else f"#{filters.event_id}")
     if filters.product_id is not None:
         product = db.session.scalar(
             sa.select(Product.name).where(

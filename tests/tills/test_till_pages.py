@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from sqlalchemy import func, select
 
 from shop.core import clock
@@ -128,6 +131,12 @@ def test_void_and_close_through_the_pages(client, login_as) -> None:
     assert (stand.expected_cash_idr, stand.cash_difference_idr) == (50_000, -5_000)
 
 
+def url_for_report(page: str, path: str) -> str | None:
+    """The first link of `page` to `path`, its query unescaped."""
+    found = re.search(rf'href="({re.escape(path)}\?[^"]+)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
 def test_central_sees_an_events_sales_across_facilities(app, client, login_as) -> None:
     from shop.tills import stands
 
@@ -149,6 +158,23 @@ def test_central_sees_an_events_sales_across_facilities(app, client, login_as) -
     assert all(name in page for name in names) and "Rp350.000" in page
     entries = db.session.scalars(select(LedgerEntry.channel)).all()
     assert set(entries) == {SalesChannel.EVENT}
+    # The event in the reports: per facility, its entries and their export.
+    showroom = facility_with_rule()
+    showroom_staff = StaffFactory(facility=showroom)
+    stand = stands.open_stand(actor=showroom_staff, now=clock.now())
+    db.session.commit()
+    sell(stand, showroom_staff, (variant(showroom, price=90_000), 1))
+    report_args = {"event": str(event_id), "from": today.isoformat(), "to": today.isoformat()}
+    link = url_for_report(page, "/admin/reports/facilities")
+    assert link is not None and f"event={event_id}" in link
+    per_facility = client.get("/admin/reports/facilities", query_string=report_args)
+    text = per_facility.get_data(as_text=True)
+    assert "Saringan: Pameran Produk WBP" in text and "Rp350.000" in text
+    assert "Rp90.000" not in text, "the showroom sale is not part of the event"
+    assert f'name="event" value="{event_id}"' in text, "a new period keeps the event"
+    export = client.get("/admin/reports/export/entries.csv", query_string=report_args)
+    rows = [line for line in export.get_data(as_text=True).splitlines() if "Pameran," in line]
+    assert len(rows) == 2 and all(SalesChannel.EVENT.label in line for line in rows)
 
 
 def test_a_sale_from_another_site_is_refused(app, client, login_as) -> None:
