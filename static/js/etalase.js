@@ -113,18 +113,30 @@
       form.querySelector(".checkout-summary .total").textContent = rupiah(subtotal + shipping);
       form.querySelector("input[name=quoted_total_idr]").value = String(subtotal + shipping);
     }
+    // Only the answer to the latest request is drawn, and it keeps the delivery the buyer
+    // chose meanwhile: a slow answer must never switch a choice back behind their back.
+    var latest = 0;
     function requote() {
       var data = new FormData(form);
+      var asked = ++latest;
       data.set("action", "review");
       // form.action would be the buttons named "action", not the attribute.
       fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
-          if (!html) return;
+          if (!html || asked !== latest) return;
           var fresh = new DOMParser().parseFromString(html, "text/html");
           var parts = form.querySelectorAll(".checkout-part");
           fresh.querySelectorAll(".checkout-part").forEach(function (part, index) {
-            if (parts[index]) parts[index].replaceWith(document.importNode(part, true));
+            if (!parts[index]) return;
+            var chosen = parts[index].querySelector("input[type=radio]:checked");
+            var replacement = document.importNode(part, true);
+            if (chosen) {
+              var same = replacement.querySelector(
+                'input[type=radio][name="' + chosen.name + '"][value="' + chosen.value + '"]');
+              if (same && !same.disabled) same.checked = true;
+            }
+            parts[index].replaceWith(replacement);
           });
           recompute();
         });

@@ -125,3 +125,40 @@ def test_buyer_switches_to_english_and_buys_without_a_session_before_the_first_a
     expect(page.locator("html")).to_have_attribute("lang", "en")
     order = db.session.scalars(select(Order)).one()
     assert order.locale == "en"
+
+
+def test_a_late_courier_price_never_switches_the_buyers_delivery_back(
+    db, live_server: str, page: Page
+) -> None:
+    """A changed address asks the server for courier prices; if its answer comes after the
+    buyer picked another delivery, the choice stays and the total follows it (a late answer
+    once put a buyer who chose the courier back on pickup, under load)."""
+    shop = two_facilities()
+    page.goto(f"{live_server}/products/{shop.batik.product.slug}")
+    page.get_by_role("button", name="Tambah ke keranjang").click()
+    expect(page.locator(".flash").first).to_be_visible()
+    page.goto(f"{live_server}/checkout")
+    page.get_by_label("Kota atau kabupaten").fill("Medan")
+    page.get_by_label("Provinsi").select_option("Sumatera Utara")
+    courier = page.locator(f'input[name="delivery-{shop.batik_lapas.id}"][value="courier"]')
+    pickup = page.locator(f'input[name="delivery-{shop.batik_lapas.id}"][value="pickup"]')
+    courier.check()
+    total = page.locator(".checkout-summary .total")
+    expect(total).to_have_text("Rp260.000")
+    held = []
+    page.route("**/checkout", lambda route: held.append(route))
+    page.get_by_label("Kota atau kabupaten").fill("Kota Medan")
+    page.get_by_label("Kota atau kabupaten").press("Tab")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the new address asked for courier prices"
+    pickup.check()
+    courier.check()  # changed their mind while the answer was on its way
+    for route in held:  # the answer arrives only now
+        route.continue_()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    expect(courier).to_be_checked()
+    expect(total).to_have_text("Rp260.000")
