@@ -332,18 +332,7 @@ def _build_order(
         for cart_line in part.group.lines:
             variant = cart_line.variant
             facility_order.lines.append(
-                OrderLine(
-                    variant=variant,
-                    product_id=variant.product_id,
-                    category_id=variant.product.category_id,
-                    product_name=variant.product.name,
-                    sku=variant.sku,
-                    option_label=variant.option_label,
-                    unit_price_idr=variant.price_idr,
-                    unit_hpp_idr=variant.hpp_idr,
-                    unit_weight_grams=variant.product.weight_grams,
-                    quantity=cart_line.quantity,
-                )
+                _order_line(variant, unit_price_idr=variant.price_idr, quantity=cart_line.quantity)
             )
         order.parts.append(facility_order)
     db.session.add(order)
@@ -473,19 +462,9 @@ def place_priced_order(
             shipping_idr=part.shipping_idr,
         )
         for line in part.lines:
-            variant = line.variant
             facility_order.lines.append(
-                OrderLine(
-                    variant=variant,
-                    product_id=variant.product_id,
-                    category_id=variant.product.category_id,
-                    product_name=variant.product.name,
-                    sku=variant.sku,
-                    option_label=variant.option_label,
-                    unit_price_idr=line.unit_price_idr,
-                    unit_hpp_idr=variant.hpp_idr,
-                    unit_weight_grams=variant.product.weight_grams,
-                    quantity=line.quantity,
+                _order_line(
+                    line.variant, unit_price_idr=line.unit_price_idr, quantity=line.quantity
                 )
             )
         order.parts.append(facility_order)
@@ -591,4 +570,21 @@ def _reservations(order: Order, state: ReservationState) -> list[StockReservatio
                 StockReservation.order_line_id.in_(line_ids), StockReservation.state == state
             )
         )
+    )
+
+
+def _order_line(variant: ProductVariant, *, unit_price_idr: int, quantity: int) -> OrderLine:
+    """A line that copies what was bought as it is now (name, SKU, option, HPP, weight), so the
+    order reads the same whatever later happens to the product; the price is the caller's."""
+    return OrderLine(
+        variant=variant,
+        product_id=variant.product_id,
+        category_id=variant.product.category_id,
+        product_name=variant.product.name,
+        sku=variant.sku,
+        option_label=variant.option_label,
+        unit_price_idr=unit_price_idr,
+        unit_hpp_idr=variant.hpp_idr,
+        unit_weight_grams=variant.product.weight_grams,
+        quantity=quantity,
     )
