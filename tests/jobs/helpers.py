@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-import redis
 from rq import SimpleWorker
 
 from shop.jobs import engine
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.servers import REDIS_URL, require_redis
 
 
 def rq_config() -> dict[str, object]:
     """Settings that send jobs to a queue no other test uses; skips (saying why) without Redis."""
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not running at {REDIS_URL} (CI starts it)")
+    require_redis()
     return {"REDIS_URL": REDIS_URL, "JOBS_QUEUE": f"test-{uuid.uuid4().hex[:8]}"}
 
 

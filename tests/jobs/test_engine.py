@@ -14,8 +14,7 @@ from shop.core import jobs as core_jobs
 from shop.core import unit_of_work
 from shop.jobs import engine
 from shop.models import Category
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.servers import REDIS_URL, require_redis
 
 
 @jobs.job("tests.add_category")
@@ -44,12 +43,7 @@ def test_a_rolled_back_change_runs_no_job(app, db) -> None:
 
 
 def _redis_or_skip() -> redis.Redis:
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not running at {REDIS_URL} (CI starts it)")
-    return connection
+    return redis.Redis.from_url(require_redis())
 
 
 class TestOnRQ:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import redis
 from rq import SimpleWorker
 from sqlalchemy import select
 
@@ -23,9 +22,9 @@ from shop.ordering import order_mail
 from tests.checkout import stripe_fixtures
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import OutboxMailFactory
+from tests.servers import REDIS_URL, require_redis
 from tests.smtp import MailServer
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 BUYER = "siti.aminah@contoh.id"
 
 
@@ -40,10 +39,7 @@ def mail_server() -> Iterator[MailServer]:
 
 
 def _redis_or_skip() -> None:
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not running at {REDIS_URL} (CI starts it)")
+    require_redis()
 
 
 @pytest.fixture

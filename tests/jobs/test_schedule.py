@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-import redis
 from rq import SimpleWorker
 from sqlalchemy import select
 
@@ -16,8 +15,7 @@ from shop.jobs import engine, schedule
 from shop.models import Cart, CartItem, MailStatus, OutboxMail, ScheduledRun, WebhookEvent
 from tests.checkout.helpers import place, two_facilities
 from tests.factories import CartFactory, OutboxMailFactory, ProductVariantFactory
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.servers import REDIS_URL, require_redis
 
 
 def _runs(db) -> dict[str, ScheduledRun]:
@@ -28,10 +26,7 @@ def _runs(db) -> dict[str, ScheduledRun]:
 class TestWithRedis:
     @pytest.fixture
     def config_overrides(self) -> dict[str, object]:
-        try:
-            redis.Redis.from_url(REDIS_URL).ping()
-        except redis.ConnectionError:
-            pytest.skip(f"Redis is not running at {REDIS_URL} (CI starts it)")
+        require_redis()
         return {"REDIS_URL": REDIS_URL, "JOBS_QUEUE": f"test-schedule-{uuid.uuid4().hex[:8]}"}
 
     @pytest.fixture

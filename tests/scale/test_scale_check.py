@@ -40,13 +40,13 @@ from tests.admin.helpers import jpeg_bytes
 from tests.checkout.helpers import two_facilities
 from tests.conftest import make_config
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
-from tests.servers import free_port, stop, wait_until_up
+from tests.servers import REDIS_URL, free_port, require_redis, stop, wait_until_up
 
 pytestmark = pytest.mark.scale
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-REDIS_URL = "redis://127.0.0.1:6379/0"
+
 BUCKET = "etalase-scale"
 CHECKLIST = ("no_faces", "no_names", "no_identifying_details")
 # As in docs/deploy.md: anyone may read public renditions (img/...), nobody the private copies.
@@ -74,14 +74,7 @@ def _postgres_server() -> str:
 
 
 def _redis() -> redis.Redis:
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL}; CI provides one")
-        pytest.skip(f"the scale check needs Redis at {REDIS_URL}")
-    return connection
+    return redis.Redis.from_url(require_redis())
 
 
 @dataclass
