@@ -85,6 +85,8 @@ lint: install ## ruff check, ruff format --check, import contracts
 	$(BIN)/lint-imports --no-cache
 
 bench: install translations assets ## Run every bench/bench_*.py; each writes its part of docs/performance.md
+	@# wrk loads the storefront from C; the Python fallback shares the CPUs with the server.
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y -q wrk >/dev/null || true
 	@set -e; for script in bench/bench_*.py; do \
 		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
 		echo "== $$script"; $(BIN)/python -m bench.$$(basename $$script .py); done

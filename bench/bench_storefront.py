@@ -276,9 +276,11 @@ def gunicorn(database_url: str, upload_dir: Path, mode: str) -> Iterator[str]:
     # misses a change (a real site with several workers shares Redis: config.py).
     for name in ("STRIPE_SECRET_KEY", "CACHE_REDIS_URL", "WEB_CONCURRENCY"):
         env.pop(name, None)
+    # `--config /dev/null`: not the project's gunicorn.conf.py (threads and an access log, for
+    # `make run`), which gunicorn reads from the working folder by default; plain sync workers.
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "bench.serve:app"],
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", os.devnull,
+         "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "bench.serve:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

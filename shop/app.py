@@ -11,7 +11,7 @@ from flask import Flask, current_app, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
-from shop import assets, form_messages, mail_rendering, security
+from shop import assets, form_messages, jinja_gettext, mail_rendering, security
 from shop.config import PROJECT_ROOT, Config
 from shop.core import i18n, urls
 from shop.core import settings as core_settings
@@ -121,6 +121,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     cache.init_app(app)
     form_messages.install()
+    jinja_gettext.install(app)
     core_settings.install(lambda: core_settings.CoreSettings.from_config(current_app.config))
     i18n.install(
         i18n.Translator(

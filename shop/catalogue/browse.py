@@ -653,8 +653,9 @@ class FacilityListing:
     products: int
 
 
-def _products_per_facility() -> dict[int, int]:
-    """Public products per active facility, counted once per catalogue version."""
+def _products_per_facility(token: str | None = None) -> dict[int, int]:
+    """Public products per active facility, counted once per catalogue version (`token`, read
+    here when the caller has not)."""
 
     def count() -> dict[int, int]:
         return dict(
@@ -665,7 +666,7 @@ def _products_per_facility() -> dict[int, int]:
             ).all()
         )
 
-    return _COUNTS.get_or_compute(catalogue_token(), ("per_facility",), count)
+    return _COUNTS.get_or_compute(token or catalogue_token(), ("per_facility",), count)
 
 
 FACILITIES_PER_PAGE = 48
@@ -697,13 +698,22 @@ def public_facilities(
         statement = statement.where(Kanwil.code == kanwil_code.upper())
     if kind is not None:
         statement = statement.where(Facility.kind == kind)
-    for word in search.search_terms(text)[:5]:
+    words = search.search_terms(text)[:5]
+    for word in words:
         pattern = f"%{word}%"
         statement = statement.where(
             sa.or_(Facility.name.ilike(pattern), Facility.city.ilike(pattern))
         )
-    counted = statement.with_only_columns(Facility.id).subquery()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
+
+    def count() -> int:
+        counted = statement.with_only_columns(Facility.id).subquery()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
+
+    # Facilities change the catalogue's token too (migration 0014), so the count is kept by it.
+    token = catalogue_token()
+    total = _COUNTS.get_or_compute(
+        token, ("facilities", kanwil_code.upper(), kind, tuple(words)), count
+    )
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
     rows = db.session.scalars(
@@ -712,7 +722,7 @@ def public_facilities(
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    counts = _products_per_facility()
+    counts = _products_per_facility(token)
     listings = [FacilityListing(f, counts.get(f.id, 0)) for f in rows]
     return FacilityPage(listings, total, page, pages)
 

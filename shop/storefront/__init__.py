@@ -60,6 +60,7 @@ import shop.storefront.checkout
 import shop.storefront.display
 import shop.storefront.facilities
 import shop.storefront.feeds
+import shop.storefront.fragments
 import shop.storefront.impact
 import shop.storefront.language
 import shop.storefront.orders

@@ -74,17 +74,21 @@ def per_catalogue(name: str, compute: Callable[[], T]) -> T:
     seconds: int = current_app.config["CARD_CACHE_SECONDS"]
     if not seconds:
         return compute()
-    versions = g.get("page_versions") or {}
-    version = (
-        versions.get(page_versions.CATALOGUE)
-        or page_versions.current(page_versions.CATALOGUE)[page_versions.CATALOGUE]
-    )
-    key = f"catalogue:{name}:{version}"
+    key = f"catalogue:{name}:{catalogue_version()}"
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=seconds)
     return cast(T, value)
+
+
+def catalogue_version() -> str:
+    """The catalogue's page version: the one this public page was read under, else current."""
+    versions = g.get("page_versions") or {}
+    return (
+        versions.get(page_versions.CATALOGUE)
+        or page_versions.current(page_versions.CATALOGUE)[page_versions.CATALOGUE]
+    )
 
 
 class PublicPageSessionInterface(SecureCookieSessionInterface):
@@ -147,15 +151,26 @@ def _serve_from_cache() -> Response | None:
     ):
         return None
     g.public_page = True
-    g.page_versions = page_versions.current(*PUBLIC_PAGES[request.endpoint])
+    keys = list(PUBLIC_PAGES[request.endpoint])
     if not _cache_seconds():
+        g.page_versions = page_versions.current(*keys)
         return None
-    stored: StoredPage | None = cache.get(_cache_key())
-    if stored is None or page_versions.current(*stored.versions) != stored.versions:
+    # The page's versions and the stored page in one round trip to the cache.
+    versions, (stored,) = get_with_versions(keys, [_cache_key()])
+    g.page_versions = versions
+    if not isinstance(stored, StoredPage) or not _still_current(stored.versions, versions):
         return None
     g.page_from_cache = True
     response = Response(stored.body, status=stored.status, headers=stored.headers)
     return response.make_conditional(request)
+
+
+def _still_current(recorded: dict[str, str], known: dict[str, str]) -> bool:
+    """Whether the versions a page was stored under are still the current ones (`known`: those
+    read already; a facility page's own version is read now)."""
+    others = [key for key in recorded if key not in known]
+    current = {**known, **(page_versions.current(*others) if others else {})}
+    return all(current[key] == version for key, version in recorded.items())
 
 
 def _make_public(response: Response) -> Response:

@@ -47,8 +47,9 @@ def products() -> ResponseReturnValue:
         notes=notes,
         active=_active_filters(parsed.query, result),
         facility_field=_facility_field(result.facility),
-        categories=caching.per_catalogue("categories", public_catalogue.all_categories),
-        kanwils=caching.per_catalogue("kanwils", public_catalogue.kanwils_with_facilities),
+        # Read only when the filter form is drawn, not when it is kept (`catalogue_fragment`).
+        categories=lambda: caching.per_catalogue("categories", public_catalogue.all_categories),
+        kanwils=lambda: caching.per_catalogue("kanwils", public_catalogue.kanwils_with_facilities),
         sorts=list(public_catalogue.Sort),
     )
 
