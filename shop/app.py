@@ -15,6 +15,7 @@ from shop import assets, form_messages, jinja_gettext, mail_rendering, security
 from shop.config import PROJECT_ROOT, Config
 from shop.core import i18n, urls
 from shop.core import settings as core_settings
+from shop.database import end_read_only_transaction
 from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from shop.forms import IdConverter
 from shop.jobs import engine as jobs_engine
@@ -50,6 +51,7 @@ def create_app(config: Config | None = None) -> Flask:
     security.init_app(app)
     jobs_engine.install(app)
     caching.init_app(app)
+    app.teardown_request(_end_read_only_transaction)
     mail_rendering.install()
     if config.PROXY_HOPS:
         hops = config.PROXY_HOPS
@@ -63,6 +65,13 @@ def create_app(config: Config | None = None) -> Flask:
         add_headers_function=security.add_static_headers(security.header_pairs(app.config)),
     )
     return app
+
+
+def _end_read_only_transaction(error: BaseException | None = None) -> None:
+    """A request that wrote nothing keeps its connection's prepared statements (see
+    `end_read_only_transaction`); one that failed is rolled back by the session, as before."""
+    if error is None:
+        end_read_only_transaction(db.session())
 
 
 def _load_dotenv() -> None:
