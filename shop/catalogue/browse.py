@@ -39,6 +39,7 @@ from shop.models import (
     CatalogueVersion,
     Category,
     Facility,
+    FacilityClass,
     FacilityKind,
     ImageReviewState,
     Kanwil,
@@ -48,7 +49,7 @@ from shop.models import (
     ProductStatus,
     ProductVariant,
 )
-from shop.models.facilities import WEEKDAYS
+from shop.models.facilities import WEEKDAYS, kind_label
 
 PER_PAGE = 24
 T = TypeVar("T")
@@ -484,6 +485,25 @@ def _category_and_children(category: Category) -> sa.Select:
     )
 
 
+@dataclass(frozen=True)
+class ProductRef:
+    """A public product as its page first reads it: what keys the page's kept parts and finds
+    its related products, in one small query, before anything is drawn."""
+
+    id: int
+    facility_id: int
+    category_id: int
+
+
+def public_product_ref(slug: str) -> ProductRef | None:
+    row = db.session.execute(
+        public_products_query()
+        .with_only_columns(Product.id, Product.facility_id, Product.category_id)
+        .where(Product.slug == slug)
+    ).first()
+    return ProductRef(*row) if row is not None else None
+
+
 def public_product(slug: str) -> Product | None:
     """The product page's product with everything it shows, or None when not public."""
     return db.session.scalar(
@@ -497,7 +517,7 @@ def public_product(slug: str) -> Product | None:
     )
 
 
-def related_products(product: Product, *, limit: int = 4) -> list[Listed]:
+def related_products(product: Product | ProductRef, *, limit: int = 4) -> list[Listed]:
     """Others of the same category first, then others of the same facility.
 
     Each half walks its listing index (`ix_product_category_listing`, `..._facility_listing`)
@@ -510,7 +530,7 @@ def related_products(product: Product, *, limit: int = 4) -> list[Listed]:
     )
 
 
-def _related(product: Product, limit: int) -> list[Listed]:
+def _related(product: Product | ProductRef, limit: int) -> list[Listed]:
 
     def first(where: sa.ColumnElement[bool], half: int) -> sa.Select:
         ranked = (
@@ -680,19 +700,11 @@ class FacilityPage:
     pages: int
 
 
-def public_facilities(
-    *,
-    kanwil_code: str = "",
-    kind: FacilityKind | None = None,
-    text: str = "",
-    page: int = 1,
-    per_page: int = FACILITIES_PER_PAGE,
-) -> FacilityPage:
-    """One page of active facilities with their number of public products, by Kanwil then
-    name; `text` keeps those whose name or city holds each of its words.
-
-    A page, not the whole list: the directory counts 600 facilities and grows.
-    """
+def _directory(
+    kanwil_code: str, kind: FacilityKind | None, text: str, page: int, per_page: int
+) -> tuple[sa.Select, int, int, int, str | None]:
+    """Active facilities kept by the directory's filters, in its order (by Kanwil, then name),
+    with their number, the page (kept within range), the pages and the catalogue's token."""
     statement = sa.select(Facility).join(Facility.kanwil).where(Facility.is_active)
     if kanwil_code:
         statement = statement.where(Kanwil.code == kanwil_code.upper())
@@ -716,15 +728,87 @@ def public_facilities(
     )
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    rows = db.session.scalars(
-        statement.options(joinedload(Facility.kanwil))
-        .order_by(Kanwil.name, Facility.name, Facility.id)
+    ordered = (
+        statement.order_by(Kanwil.name, Facility.name, Facility.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
+    return ordered, total, page, pages, token
+
+
+def public_facilities(
+    *,
+    kanwil_code: str = "",
+    kind: FacilityKind | None = None,
+    text: str = "",
+    page: int = 1,
+    per_page: int = FACILITIES_PER_PAGE,
+) -> FacilityPage:
+    """One page of active facilities with their number of public products, by Kanwil then
+    name; `text` keeps those whose name or city holds each of its words.
+
+    A page, not the whole list: the directory counts 600 facilities and grows.
+    """
+    statement, total, page, pages, token = _directory(kanwil_code, kind, text, page, per_page)
+    rows = db.session.scalars(statement.options(joinedload(Facility.kanwil)))
     counts = _products_per_facility(token)
     listings = [FacilityListing(f, counts.get(f.id, 0)) for f in rows]
     return FacilityPage(listings, total, page, pages)
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """A facility as the directory's card shows it: plain values, read without loading the
+    facility (the card is kept by them: any change draws a new one)."""
+
+    slug: str
+    name: str
+    kind: FacilityKind
+    kind_label: str
+    facility_class: FacilityClass
+    city: str
+    kanwil_name: str
+    products: int
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    entries: list[DirectoryEntry]
+    total: int
+    page: int
+    pages: int
+
+
+def facility_directory(
+    *,
+    kanwil_code: str = "",
+    kind: FacilityKind | None = None,
+    text: str = "",
+    page: int = 1,
+    per_page: int = FACILITIES_PER_PAGE,
+) -> DirectoryPage:
+    """`public_facilities` as the public directory shows it, in plain rows."""
+    statement, total, page, pages, token = _directory(kanwil_code, kind, text, page, per_page)
+    rows = db.session.execute(
+        statement.with_only_columns(
+            Facility.id,
+            Facility.slug,
+            Facility.name,
+            Facility.kind,
+            Facility.specialty,
+            Facility.facility_class,
+            Facility.city,
+            Kanwil.name,
+        )
+    )
+    counts = _products_per_facility(token)
+    entries = [
+        DirectoryEntry(
+            slug, name, kind_, kind_label(kind_, specialty), klass, city, kanwil, counts.get(id_, 0)
+        )
+        for id_, slug, name, kind_, specialty, klass, city, kanwil in rows
+    ]
+    return DirectoryPage(entries, total, page, pages)
 
 
 @dataclass(frozen=True)

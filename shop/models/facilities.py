@@ -85,6 +85,13 @@ class Kanwil(Base, TimestampMixin):
         return f"<Kanwil {self.code}>"
 
 
+def kind_label(kind: FacilityKind, specialty: LapasSpecialty | None) -> str:
+    """What a facility is called by its kind: "Lapas Narkotika" for a specialised Lapas."""
+    if specialty is not None:
+        return f"Lapas {specialty.label}"
+    return kind.label
+
+
 class Facility(Base, TimestampMixin):
     """A UPT: Lapas, Rutan, LPKA, LPP or Bapas. Its time zone is its Kanwil's."""
 
@@ -135,9 +142,7 @@ class Facility(Base, TimestampMixin):
 
     @property
     def kind_label(self) -> str:
-        if self.specialty is not None:
-            return f"Lapas {self.specialty.label}"
-        return self.kind.label
+        return kind_label(self.kind, self.specialty)
 
     @property
     def shows_people(self) -> bool:

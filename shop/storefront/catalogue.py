@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import NamedTuple
+
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,7 +14,7 @@ from shop.catalogue import browse as public_catalogue
 from shop.core import clock
 from shop.facilities import delivery
 from shop.formatting import current_locale_code, rupiah
-from shop.models import Facility
+from shop.models import DeliveryMethod, Facility, Product, ProductImage
 from shop.storefront import bp, caching
 from shop.storefront.filters import parse_catalogue_args
 
@@ -23,10 +26,13 @@ def home() -> ResponseReturnValue:
         figures=public_catalogue.catalogue_figures(),
         flagships=public_catalogue.flagship_products(limit=8),
         newest=public_catalogue.newest_products(limit=8),
-        categories=caching.per_catalogue(
+        # Read only when their lists are drawn, not when they are kept (`catalogue_fragment`).
+        categories=lambda: caching.per_catalogue(
             "category_counts", public_catalogue.categories_with_counts
         ),
-        regions=caching.per_catalogue("kanwil_summaries", public_catalogue.kanwil_summaries),
+        regions=lambda: caching.per_catalogue(
+            "kanwil_summaries", public_catalogue.kanwil_summaries
+        ),
     )
 
 
@@ -110,15 +116,37 @@ def facility_options() -> ResponseReturnValue:
 
 @bp.get("/products/<slug>")
 def product(slug: str) -> ResponseReturnValue:
-    item = public_catalogue.public_product(slug)
-    if item is None:
+    ref = public_catalogue.public_product_ref(slug)
+    if ref is None:
         abort(404)
     return render_template(
         "shop/product.html",
-        product=item,
-        related=public_catalogue.related_products(item, limit=4),
-        week=public_catalogue.opening_week(item.facility, clock.now()),
-        delivery_methods=delivery.offered_methods(item.facility),
+        ref=ref,
+        product_page=functools.cache(lambda: _product_page(slug)),
+        related=public_catalogue.related_products(ref, limit=4),
+    )
+
+
+class ProductPage(NamedTuple):
+    """What the product page draws from: read only for the parts not kept already."""
+
+    product: Product
+    images: list[ProductImage]
+    state: public_catalogue.StockState
+    week: list[public_catalogue.OpeningDay]
+    delivery_methods: set[DeliveryMethod]
+
+
+def _product_page(slug: str) -> ProductPage:
+    item = public_catalogue.public_product(slug)
+    if item is None:  # hidden since the page found it
+        abort(404)
+    return ProductPage(
+        item,
+        item.approved_images,
+        public_catalogue.stock_state(item),
+        public_catalogue.opening_week(item.facility, clock.now()),
+        delivery.offered_methods(item.facility),
     )
 
 

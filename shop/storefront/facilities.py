@@ -25,7 +25,7 @@ def facilities() -> ResponseReturnValue:
     params = {"kanwil": kanwil, "kind": kind.value if kind else "", "q": text}
     return render_template(
         "shop/facilities.html",
-        result=browse.public_facilities(kanwil_code=kanwil, kind=kind, text=text, page=page),
+        result=browse.facility_directory(kanwil_code=kanwil, kind=kind, text=text, page=page),
         kanwils=kanwils,
         kinds=list(FacilityKind),
         chosen_kanwil=kanwil,

@@ -8,37 +8,61 @@ kept for the language, the application's root and `key`. What goes in `key` must
 body depends on besides texts and links: a filter's selected value, say.
 
 `catalogue_fragment` also keys the piece by the catalogue's page version, so a renamed
-category shows at once. Like the cards (`shop.storefront.cards`), it keeps nothing where
-CARD_CACHE_SECONDS is 0: a worker that does not share its cache with the others would not hear
-of their changes.
+category shows at once; `product_fragment` keys a product page's parts by the versions of what
+they show (`product_versions`). Like the cards (`shop.storefront.cards`), both keep nothing
+where CARD_CACHE_SECONDS is 0: a worker that does not share its cache with the others would not
+hear of their changes, and keep a piece at most that long (a write behind the app's back, in
+raw SQL, shows by then). A worker keeps the `MAX_FRAGMENTS` pieces used last.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app, request
+from flask import current_app, g, request
 from markupsafe import Markup
 
+from shop.catalogue.browse import ProductRef
+from shop.core import clock, page_versions
 from shop.formatting import current_locale_code
 from shop.storefront import bp, caching
 
-# Past this many pieces a worker starts again empty (filter forms differ by their values).
-MAX_FRAGMENTS = 2048
+MAX_FRAGMENTS = 4096
+
+_lock = threading.Lock()
 
 
-def _kept(key: tuple[Hashable, ...], draw: Callable[[], str]) -> Markup:
-    store: dict[tuple[Hashable, ...], Markup] = current_app.extensions.setdefault(
-        "etalase_fragments", {}
+def _kept(
+    key: tuple[Hashable, ...], draw: Callable[[], str], seconds: float | None = None
+) -> Markup:
+    """The piece kept under `key` (and the language and root), else `draw()` kept from now on,
+    for at most `seconds` when given (what only the database knows, read again in time)."""
+    store: OrderedDict[tuple[Hashable, ...], tuple[Markup, float | None]] = (
+        current_app.extensions.setdefault("etalase_fragments", OrderedDict())
     )
     full_key = (current_locale_code(), request.script_root, *key)
-    html = store.get(full_key)
-    if html is None:
-        html = Markup(draw())
-        if len(store) >= MAX_FRAGMENTS:
-            store.clear()
-        store[full_key] = html
+    now = time.monotonic()
+    with _lock:
+        found = store.get(full_key)
+        if found is not None and (found[1] is None or found[1] > now):
+            store.move_to_end(full_key)
+            return found[0]
+    html = Markup(draw())
+    with _lock:
+        store[full_key] = (html, now + seconds if seconds is not None else None)
+        store.move_to_end(full_key)
+        if len(store) > MAX_FRAGMENTS:
+            store.popitem(last=False)
     return html
+
+
+def _versioned_seconds() -> int:
+    """How long a piece drawn from the database is kept (0: not at all), as the cards are."""
+    seconds: int = current_app.config["CARD_CACHE_SECONDS"]
+    return seconds
 
 
 @bp.app_template_global()
@@ -50,6 +74,39 @@ def fragment(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
 @bp.app_template_global()
 def catalogue_fragment(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
     """The body of the call block, drawn once per catalogue version, language, root and `key`."""
-    if not current_app.config["CARD_CACHE_SECONDS"]:
+    seconds = _versioned_seconds()
+    if not seconds:
         return Markup(caller())
-    return _kept((name, caching.catalogue_version(), *key), caller)
+    return _kept((name, caching.catalogue_version(), *key), caller, seconds)
+
+
+def product_versions(ref: ProductRef) -> tuple[str, ...]:
+    """The versions of what a product page shows besides its related products: the product
+    (variants, stock, photos), its facility's row (name, address, hours), the facility's
+    workshops and delivery rates, and the categories' names (bumped with every facility)."""
+    found = g.get("product_versions")
+    if found is None or found[0] != ref.id:
+        keys = (
+            page_versions.product_key(ref.id),
+            page_versions.facility_name_key(ref.facility_id),
+            page_versions.facility_key(ref.facility_id),
+            page_versions.FACILITIES,
+        )
+        current = page_versions.current(*keys)
+        found = g.product_versions = (ref.id, tuple(current[key] for key in keys))
+    return found[1]
+
+
+@bp.app_template_global()
+def product_fragment(
+    name: str, ref: ProductRef, *key: Hashable, caller: Callable[[], str]
+) -> Markup:
+    """The body of the call block, drawn once per version of the product page's contents and
+    hour (the week of opening hours marks today in the facility's zone, a whole hour off UTC).
+
+    Only for anonymous visitors' public pages; any other visitor's page is drawn for them."""
+    seconds = _versioned_seconds()
+    if not seconds or not g.get("public_page"):
+        return Markup(caller())
+    hour = clock.now().strftime("%Y-%m-%dT%H")
+    return _kept(("product", name, ref.id, product_versions(ref), hour, *key), caller, seconds)

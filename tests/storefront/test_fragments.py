@@ -9,8 +9,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from shop.core import unit_of_work
-from shop.models import Category
+from shop.catalogue import stock
+from shop.core import clock, unit_of_work
+from shop.models import Category, ProductStatus
+from shop.models.stock import StockReason
+from shop.storefront.cart import CART_COOKIE
 from tests.checkout.helpers import two_facilities
 
 
@@ -91,3 +94,66 @@ def test_a_renamed_facility_shows_in_the_directory_at_once(client, db, shop) -> 
     unit_of_work.commit()
     page = client.get("/facilities").get_data(as_text=True)
     assert "Lapas Kelas I Medan Baru</h2>" in page
+
+
+def _rename_product_behind_the_orm(db, product_id: int, name: str) -> None:
+    """A write the app never makes: it bumps no version, so kept parts keep the old name."""
+    db.session.execute(
+        text("UPDATE product SET name = :n WHERE id = :id"), {"n": name, "id": product_id}
+    )
+    db.session.commit()
+
+
+def test_a_product_page_is_kept_until_what_it_shows_changes(client, db, shop) -> None:
+    url = f"/products/{shop.batik.product.slug}"
+    assert "<h1>Kemeja Batik Tulis</h1>" in client.get(url).get_data(as_text=True)
+    _rename_product_behind_the_orm(db, shop.batik.product.id, "Nama Diam-diam")
+    kept = client.get(url).get_data(as_text=True)
+    assert "<h1>Kemeja Batik Tulis</h1>" in kept and "<title>Kemeja Batik Tulis" in kept
+    # A sale through the app: the title, the price data for previews and the stock, at once.
+    db.session.expire_all()
+    stock.apply_shop_change(
+        variant_id=shop.batik.id, quantity=-2, reason=StockReason.SOLD_ONLINE,
+        now=clock.now(), actor_label="test",
+    )  # fmt: skip
+    unit_of_work.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "<h1>Nama Diam-diam</h1>" in page and "<title>Nama Diam-diam" in page
+    assert "Sisa 3" in page and "Sisa 5" not in page
+    assert '"name": "Nama Diam-diam"' in page or '"name":"Nama Diam-diam"' in page
+
+
+def test_a_product_page_follows_its_facility_and_categories(client, db, shop) -> None:
+    url = f"/products/{shop.batik.product.slug}"
+    client.get(url)
+    shop.batik_lapas.name = "Lapas Kelas I Medan Baru"
+    shop.batik.product.category.name = "Sandang Pilihan"
+    unit_of_work.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Lapas Kelas I Medan Baru</a></p>" in page
+    assert "Sandang Pilihan</a></li>" in page
+
+
+def test_each_language_keeps_its_own_product_page(client, db, shop) -> None:
+    slug = shop.batik.product.slug
+    indonesian = client.get(f"/products/{slug}").get_data(as_text=True)
+    english = client.get(f"/en/products/{slug}").get_data(as_text=True)
+    assert "Tambah ke keranjang" in indonesian and "Tambah ke keranjang" not in english
+    assert client.get(f"/en/products/{slug}").get_data(as_text=True) == english
+    assert client.get(f"/products/{slug}").get_data(as_text=True) == indonesian
+
+
+def test_a_visitor_with_a_cart_gets_the_product_page_drawn_for_them(client, db, shop) -> None:
+    url = f"/products/{shop.batik.product.slug}"
+    client.get(url)
+    _rename_product_behind_the_orm(db, shop.batik.product.id, "Nama Diam-diam")
+    client.set_cookie(CART_COOKIE, "not-a-cart")
+    assert "<h1>Nama Diam-diam</h1>" in client.get(url).get_data(as_text=True)
+
+
+def test_a_product_withdrawn_is_gone_from_its_kept_page_at_once(client, db, shop) -> None:
+    url = f"/products/{shop.batik.product.slug}"
+    assert client.get(url).status_code == 200
+    shop.batik.product.status = ProductStatus.ARCHIVED
+    unit_of_work.commit()
+    assert client.get(url).status_code == 404

@@ -108,15 +108,18 @@ def test_a_failed_add_shows_its_message_on_the_product_page_itself(client, db, s
 
 
 def test_the_page_cache_serves_stored_pages(client, db, shop) -> None:
-    """A change written behind the ORM's back is not seen: the page comes from the cache."""
-    url = f"/products/{shop.batik.product.slug}"
-    assert "Kemeja Batik Tulis" in client.get(url).get_data(as_text=True)
+    """A change written behind the ORM's back is not seen: the page comes from the cache.
+
+    (A facility's page: its heading is drawn from the database whenever the page is rendered,
+    where a product page's parts are kept by the product's versions, as its cards are.)"""
+    url = f"/facilities/{shop.batik_lapas.slug}"
+    assert "<h1>Lapas Kelas I Medan</h1>" in client.get(url).get_data(as_text=True)
     db.session.execute(
-        text("UPDATE product SET name = 'Nama Baru' WHERE id = :id"), {"id": shop.batik.product.id}
+        text("UPDATE facility SET name = 'Nama Baru' WHERE id = :id"), {"id": shop.batik_lapas.id}
     )
     db.session.commit()
-    assert "Kemeja Batik Tulis" in client.get(url).get_data(as_text=True)
-    assert "Nama Baru" in client.get(url + "?x=1").get_data(as_text=True)
+    assert "<h1>Lapas Kelas I Medan</h1>" in client.get(url).get_data(as_text=True)
+    assert "<h1>Nama Baru</h1>" in client.get(url + "?x=1").get_data(as_text=True)
 
 
 def _pages(client, shop) -> tuple[str, str, str]:
