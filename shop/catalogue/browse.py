@@ -879,6 +879,13 @@ def all_categories() -> list[CategoryRow]:
     return [CategoryRow(*row) for row in rows]
 
 
+def public_facility_id(slug: str) -> int | None:
+    """The id of the active facility `slug`: what its page reads before anything is drawn."""
+    return db.session.scalar(
+        sa.select(Facility.id).where(Facility.slug == slug, Facility.is_active)
+    )
+
+
 def public_facility(slug: str) -> Facility | None:
     return db.session.scalar(
         sa.select(Facility)
@@ -887,10 +894,10 @@ def public_facility(slug: str) -> Facility | None:
     )
 
 
-def facility_products(facility: Facility, *, limit: int = 48) -> list[Listed]:
+def facility_products(facility_id: int, *, limit: int = 48) -> list[Listed]:
     return _listed(
         public_products_query()
-        .where(Product.facility_id == facility.id)
+        .where(Product.facility_id == facility_id)
         .order_by(*_LISTING_ORDER)
         .limit(limit)
     )

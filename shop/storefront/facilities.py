@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from typing import NamedTuple
+
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from shop.catalogue import browse
 from shop.core import clock, page_versions
 from shop.core.numbers import parse_int
-from shop.models import FacilityKind
+from shop.models import Facility, FacilityKind
 from shop.storefront import bp, caching
 
 
@@ -37,15 +40,29 @@ def facilities() -> ResponseReturnValue:
 
 @bp.get("/facilities/<slug>")
 def facility(slug: str) -> ResponseReturnValue:
-    item = browse.public_facility(slug)
-    if item is None:
+    facility_id = browse.public_facility_id(slug)
+    if facility_id is None:
         abort(404)
-    caching.depends_on(page_versions.facility_key(item.id))
-    now = clock.now()
+    caching.depends_on(page_versions.facility_key(facility_id))
     return render_template(
         "shop/facility.html",
-        facility=item,
-        products=browse.facility_products(item, limit=48),
-        week=browse.opening_week(item, now),
-        open_now=browse.is_open_at(item, now),
+        facility_id=facility_id,
+        facility_page=functools.cache(lambda: _facility_page(slug)),
+        products=browse.facility_products(facility_id, limit=48),
     )
+
+
+class FacilityPage(NamedTuple):
+    """What a facility's page draws above its products: read only for the parts not kept."""
+
+    facility: Facility
+    week: list[browse.OpeningDay]
+    open_now: bool
+
+
+def _facility_page(slug: str) -> FacilityPage:
+    item = browse.public_facility(slug)
+    if item is None:  # closed since the page found it
+        abort(404)
+    now = clock.now()
+    return FacilityPage(item, browse.opening_week(item, now), browse.is_open_at(item, now))

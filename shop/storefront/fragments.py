@@ -8,11 +8,12 @@ kept for the language, the application's root and `key`. What goes in `key` must
 body depends on besides texts and links: a filter's selected value, say.
 
 `catalogue_fragment` also keys the piece by the catalogue's page version, so a renamed
-category shows at once; `product_fragment` keys a product page's parts by the versions of what
-they show (`product_versions`). Like the cards (`shop.storefront.cards`), both keep nothing
-where CARD_CACHE_SECONDS is 0: a worker that does not share its cache with the others would not
-hear of their changes, and keep a piece at most that long (a write behind the app's back, in
-raw SQL, shows by then). A worker keeps the `MAX_FRAGMENTS` pieces used last.
+category shows at once; `product_fragment` and `facility_fragment` key a product's or a
+facility's page parts by the versions of what they show. Like the cards
+(`shop.storefront.cards`), these keep nothing where CARD_CACHE_SECONDS is 0: a worker that does
+not share its cache with the others would not hear of their changes; and they keep a piece at
+most that long (a write behind the app's back, in raw SQL, shows by then). A worker keeps the
+`MAX_FRAGMENTS` pieces used last.
 """
 
 from __future__ import annotations
@@ -80,33 +81,54 @@ def catalogue_fragment(name: str, *key: Hashable, caller: Callable[[], str]) -> 
     return _kept((name, caching.catalogue_version(), *key), caller, seconds)
 
 
-def product_versions(ref: ProductRef) -> tuple[str, ...]:
-    """The versions of what a product page shows besides its related products: the product
-    (variants, stock, photos), its facility's row (name, address, hours), the facility's
-    workshops and delivery rates, and the categories' names (bumped with every facility)."""
-    found = g.get("product_versions")
-    if found is None or found[0] != ref.id:
-        keys = (
-            page_versions.product_key(ref.id),
-            page_versions.facility_name_key(ref.facility_id),
-            page_versions.facility_key(ref.facility_id),
-            page_versions.FACILITIES,
-        )
+def _versions(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The current versions of `keys`, read once per request."""
+    read: dict[tuple[str, ...], tuple[str, ...]] = g.setdefault("fragment_versions", {})
+    if keys not in read:
         current = page_versions.current(*keys)
-        found = g.product_versions = (ref.id, tuple(current[key] for key in keys))
-    return found[1]
+        read[keys] = tuple(current[key] for key in keys)
+    return read[keys]
 
 
-@bp.app_template_global()
-def product_fragment(
-    name: str, ref: ProductRef, *key: Hashable, caller: Callable[[], str]
+def _public_page_piece(
+    name: str, key: tuple[Hashable, ...], version_keys: tuple[str, ...], caller: Callable[[], str]
 ) -> Markup:
-    """The body of the call block, drawn once per version of the product page's contents and
-    hour (the week of opening hours marks today in the facility's zone, a whole hour off UTC).
-
-    Only for anonymous visitors' public pages; any other visitor's page is drawn for them."""
+    """A piece of an anonymous visitor's public page kept by `key` and the current versions of
+    `version_keys`; drawn for any other visitor."""
     seconds = _versioned_seconds()
     if not seconds or not g.get("public_page"):
         return Markup(caller())
+    return _kept((name, *key, _versions(version_keys)), caller, seconds)
+
+
+@bp.app_template_global()
+def product_fragment(name: str, ref: ProductRef, caller: Callable[[], str]) -> Markup:
+    """The body of the call block, kept by the versions of what a product page shows besides
+    its related products: the product (variants, stock, photos), its facility's row (name,
+    address, hours), the facility's workshops and delivery rates, and the categories' names
+    (bumped with every facility); and by the hour (the week of opening hours marks today in
+    the facility's zone, a whole hour off UTC).
+
+    Only for anonymous visitors' public pages; any other visitor's page is drawn for them."""
+    keys = (
+        page_versions.product_key(ref.id),
+        page_versions.facility_name_key(ref.facility_id),
+        page_versions.facility_key(ref.facility_id),
+        page_versions.FACILITIES,
+    )
     hour = clock.now().strftime("%Y-%m-%dT%H")
-    return _kept(("product", name, ref.id, product_versions(ref), hour, *key), caller, seconds)
+    return _public_page_piece(f"product-{name}", (ref.id, hour), keys, caller)
+
+
+@bp.app_template_global()
+def facility_fragment(name: str, facility_id: int, caller: Callable[[], str]) -> Markup:
+    """The body of the call block, kept by the versions of what a facility's page shows above
+    its products (its row, workshops, Kanwil and category names) and by the minute ("open
+    now"). Only for anonymous visitors' public pages, as `product_fragment`."""
+    keys = (
+        page_versions.facility_name_key(facility_id),
+        page_versions.facility_key(facility_id),
+        page_versions.FACILITIES,
+    )
+    minute = clock.now().strftime("%Y-%m-%dT%H:%M")
+    return _public_page_piece(f"facility-{name}", (facility_id, minute), keys, caller)

@@ -1,5 +1,6 @@
-"""A request that wrote nothing ends its PostgreSQL transaction with COMMIT, so psycopg keeps
-the statements it prepared; one that wrote is rolled back by the session, as always."""
+"""A request that ran only plain SELECTs ends its PostgreSQL transaction with COMMIT, so
+psycopg keeps the statements it prepared; one that wrote, locked rows or failed is rolled back
+by the session, as always."""
 
 from __future__ import annotations
 
@@ -52,3 +53,9 @@ def test_a_failed_transaction_is_left_to_the_rollback(db) -> None:
     end_read_only_transaction(db.session())
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Kanwil)) >= 0
+
+
+def test_a_transaction_that_locked_rows_is_left_to_the_rollback(db) -> None:
+    db.session.execute(select(Kanwil).with_for_update()).all()
+    end_read_only_transaction(db.session())
+    assert _driver(db).pgconn.transaction_status == TransactionStatus.INTRANS

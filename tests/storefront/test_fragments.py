@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from shop.catalogue import stock
 from shop.core import clock, unit_of_work
-from shop.models import Category, ProductStatus
+from shop.models import Category, ProductStatus, Workshop, WorkshopKind
 from shop.models.stock import StockReason
 from shop.storefront.cart import CART_COOKIE
 from tests.checkout.helpers import two_facilities
@@ -157,3 +157,29 @@ def test_a_product_withdrawn_is_gone_from_its_kept_page_at_once(client, db, shop
     shop.batik.product.status = ProductStatus.ARCHIVED
     unit_of_work.commit()
     assert client.get(url).status_code == 404
+
+
+def test_a_facility_page_is_kept_until_the_facility_changes(client, db, shop) -> None:
+    url = f"/facilities/{shop.batik_lapas.slug}"
+    assert "<h1>Lapas Kelas I Medan</h1>" in client.get(url).get_data(as_text=True)
+    db.session.execute(
+        text("UPDATE facility SET name = 'Nama Diam-diam' WHERE id = :id"),
+        {"id": shop.batik_lapas.id},
+    )
+    db.session.commit()
+    assert "<h1>Lapas Kelas I Medan</h1>" in client.get(url).get_data(as_text=True)
+    db.session.expire_all()
+    shop.batik_lapas.address = "Jl. Baru No. 1"
+    unit_of_work.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "<h1>Nama Diam-diam</h1>" in page and "Jl. Baru No. 1" in page
+
+
+def test_a_new_workshop_shows_on_its_facility_page_at_once(client, db, shop) -> None:
+    url = f"/facilities/{shop.batik_lapas.slug}"
+    assert "Bengkel Tenun Baru" not in client.get(url).get_data(as_text=True)
+    db.session.add(
+        Workshop(facility=shop.batik_lapas, name="Bengkel Tenun Baru", kind=WorkshopKind.TEXTILE)
+    )
+    unit_of_work.commit()
+    assert "Bengkel Tenun Baru" in client.get(url).get_data(as_text=True)

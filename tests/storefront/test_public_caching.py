@@ -110,16 +110,16 @@ def test_a_failed_add_shows_its_message_on_the_product_page_itself(client, db, s
 def test_the_page_cache_serves_stored_pages(client, db, shop) -> None:
     """A change written behind the ORM's back is not seen: the page comes from the cache.
 
-    (A facility's page: its heading is drawn from the database whenever the page is rendered,
-    where a product page's parts are kept by the product's versions, as its cards are.)"""
-    url = f"/facilities/{shop.batik_lapas.slug}"
-    assert "<h1>Lapas Kelas I Medan</h1>" in client.get(url).get_data(as_text=True)
+    (The catalogue: its rows are read from the database whenever it is rendered, where a
+    product's or a facility's page keeps its parts by their versions, as the cards do.)"""
+    assert "Kopi Arabika Flores" in client.get("/products").get_data(as_text=True)
     db.session.execute(
-        text("UPDATE facility SET name = 'Nama Baru' WHERE id = :id"), {"id": shop.batik_lapas.id}
+        text("UPDATE product SET status = 'archived' WHERE id = :id"),
+        {"id": shop.coffee.product.id},
     )
     db.session.commit()
-    assert "<h1>Lapas Kelas I Medan</h1>" in client.get(url).get_data(as_text=True)
-    assert "<h1>Nama Baru</h1>" in client.get(url + "?x=1").get_data(as_text=True)
+    assert "Kopi Arabika Flores" in client.get("/products").get_data(as_text=True)
+    assert "Kopi Arabika Flores" not in client.get("/products?x=1").get_data(as_text=True)
 
 
 def _pages(client, shop) -> tuple[str, str, str]:
