@@ -37,8 +37,11 @@ def _note_writes(connection: Connection, _cursor: object, statement: str, *_args
     lock, DDL): erring on the side of "wrote" only costs a rollback."""
     if _WROTE in connection.info:
         return
-    upper = statement.lstrip()[:6].upper()
-    if upper != "SELECT" or any(lock in statement.upper() for lock in _LOCKING):
+    if statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[_WROTE] = True
+        return
+    upper = statement.upper()
+    if any(lock in upper for lock in _LOCKING):
         connection.info[_WROTE] = True
 
 

@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import event
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shop.catalogue import products, search
 from shop.catalogue.products import CatalogueFigures, public_products_query
@@ -155,6 +156,17 @@ def _listed(statement: sa.Select) -> list[Listed]:
     return [Listed(*row) for row in rows]
 
 
+def _listed_with_token(statement: sa.Select) -> list[Listed]:
+    """`_listed`, reading the catalogue's token in the same statement (one round trip less
+    for a page that keeps its count by it); remembered for this transaction."""
+    rows = db.session.execute(
+        statement.with_only_columns(*_LISTED_COLUMNS, _TOKEN.scalar_subquery())
+    ).all()
+    if rows:
+        _remember_token(rows[0][-1])
+    return [Listed(*row[:-1]) for row in rows]
+
+
 def card_products(ids: list[int]) -> list[Product]:
     """The products of `ids` with what their cards show, in one query per collection.
 
@@ -185,11 +197,31 @@ class CataloguePage:
 
 
 _TOKEN = sa.select(CatalogueVersion.token).where(CatalogueVersion.id == 1)
+# The token as read in this transaction (`Session.info`), forgotten at its end and at a flush,
+# which may have changed it (the triggers of migration 0014 run then).
+_TOKEN_READ = "etalase_catalogue_token"
 
 
 def catalogue_token() -> str | None:
-    """The catalogue's current version token (see `CatalogueVersion`); None before the first."""
-    return db.session.scalar(_TOKEN)
+    """The catalogue's current version token (see `CatalogueVersion`); None before the first.
+
+    Read once per transaction: a page asks for it for each list it keeps by it."""
+    info = db.session.info
+    if _TOKEN_READ not in info:
+        info[_TOKEN_READ] = db.session.scalar(_TOKEN)
+    token: str | None = info[_TOKEN_READ]
+    return token
+
+
+def _remember_token(token: str | None) -> None:
+    """The token read along with a listing's rows, for the rest of this transaction."""
+    db.session.info.setdefault(_TOKEN_READ, token)
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_token(session: Session, *_args: object) -> None:
+    session.info.pop(_TOKEN_READ, None)
 
 
 class _VersionedCache:
@@ -328,6 +360,23 @@ def browse(query: CatalogueQuery) -> CataloguePage:
         counted = statement.with_only_columns(Product.id).subquery()
         return db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
 
+    relevance = sort is Sort.RELEVANCE and matched is not None
+    if relevance:
+        order = [matched.c.rank.asc(), Product.published_at.desc(), Product.id.desc()]
+    else:
+        order = [column.desc() if desc else column.asc() for column, desc in _sort_columns(sort)]
+    limited = statement.limit(query.per_page)
+    asked = max(1, query.page)
+
+    def page_at(number: int) -> list[Listed]:
+        return _listed_with_token(limited.order_by(*order).offset((number - 1) * query.per_page))
+
+    # The rows first: their query reads the token the count is kept by.
+    products: list[Listed] = []
+    if query.cursor is not None and not relevance and asked > 1:
+        products = _keyset_page(limited, sort, query.cursor)
+    if not products:
+        products = page_at(asked)
     # Stock levels do not change the version token, so a count filtered by stock is not kept.
     token = None if query.in_stock else catalogue_token()
     filters = (
@@ -340,19 +389,9 @@ def browse(query: CatalogueQuery) -> CataloguePage:
     )
     total = _COUNTS.get_or_compute(token, ("count", *filters), count)
     pages = max(1, math.ceil(total / query.per_page))
-    page = min(max(1, query.page), pages)
-    relevance = sort is Sort.RELEVANCE and matched is not None
-    if relevance:
-        order = [matched.c.rank.asc(), Product.published_at.desc(), Product.id.desc()]
-    else:
-        order = [column.desc() if desc else column.asc() for column, desc in _sort_columns(sort)]
-    statement = statement.limit(query.per_page)
-    products: list[Listed] = []
-    if query.cursor is not None and not relevance and page > 1:
-        products = _keyset_page(statement, sort, query.cursor)
-    if not products:
-        offset = (page - 1) * query.per_page
-        products = _listed(statement.order_by(*order).offset(offset))
+    page = min(asked, pages)
+    if page != asked:  # a page past the last (a stale link): the last one
+        products = page_at(page)
     keyset = not relevance and bool(products)
     return CataloguePage(
         products=products,
@@ -473,7 +512,7 @@ def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Liste
         order = [column.asc() if desc else column.desc() for column, desc in columns]
     else:
         order = [column.desc() if desc else column.asc() for column, desc in columns]
-    products = _listed(statement.where(beyond).order_by(*order))
+    products = _listed_with_token(statement.where(beyond).order_by(*order))
     if cursor.backwards:
         products.reverse()
     return products
