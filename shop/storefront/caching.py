@@ -181,12 +181,15 @@ def _make_public(response: Response) -> Response:
         g.public_page = False
         return response
     config = current_app.config
-    response.cache_control.public = True
-    response.cache_control.max_age = config["PUBLIC_PAGE_MAX_AGE"]
-    response.cache_control.stale_while_revalidate = config["PUBLIC_PAGE_STALE_SECONDS"]
-    response.vary.clear()
+    headers = response.headers
+    headers["Cache-Control"] = (
+        f"public, max-age={config['PUBLIC_PAGE_MAX_AGE']}, "
+        f"stale-while-revalidate={config['PUBLIC_PAGE_STALE_SECONDS']}"
+    )
+    headers.pop("Vary", None)
     body = response.get_data()
-    response.set_etag(hashlib.blake2b(body, digest_size=12).hexdigest(), weak=True)
+    headers["ETag"] = f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+
     seconds = _cache_seconds()
     if seconds and len(request.query_string) <= MAX_CACHED_QUERY:
         stored = StoredPage(
@@ -196,6 +199,8 @@ def _make_public(response: Response) -> Response:
             body=body,
         )
         cache.set(_cache_key(), stored, timeout=seconds)
+    if "If-None-Match" not in request.headers:
+        return response
     return response.make_conditional(request)
 
 
