@@ -15,7 +15,10 @@ from shop.core.storage import Storage, storage_from_config
 
 
 def current_locale_code() -> str:
-    locale = get_locale()
+    """The request's language code ("id" outside a request). Asked for by every link and kept
+    piece of a page: the locale Flask-Babel settled is read straight from where it keeps it."""
+    settled = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
+    locale = settled or get_locale()
     return locale.language if locale is not None else "id"
 
 
