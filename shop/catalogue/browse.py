@@ -535,12 +535,19 @@ class ProductRef:
 
 
 def public_product_ref(slug: str) -> ProductRef | None:
+    """The product `slug` if public, with the catalogue's token read in the same statement (its
+    related products are kept by it)."""
     row = db.session.execute(
         public_products_query()
-        .with_only_columns(Product.id, Product.facility_id, Product.category_id)
+        .with_only_columns(
+            Product.id, Product.facility_id, Product.category_id, _TOKEN.scalar_subquery()
+        )
         .where(Product.slug == slug)
     ).first()
-    return ProductRef(*row) if row is not None else None
+    if row is None:
+        return None
+    _remember_token(row[-1])
+    return ProductRef(*row[:-1])
 
 
 def public_product(slug: str) -> Product | None:
@@ -631,7 +638,7 @@ def _flagship_products(limit: int) -> list[Listed]:
 
 
 def newest_products(*, limit: int = 8) -> list[Listed]:
-    return _listed(public_products_query().order_by(*_NEWEST).limit(limit))
+    return _listed_with_token(public_products_query().order_by(*_NEWEST).limit(limit))
 
 
 def catalogue_figures() -> CatalogueFigures:

@@ -42,6 +42,10 @@ PUBLIC_PAGES: dict[str, tuple[str, ...]] = {
 # Queries longer than this are rendered but not stored (nobody links to them; they would only
 # push real pages out of the cache).
 MAX_CACHED_QUERY = 512
+# Versions a stored page depends on beyond its endpoint's (a facility's page: that facility's),
+# by page key, as this worker stored them: read with the page in one round trip.
+_RECORDED_KEYS: dict[str, tuple[str, ...]] = {}
+MAX_RECORDED_KEYS = 10_000
 # Headers a stored page keeps (the security headers are added to every response anyway).
 STORED_HEADERS = ("Content-Type", "Cache-Control", "ETag", "Content-Language")
 
@@ -155,8 +159,11 @@ def _serve_from_cache() -> Response | None:
     if not _cache_seconds():
         g.page_versions = page_versions.current(*keys)
         return None
-    # The page's versions and the stored page in one round trip to the cache.
-    versions, (stored,) = get_with_versions(keys, [_cache_key()])
+    # The page's versions and the stored page in one round trip to the cache (with the
+    # versions this worker saw the page stored under: a facility's own).
+    page_key = _cache_key()
+    keys += [key for key in _RECORDED_KEYS.get(page_key, ()) if key not in keys]
+    versions, (stored,) = get_with_versions(keys, [page_key])
     g.page_versions = versions
     if not isinstance(stored, StoredPage) or not _still_current(stored.versions, versions):
         return None
@@ -198,7 +205,13 @@ def _make_public(response: Response) -> Response:
             headers=[(k, v) for k, v in response.headers.items() if k in STORED_HEADERS],
             body=body,
         )
-        cache.set(_cache_key(), stored, timeout=seconds)
+        page_key = _cache_key()
+        cache.set(page_key, stored, timeout=seconds)
+        extra = tuple(key for key in stored.versions if key not in PUBLIC_PAGES[request.endpoint])
+        if extra:
+            if len(_RECORDED_KEYS) >= MAX_RECORDED_KEYS:
+                _RECORDED_KEYS.clear()
+            _RECORDED_KEYS[page_key] = extra
     if "If-None-Match" not in request.headers:
         return response
     return response.make_conditional(request)
