@@ -169,6 +169,8 @@ def _serve_from_cache() -> Response | None:
         return None
     g.page_from_cache = True
     response = Response(stored.body, status=stored.status, headers=stored.headers)
+    if "If-None-Match" not in request.headers:
+        return response
     return response.make_conditional(request)
 
 
