@@ -719,9 +719,8 @@ class FacilityListing:
     products: int
 
 
-def _products_per_facility(token: str | None = None) -> dict[int, int]:
-    """Public products per active facility, counted once per catalogue version (`token`, read
-    here when the caller has not)."""
+def _products_per_facility() -> dict[int, int]:
+    """Public products per active facility, counted once per catalogue version."""
 
     def count() -> dict[int, int]:
         return dict(
@@ -732,7 +731,7 @@ def _products_per_facility(token: str | None = None) -> dict[int, int]:
             ).all()
         )
 
-    return _COUNTS.get_or_compute(token or catalogue_token(), ("per_facility",), count)
+    return _COUNTS.get_or_compute(catalogue_token(), ("per_facility",), count)
 
 
 FACILITIES_PER_PAGE = 48
@@ -748,9 +747,9 @@ class FacilityPage:
 
 def _directory(
     kanwil_code: str, kind: FacilityKind | None, text: str, page: int, per_page: int
-) -> tuple[sa.Select, int, int, int, str | None]:
+) -> tuple[sa.Select, int, int, int]:
     """Active facilities kept by the directory's filters, in its order (by Kanwil, then name),
-    with their number, the page (kept within range), the pages and the catalogue's token."""
+    with their number, the page (kept within range) and the pages."""
     statement = sa.select(Facility).join(Facility.kanwil).where(Facility.is_active)
     if kanwil_code:
         statement = statement.where(Kanwil.code == kanwil_code.upper())
@@ -768,9 +767,8 @@ def _directory(
         return db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
 
     # Facilities change the catalogue's token too (migration 0014), so the count is kept by it.
-    token = catalogue_token()
     total = _COUNTS.get_or_compute(
-        token, ("facilities", kanwil_code.upper(), kind, tuple(words)), count
+        catalogue_token(), ("facilities", kanwil_code.upper(), kind, tuple(words)), count
     )
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
@@ -779,7 +777,7 @@ def _directory(
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return ordered, total, page, pages, token
+    return ordered, total, page, pages
 
 
 def public_facilities(
@@ -795,9 +793,9 @@ def public_facilities(
 
     A page, not the whole list: the directory counts 600 facilities and grows.
     """
-    statement, total, page, pages, token = _directory(kanwil_code, kind, text, page, per_page)
+    statement, total, page, pages = _directory(kanwil_code, kind, text, page, per_page)
     rows = db.session.scalars(statement.options(joinedload(Facility.kanwil)))
-    counts = _products_per_facility(token)
+    counts = _products_per_facility()
     listings = [FacilityListing(f, counts.get(f.id, 0)) for f in rows]
     return FacilityPage(listings, total, page, pages)
 
@@ -834,7 +832,7 @@ def facility_directory(
     per_page: int = FACILITIES_PER_PAGE,
 ) -> DirectoryPage:
     """`public_facilities` as the public directory shows it, in plain rows."""
-    statement, total, page, pages, token = _directory(kanwil_code, kind, text, page, per_page)
+    statement, total, page, pages = _directory(kanwil_code, kind, text, page, per_page)
     rows = db.session.execute(
         statement.with_only_columns(
             Facility.id,
@@ -847,7 +845,7 @@ def facility_directory(
             Kanwil.name,
         )
     )
-    counts = _products_per_facility(token)
+    counts = _products_per_facility()
     entries = [
         DirectoryEntry(
             slug, name, kind_, kind_label(kind_, specialty), klass, city, kanwil, counts.get(id_, 0)

@@ -168,10 +168,7 @@ def _serve_from_cache() -> Response | None:
     if not isinstance(stored, StoredPage) or not _still_current(stored.versions, versions):
         return None
     g.page_from_cache = True
-    response = Response(stored.body, status=stored.status, headers=stored.headers)
-    if "If-None-Match" not in request.headers:
-        return response
-    return response.make_conditional(request)
+    return _conditional(Response(stored.body, status=stored.status, headers=stored.headers))
 
 
 def _still_current(recorded: dict[str, str], known: dict[str, str]) -> bool:
@@ -198,7 +195,6 @@ def _make_public(response: Response) -> Response:
     headers.pop("Vary", None)
     body = response.get_data()
     headers["ETag"] = f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
-
     seconds = _cache_seconds()
     if seconds and len(request.query_string) <= MAX_CACHED_QUERY:
         stored = StoredPage(
@@ -214,6 +210,11 @@ def _make_public(response: Response) -> Response:
             if len(_RECORDED_KEYS) >= MAX_RECORDED_KEYS:
                 _RECORDED_KEYS.clear()
             _RECORDED_KEYS[page_key] = extra
+    return _conditional(response)
+
+
+def _conditional(response: Response) -> Response:
+    """`response`, or 304 when the visitor sent its ETag back (the check skipped otherwise)."""
     if "If-None-Match" not in request.headers:
         return response
     return response.make_conditional(request)
