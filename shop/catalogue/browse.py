@@ -156,17 +156,6 @@ def _listed(statement: sa.Select) -> list[Listed]:
     return [Listed(*row) for row in rows]
 
 
-def _listed_with_token(statement: sa.Select) -> list[Listed]:
-    """`_listed`, reading the catalogue's token in the same statement (one round trip less
-    for a page that keeps its count by it); remembered for this transaction."""
-    rows = db.session.execute(
-        statement.with_only_columns(*_LISTED_COLUMNS, _TOKEN.scalar_subquery())
-    ).all()
-    if rows:
-        _remember_token(rows[0][-1])
-    return [Listed(*row[:-1]) for row in rows]
-
-
 def card_products(ids: list[int]) -> list[Product]:
     """The products of `ids` with what their cards show, in one query per collection.
 
@@ -208,14 +197,10 @@ def catalogue_token() -> str | None:
     Read once per transaction: a page asks for it for each list it keeps by it."""
     info = db.session.info
     if _TOKEN_READ not in info:
-        info[_TOKEN_READ] = db.session.scalar(_TOKEN)
+        # Core, not the ORM: a listing kept by the token costs this one small statement.
+        info[_TOKEN_READ] = db.session.connection().execute(_TOKEN).scalar()
     token: str | None = info[_TOKEN_READ]
     return token
-
-
-def _remember_token(token: str | None) -> None:
-    """The token read along with a listing's rows, for the rest of this transaction."""
-    db.session.info.setdefault(_TOKEN_READ, token)
 
 
 @event.listens_for(Session, "after_flush")
@@ -251,6 +236,9 @@ class _VersionedCache:
 
 
 _COUNTS = _VersionedCache()
+# Listings' rows (plain values: `Listed`, ids), kept apart so a crawler walking every page does
+# not push the counts out.
+_LISTINGS = _VersionedCache()
 
 
 def _sort_columns(sort: Sort) -> list[tuple[sa.ColumnElement, bool]]:
@@ -341,19 +329,53 @@ def _filtered(query: CatalogueQuery) -> _Selection:
     return _Selection(statement, matched, category, facility, kanwil, unknown)
 
 
+@dataclass(frozen=True)
+class _BrowsedRows:
+    """What a catalogue page read, in plain values fit to keep per catalogue version."""
+
+    products: list[Listed]
+    total: int
+    page: int
+    pages: int
+    category_id: int | None
+    facility_id: int | None
+    kanwil_id: int | None
+    unknown_filters: list[str]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
 def browse(query: CatalogueQuery) -> CataloguePage:
     """One page of the public catalogue, filtered and sorted as asked.
 
     A slug or code that matches nothing is reported in `unknown_filters` and ignored, so a
-    stale link still shows products. The total is counted once per filter combination and
-    catalogue version (see `CatalogueVersion`), not per request; pages after the first are
-    read from a cursor (keyset) when the link carries one, so a deep page costs what the
+    stale link still shows products. The page's rows and the total are read once per request
+    and catalogue version (see `CatalogueVersion`): any write to a product, a facility or a
+    category changes the token, so a kept page never outlives what it lists. A page filtered
+    by stock is read each time (stock levels do not change the token). Pages after the first
+    are read from a cursor (keyset) when the link carries one, so a deep page costs what the
     first does.
     """
+    token = None if query.in_stock else catalogue_token()
+    rows = _LISTINGS.get_or_compute(token, ("browse", query), lambda: _browse_rows(query))
+    return CataloguePage(
+        products=rows.products,
+        total=rows.total,
+        page=rows.page,
+        pages=rows.pages,
+        category=db.session.get(Category, rows.category_id) if rows.category_id else None,
+        facility=db.session.get(Facility, rows.facility_id) if rows.facility_id else None,
+        kanwil=db.session.get(Kanwil, rows.kanwil_id) if rows.kanwil_id else None,
+        unknown_filters=list(rows.unknown_filters),
+        next_cursor=rows.next_cursor,
+        prev_cursor=rows.prev_cursor,
+    )
+
+
+def _browse_rows(query: CatalogueQuery) -> _BrowsedRows:
     selection = _filtered(query)
     statement, matched = selection.statement, selection.matched
     category, facility, kanwil = selection.category, selection.facility, selection.kanwil
-    unknown = selection.unknown
     sort = query.effective_sort
 
     def count() -> int:
@@ -369,15 +391,14 @@ def browse(query: CatalogueQuery) -> CataloguePage:
     asked = max(1, query.page)
 
     def page_at(number: int) -> list[Listed]:
-        return _listed_with_token(limited.order_by(*order).offset((number - 1) * query.per_page))
+        return _listed(limited.order_by(*order).offset((number - 1) * query.per_page))
 
-    # The rows first: their query reads the token the count is kept by.
     products: list[Listed] = []
     if query.cursor is not None and not relevance and asked > 1:
         products = _keyset_page(limited, sort, query.cursor)
     if not products:
         products = page_at(asked)
-    # Stock levels do not change the version token, so a count filtered by stock is not kept.
+    # Kept by filters, not by page: every page of a listing shares its count.
     token = None if query.in_stock else catalogue_token()
     filters = (
         tuple(search.search_terms(query.q)),
@@ -393,15 +414,15 @@ def browse(query: CatalogueQuery) -> CataloguePage:
     if page != asked:  # a page past the last (a stale link): the last one
         products = page_at(page)
     keyset = not relevance and bool(products)
-    return CataloguePage(
+    return _BrowsedRows(
         products=products,
         total=total,
         page=page,
         pages=pages,
-        category=category,
-        facility=facility,
-        kanwil=kanwil,
-        unknown_filters=unknown,
+        category_id=category.id if category else None,
+        facility_id=facility.id if facility else None,
+        kanwil_id=kanwil.id if kanwil else None,
+        unknown_filters=selection.unknown,
         next_cursor=_cursor_of(products[-1], sort) if keyset and page < pages else None,
         prev_cursor=_cursor_of(products[0], sort) if keyset and page > 1 else None,
     )
@@ -512,7 +533,7 @@ def _keyset_page(statement: sa.Select, sort: Sort, cursor: Cursor) -> list[Liste
         order = [column.asc() if desc else column.desc() for column, desc in columns]
     else:
         order = [column.desc() if desc else column.asc() for column, desc in columns]
-    products = _listed_with_token(statement.where(beyond).order_by(*order))
+    products = _listed(statement.where(beyond).order_by(*order))
     if cursor.backwards:
         products.reverse()
     return products
@@ -535,19 +556,18 @@ class ProductRef:
 
 
 def public_product_ref(slug: str) -> ProductRef | None:
-    """The product `slug` if public, with the catalogue's token read in the same statement (its
-    related products are kept by it)."""
+    """The product `slug` if public, kept per catalogue version (publication, the facility's
+    state and the product's category all change it)."""
+    return _LISTINGS.get_or_compute(catalogue_token(), ("ref", slug), lambda: _product_ref(slug))
+
+
+def _product_ref(slug: str) -> ProductRef | None:
     row = db.session.execute(
         public_products_query()
-        .with_only_columns(
-            Product.id, Product.facility_id, Product.category_id, _TOKEN.scalar_subquery()
-        )
+        .with_only_columns(Product.id, Product.facility_id, Product.category_id)
         .where(Product.slug == slug)
     ).first()
-    if row is None:
-        return None
-    _remember_token(row[-1])
-    return ProductRef(*row[:-1])
+    return ProductRef(*row) if row is not None else None
 
 
 def public_product(slug: str) -> Product | None:
@@ -638,7 +658,12 @@ def _flagship_products(limit: int) -> list[Listed]:
 
 
 def newest_products(*, limit: int = 8) -> list[Listed]:
-    return _listed_with_token(public_products_query().order_by(*_NEWEST).limit(limit))
+    """The newest public products, read once per catalogue version."""
+    return _LISTINGS.get_or_compute(
+        catalogue_token(),
+        ("newest", limit),
+        lambda: _listed(public_products_query().order_by(*_NEWEST).limit(limit)),
+    )
 
 
 def catalogue_figures() -> CatalogueFigures:
@@ -831,7 +856,18 @@ def facility_directory(
     page: int = 1,
     per_page: int = FACILITIES_PER_PAGE,
 ) -> DirectoryPage:
-    """`public_facilities` as the public directory shows it, in plain rows."""
+    """`public_facilities` as the public directory shows it, in plain rows, read once per
+    catalogue version (facilities change it; so do products, which the counts are of)."""
+    return _LISTINGS.get_or_compute(
+        catalogue_token(),
+        ("directory", kanwil_code.upper(), kind, text, page, per_page),
+        lambda: _directory_page(kanwil_code, kind, text, page, per_page),
+    )
+
+
+def _directory_page(
+    kanwil_code: str, kind: FacilityKind | None, text: str, page: int, per_page: int
+) -> DirectoryPage:
     statement, total, page, pages = _directory(kanwil_code, kind, text, page, per_page)
     rows = db.session.execute(
         statement.with_only_columns(
@@ -924,9 +960,14 @@ def all_categories() -> list[CategoryRow]:
 
 
 def public_facility_id(slug: str) -> int | None:
-    """The id of the active facility `slug`: what its page reads before anything is drawn."""
-    return db.session.scalar(
-        sa.select(Facility.id).where(Facility.slug == slug, Facility.is_active)
+    """The id of the active facility `slug`: what its page reads before anything is drawn;
+    kept per catalogue version (a facility's writes change it)."""
+    return _LISTINGS.get_or_compute(
+        catalogue_token(),
+        ("facility_id", slug),
+        lambda: db.session.scalar(
+            sa.select(Facility.id).where(Facility.slug == slug, Facility.is_active)
+        ),
     )
 
 
@@ -939,11 +980,16 @@ def public_facility(slug: str) -> Facility | None:
 
 
 def facility_products(facility_id: int, *, limit: int = 48) -> list[Listed]:
-    return _listed(
-        public_products_query()
-        .where(Product.facility_id == facility_id)
-        .order_by(*_LISTING_ORDER)
-        .limit(limit)
+    """A facility's public products, its flagships first, read once per catalogue version."""
+    return _LISTINGS.get_or_compute(
+        catalogue_token(),
+        ("facility", facility_id, limit),
+        lambda: _listed(
+            public_products_query()
+            .where(Product.facility_id == facility_id)
+            .order_by(*_LISTING_ORDER)
+            .limit(limit)
+        ),
     )
 
 

@@ -21,13 +21,11 @@ from shop.storefront.filters import parse_catalogue_args
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    # The newest first: their query reads the token the figures and flagships are kept by.
-    newest = public_catalogue.newest_products(limit=8)
     return render_template(
         "shop/home.html",
         figures=public_catalogue.catalogue_figures(),
         flagships=public_catalogue.flagship_products(limit=8),
-        newest=newest,
+        newest=public_catalogue.newest_products(limit=8),
         # Read only when their lists are drawn, not when they are kept (`catalogue_fragment`).
         categories=lambda: caching.per_catalogue(
             "category_counts", public_catalogue.categories_with_counts

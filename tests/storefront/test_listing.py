@@ -152,3 +152,62 @@ def test_postgres_search_uses_its_gin_index(db) -> None:
     compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
     plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
     assert "product_search_document" in plan, plan
+
+
+def _token(db) -> str:
+    return db.session.execute(text("SELECT token FROM catalogue_version WHERE id = 1")).scalar()
+
+
+def test_kept_listings_follow_writes_made_behind_the_apps_back(client, db) -> None:
+    """Listings are kept per catalogue token, which the database's triggers change: a write in
+    plain SQL (an import, a fix by hand) shows at once, as the app's own writes do."""
+    facility = FacilityFactory(kanwil__name="Kanwil Lama")
+    product = ProductFactory(name="Tas Anyaman", facility=facility, variants=[])
+    variant = ProductVariantFactory(product=product, option_label="Merah")
+    db.session.commit()
+
+    def seen() -> tuple[list[str], list[str], bool]:
+        """Each listing as a visitor sees it now (and, from here on, as it is kept)."""
+        return (
+            _names(_get(client, "/products")),
+            _names(_get(client, "/products?q=biru")),
+            "Kanwil Baru" in _get(client, "/facilities"),
+        )
+
+    assert seen() == (["Tas Anyaman"], [], False)
+    db.session.execute(text("UPDATE product SET name = 'Tas Pandan'"))
+    db.session.commit()
+    assert seen() == (["Tas Pandan"], [], False)
+    db.session.execute(
+        text(f"UPDATE product_variant SET option_label = 'Biru' WHERE id = {variant.id}")
+    )
+    db.session.commit()
+    assert seen() == (["Tas Pandan"], ["Tas Pandan"], False)
+    db.session.execute(
+        text(f"UPDATE kanwil SET name = 'Kanwil Baru' WHERE id = {facility.kanwil_id}")
+    )
+    db.session.commit()
+    assert seen() == (["Tas Pandan"], ["Tas Pandan"], True)
+
+
+def test_a_sale_leaves_the_catalogue_token_but_a_new_label_changes_it(db) -> None:
+    """Stock changes with every sale and would empty every kept listing; listings filtered by
+    stock are read each time instead. A variant's label is searched, so it changes the token."""
+    variant = ProductVariantFactory(stock=5)
+    db.session.commit()
+    before = _token(db)
+    variant.stock = 4
+    db.session.commit()
+    assert _token(db) == before
+    variant.option_label = "XL"
+    db.session.commit()
+    assert _token(db) != before
+
+
+def test_a_listing_filtered_by_stock_follows_a_sale_at_once(client, db) -> None:
+    variant = ProductVariantFactory(product__name="Kopi Bubuk", stock=1)
+    db.session.commit()
+    assert _names(_get(client, "/products?in_stock=1")) == ["Kopi Bubuk"]
+    db.session.execute(text(f"UPDATE product_variant SET stock = 0 WHERE id = {variant.id}"))
+    db.session.commit()
+    assert _names(_get(client, "/products?in_stock=1")) == []
