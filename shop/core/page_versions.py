@@ -30,6 +30,8 @@ CATALOGUE = "catalogue"
 # Every facility page at once (a category or a Kanwil renamed, shown on all of them).
 FACILITIES = "facilities"
 
+_WIDE = (CATALOGUE, FACILITIES)
+
 _PENDING = "etalase_page_versions_pending"
 
 
@@ -94,9 +96,15 @@ def complete(found: dict[str, str | None]) -> dict[str, str]:
 
 
 def bump(*keys: str) -> None:
-    """Make every page stored under these versions stale, now."""
-    if keys:
-        _store.set_many({key: _token() for key in keys})
+    """Make every page stored under these versions stale, now.
+
+    The catalogue-wide versions are written last: whoever reads a new catalogue version then
+    finds the new version of each product and facility changed with it (a card kept in a
+    worker's memory is checked against its own versions only when the catalogue's changed).
+    """
+    ordered = sorted(keys, key=lambda key: key in _WIDE)
+    if ordered:
+        _store.set_many({key: _token() for key in ordered})
 
 
 def changed(
