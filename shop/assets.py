@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import brotli
-from flask import url_for
+from flask import current_app, has_request_context, request, url_for
 
 from shop.config import PROJECT_ROOT
 
@@ -73,7 +73,19 @@ def _manifest(source: Path) -> dict[str, str]:
 
 
 def asset_url(filename: str) -> str:
-    """The fingerprinted URL of a static file when built, else its plain static URL."""
+    """The fingerprinted URL of a static file when built, else its plain static URL; worked
+    out once per application root (every page asks for the same few)."""
+    if not has_request_context():
+        return _asset_url(filename)
+    known: dict[tuple[str, str], str] = current_app.extensions.setdefault("etalase_assets", {})
+    key = (request.script_root, filename)
+    url = known.get(key)
+    if url is None:
+        url = known[key] = _asset_url(filename)
+    return url
+
+
+def _asset_url(filename: str) -> str:
     fingerprinted = _manifest(SOURCE).get(filename)
     if fingerprinted is None:
         return url_for("static", filename=filename)

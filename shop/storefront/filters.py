@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from slugify import slugify
 from werkzeug.datastructures import MultiDict
 
@@ -30,12 +31,13 @@ class ParsedQuery:
     params: dict[str, str] = field(default_factory=dict)
 
 
-def _price(raw: str | None, label: str, notes: list[str]) -> int | None:
+def _price(raw: str | None, label: LazyString, notes: list[str]) -> int | None:
+    """The price in `raw`; `label` is translated only for a note (most requests have none)."""
     if raw is None or raw.strip() == "":
         return None
     value = parse_amount_idr(raw.replace(",", ""), maximum=MAX_PRICE_IDR)
     if value is None:
-        notes.append(str(_l("%(field)s tidak dikenali dan diabaikan.", field=label)))
+        notes.append(str(_l("%(field)s tidak dikenali dan diabaikan.", field=str(label))))
     return value
 
 
@@ -59,8 +61,8 @@ def parse_catalogue_args(args: MultiDict[str, str]) -> ParsedQuery:
     if kanwil and not _CODE.match(kanwil):
         notes.append(str(_l("Filter yang tidak dikenali diabaikan.")))
         kanwil = ""
-    min_price = _price(args.get("min_price"), str(_l("Harga terendah")), notes)
-    max_price = _price(args.get("max_price"), str(_l("Harga tertinggi")), notes)
+    min_price = _price(args.get("min_price"), _l("Harga terendah"), notes)
+    max_price = _price(args.get("max_price"), _l("Harga tertinggi"), notes)
     if min_price is not None and max_price is not None and min_price > max_price:
         min_price, max_price = max_price, min_price
         notes.append(str(_l("Harga terendah lebih besar dari harga tertinggi; keduanya ditukar.")))

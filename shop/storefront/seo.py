@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -38,10 +38,18 @@ def absolute_url(path: str) -> str:
 
 @bp.app_template_global()
 def canonical_url() -> str:
-    kept = [(k, request.args[k]) for k in CANONICAL_PARAMS if request.args.get(k)]
-    if ("page", "1") in kept:
-        kept.remove(("page", "1"))
-    return absolute_url(request.path + (f"?{urlencode(kept)}" if kept else ""))
+    """This page's address without the parameters that only sort or narrow it; worked out once
+    per request (a page's head names it three times)."""
+    known: str | None = g.get("canonical_url")
+    if known is None:
+        args = request.args
+        kept = [(k, args[k]) for k in CANONICAL_PARAMS if args.get(k)]
+        if ("page", "1") in kept:
+            kept.remove(("page", "1"))
+        known = g.canonical_url = absolute_url(
+            request.path + (f"?{urlencode(kept)}" if kept else "")
+        )
+    return known
 
 
 @bp.app_template_global()

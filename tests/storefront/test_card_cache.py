@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from shop.catalogue import stock
-from shop.core import clock, unit_of_work
+from shop.core import clock, page_versions, unit_of_work
+from shop.extensions import cache
 from shop.models import FacilityKind, ImageReviewState, ProductStatus
 from shop.models.stock import StockReason
 from tests.checkout.helpers import two_facilities
@@ -150,3 +151,44 @@ def test_cached_cards_spare_the_queries_that_draw_them(client, db, shop) -> None
         client.get("/products")
     # Drawing loads the products, their variants and their photos; a cached card needs none.
     assert warm.count + 3 <= redrawn.count
+
+
+def test_a_worker_uses_its_own_cards_until_the_catalogue_changes(
+    client, db, shop, monkeypatch
+) -> None:
+    """Cards kept in the worker's memory are used without asking the app cache for them or
+    their versions; a change to any product makes the worker check them again, and the
+    changed card is drawn anew."""
+    client.get("/products")
+    asked: list[str] = []
+    get_many = cache.get_many
+
+    def counting(*keys: str) -> list[object]:
+        asked.extend(keys)
+        return get_many(*keys)
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    page = client.get("/products").get_data(as_text=True)
+    assert "Rp250.000" in _card_of(page, "Kemeja Batik Tulis")
+    assert not [key for key in asked if key.startswith(("card:", "version:product:"))]
+
+    shop.batik.price_idr = 275_000
+    unit_of_work.commit()
+    page = client.get("/products").get_data(as_text=True)
+    assert "Rp275.000" in _card_of(page, "Kemeja Batik Tulis")
+    assert f"version:product:{shop.batik.product.id}" in asked
+
+
+def test_the_catalogue_version_is_bumped_after_the_versions_it_covers(monkeypatch) -> None:
+    """A worker that reads a new catalogue version must then find the new card versions."""
+    written: list[str] = []
+
+    class Recording(page_versions.MemoryStore):
+        def set_many(self, mapping: dict[str, str]) -> None:
+            written.extend(mapping)
+            super().set_many(mapping)
+
+    monkeypatch.setattr(page_versions, "_store", Recording())
+    page_versions.bump(page_versions.CATALOGUE, "facility-name:3", "product:7", "facilities")
+    assert written[:2] == ["facility-name:3", "product:7"]
+    assert set(written[2:]) == {page_versions.CATALOGUE, page_versions.FACILITIES}
