@@ -1,6 +1,7 @@
 """The database handle, apart from the web extensions so the domain core can use it alone."""
 
 import sqlite3
+from contextvars import ContextVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
@@ -25,6 +26,7 @@ def _enforce_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> N
 _WROTE = "etalase_wrote"
 # Marks a connection reading in autocommit (`read_in_autocommit`) until it goes back to the pool.
 _AUTOCOMMIT_READS = "etalase_autocommit_reads"
+_AUTOCOMMIT_READS_WANTED: ContextVar[bool] = ContextVar(_AUTOCOMMIT_READS, default=False)
 # Statements that may write or lock rows; anything else that is not a SELECT counts as well.
 _LOCKING = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE")
 
@@ -63,11 +65,13 @@ def _may_write(statement: str) -> bool:
     return any(lock in upper for lock in _LOCKING)
 
 
-def read_in_autocommit(session: Session) -> None:
-    """Run the session's statements on PostgreSQL with the driver in autocommit, for a request
-    that only reads (an anonymous visitor's public page): each statement is then a transaction
-    of its own, without the BEGIN and COMMIT round trips (BEGIN, SELECT, COMMIT took 295 µs with
-    psycopg, a SELECT alone 90 µs).
+def read_in_autocommit(wanted: bool = True) -> None:
+    """From now on (until called with False), the connections this context takes from the pool
+    on PostgreSQL run with the driver in autocommit, for a request that only reads (an anonymous
+    visitor's public page): each statement is then a transaction of its own, without the BEGIN
+    and COMMIT round trips (BEGIN, SELECT, COMMIT took 295 µs with psycopg, a SELECT alone
+    90 µs). A connection the session holds already keeps its transaction; a request that runs
+    no statement takes no connection, as before.
 
     The reads see what they would have seen. PostgreSQL runs READ COMMITTED here (its default;
     nothing in the app or its engine options sets another level), where each statement of a
@@ -80,15 +84,18 @@ def read_in_autocommit(session: Session) -> None:
     (`AutocommitWriteRefused`): in autocommit it would be committed alone, whatever followed.
     The session still ends as before; its ROLLBACK finds no transaction and sends nothing, so
     psycopg keeps the statements it prepared. The pool resets the connection's isolation level
-    when it comes back, and the mark with it (`_forget_autocommit_reads`).
-
-    Nothing changes where the session has begun already (a transaction's isolation level cannot
-    change once it holds a connection), nor on SQLite.
+    when it comes back, and the mark with it (`_forget_autocommit_reads`). SQLite is left as it
+    is.
     """
-    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
-        return
-    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    connection.info[_AUTOCOMMIT_READS] = True
+    _AUTOCOMMIT_READS_WANTED.set(wanted)
+
+
+@event.listens_for(Engine, "engine_connect")
+def _autocommit_reads_if_wanted(connection: Connection) -> None:
+    """Before the session begins on the connection: its isolation level cannot change after."""
+    if _AUTOCOMMIT_READS_WANTED.get() and connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.info[_AUTOCOMMIT_READS] = True
 
 
 @event.listens_for(Pool, "checkin")

@@ -25,7 +25,7 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from shop.core import page_versions, unit_of_work
 from shop.database import read_in_autocommit
-from shop.extensions import cache, db
+from shop.extensions import cache
 from shop.storefront.cart import CART_COOKIE
 
 T = TypeVar("T")
@@ -123,6 +123,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_read_in_autocommit)
     app.after_request(_make_public)
     app.teardown_request(_run_committed_actions)
+    app.teardown_request(_stop_reading_in_autocommit)
 
 
 def depends_on(key: str) -> None:
@@ -177,7 +178,11 @@ def _read_in_autocommit() -> None:
     """A public page rendered for an anonymous visitor only reads: in autocommit on PostgreSQL
     (`shop.database.read_in_autocommit`). Not reached when the page came from the cache."""
     if g.get("public_page"):
-        read_in_autocommit(db.session())
+        read_in_autocommit()
+
+
+def _stop_reading_in_autocommit(_error: BaseException | None = None) -> None:
+    read_in_autocommit(False)
 
 
 def _still_current(recorded: dict[str, str], known: dict[str, str]) -> bool:

@@ -185,23 +185,43 @@ def test_prepared_statements_outlive_the_request(db, client: FlaskClient, ran: l
 
 
 @postgres_only
+def test_the_mode_ends_with_the_request_in_the_same_context(app: Flask, db) -> None:
+    """As in production, where a worker's thread serves one request after the other (the
+    `client` fixture runs each in a context of its own)."""
+    ProductFactory(name="Kursi Rotan")
+    db.session.remove()
+    assert FlaskClient(app).get("/products").status_code == 200
+    db.session.remove()
+    db.session.add(_kanwil())
+    db.session.flush()  # not refused
+    assert db.session.connection().connection.driver_connection.autocommit is False
+    db.session.rollback()
+
+
+@postgres_only
 def test_end_read_only_transaction_leaves_a_connection_reading_in_autocommit(db) -> None:
-    session = db.session()
-    read_in_autocommit(session)
-    assert session.scalar(select(func.count()).select_from(Kanwil)) == 0
-    end_read_only_transaction(session)
-    driver = session.connection().connection.driver_connection
-    assert driver.autocommit
-    assert driver.info.transaction_status == TransactionStatus.IDLE
+    read_in_autocommit()
+    try:
+        session = db.session()
+        assert session.scalar(select(func.count()).select_from(Kanwil)) == 0
+        end_read_only_transaction(session)
+        driver = session.connection().connection.driver_connection
+        assert driver.autocommit
+        assert driver.info.transaction_status == TransactionStatus.IDLE
+    finally:
+        read_in_autocommit(False)
 
 
 @postgres_only
 def test_a_session_that_began_keeps_its_transaction(db) -> None:
     session = db.session()
     session.scalar(select(func.count()).select_from(Kanwil))
-    read_in_autocommit(session)
-    session.add(_kanwil())
-    session.flush()
-    assert session.connection().connection.driver_connection.autocommit is False
-    session.rollback()
+    read_in_autocommit()
+    try:
+        session.add(_kanwil())
+        session.flush()
+        assert session.connection().connection.driver_connection.autocommit is False
+        session.rollback()
+    finally:
+        read_in_autocommit(False)
     assert _kanwils_written(db) == 0
