@@ -24,6 +24,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from shop.core import page_versions, unit_of_work
+from shop.database import read_in_autocommit
 from shop.extensions import cache
 from shop.storefront.cart import CART_COOKIE
 
@@ -119,8 +120,10 @@ def init_app(app: Flask) -> None:
     page_versions.install(FlaskCachingVersions())
     app.session_interface = PublicPageSessionInterface()
     app.before_request(_serve_from_cache)
+    app.before_request(_read_in_autocommit)
     app.after_request(_make_public)
     app.teardown_request(_run_committed_actions)
+    app.teardown_request(_stop_reading_in_autocommit)
 
 
 def depends_on(key: str) -> None:
@@ -169,6 +172,17 @@ def _serve_from_cache() -> Response | None:
         return None
     g.page_from_cache = True
     return _conditional(Response(stored.body, status=stored.status, headers=stored.headers))
+
+
+def _read_in_autocommit() -> None:
+    """A public page rendered for an anonymous visitor only reads: in autocommit on PostgreSQL
+    (`shop.database.read_in_autocommit`). Not reached when the page came from the cache."""
+    if g.get("public_page"):
+        read_in_autocommit()
+
+
+def _stop_reading_in_autocommit(_error: BaseException | None = None) -> None:
+    read_in_autocommit(False)
 
 
 def _still_current(recorded: dict[str, str], known: dict[str, str]) -> bool:
