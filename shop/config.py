@@ -168,6 +168,10 @@ class Config:
     # How long the app cache keeps a product card's HTML (shop/storefront/cards.py; 0: every
     # card drawn for each page). A change to the product or its facility's name drops it at once.
     CARD_CACHE_SECONDS: int = 86400
+    # How long a worker takes the catalogue's token as read while the catalogue's page version
+    # stays the same (shop/storefront/catalogue_token.py; 0: read for each page). The app's own
+    # writes show at once; a write in plain SQL within this many seconds.
+    CATALOGUE_TOKEN_SECONDS: int = 5
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     SESSION_COOKIE_HTTPONLY: bool = True
@@ -269,6 +273,9 @@ class Config:
             ),
             PAGE_CACHE_SECONDS=_int(env.get("PAGE_CACHE_SECONDS"), cls.PAGE_CACHE_SECONDS),
             CARD_CACHE_SECONDS=_int(env.get("CARD_CACHE_SECONDS"), cls.CARD_CACHE_SECONDS),
+            CATALOGUE_TOKEN_SECONDS=_int(
+                env.get("CATALOGUE_TOKEN_SECONDS"), cls.CATALOGUE_TOKEN_SECONDS
+            ),
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_SECURE=production,
         )

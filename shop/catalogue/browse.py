@@ -203,6 +203,18 @@ def catalogue_token() -> str | None:
     return token
 
 
+def assume_catalogue_token(token: str) -> None:
+    """Take `token` as the catalogue's token for this transaction without reading it: the caller
+    knows it to be current (`shop.storefront.catalogue_token`)."""
+    db.session.info[_TOKEN_READ] = token
+
+
+def catalogue_token_known() -> str | None:
+    """The token this transaction read or was given, if any (nothing is read here)."""
+    token: str | None = db.session.info.get(_TOKEN_READ)
+    return token
+
+
 @event.listens_for(Session, "after_flush")
 @event.listens_for(Session, "after_transaction_end")
 def _forget_token(session: Session, *_args: object) -> None:
@@ -842,7 +854,7 @@ class DirectoryEntry:
 
 @dataclass(frozen=True)
 class DirectoryPage:
-    entries: list[DirectoryEntry]
+    entries: tuple[DirectoryEntry, ...]  # a tuple: the page's cards are kept by it
     total: int
     page: int
     pages: int
@@ -882,12 +894,12 @@ def _directory_page(
         )
     )
     counts = _products_per_facility()
-    entries = [
+    entries = tuple(
         DirectoryEntry(
             slug, name, kind_, kind_label(kind_, specialty), klass, city, kanwil, counts.get(id_, 0)
         )
         for id_, slug, name, kind_, specialty, klass, city, kanwil in rows
-    ]
+    )
     return DirectoryPage(entries, total, page, pages)
 
 

@@ -26,6 +26,7 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from shop.core import page_versions, unit_of_work
 from shop.database import read_in_autocommit
 from shop.extensions import cache
+from shop.storefront import catalogue_token
 from shop.storefront.cart import CART_COOKIE
 
 T = TypeVar("T")
@@ -121,6 +122,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = PublicPageSessionInterface()
     app.before_request(_serve_from_cache)
     app.before_request(_read_in_autocommit)
+    catalogue_token.init_app(app)
     app.after_request(_make_public)
     app.teardown_request(_run_committed_actions)
     app.teardown_request(_stop_reading_in_autocommit)
