@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from shop.catalogue import browse
@@ -44,11 +44,16 @@ def facility(slug: str) -> ResponseReturnValue:
     if facility_id is None:
         abort(404)
     caching.depends_on(page_versions.facility_key(facility_id))
+    # A catalogue page's worth, flagships first; the catalogue filtered by the facility has all.
+    products = browse.facility_products(facility_id, limit=browse.PER_PAGE + 1)
     return render_template(
         "shop/facility.html",
         facility_id=facility_id,
         facility_page=functools.cache(lambda: _facility_page(slug)),
-        products=browse.facility_products(facility_id, limit=48),
+        products=products[: browse.PER_PAGE],
+        all_products=url_for("shop.products", facility=slug)
+        if len(products) > browse.PER_PAGE
+        else None,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shop.catalogue.browse import is_open_at
+from shop.catalogue.browse import PER_PAGE, is_open_at
 from shop.models import FacilityKind, ProductStatus, TimeZone
 from tests.factories import FacilityFactory, KanwilFactory, ProductFactory, WorkshopFactory
 
@@ -80,3 +80,23 @@ def test_list_is_paged_and_searchable_by_name_or_city(client, db) -> None:
     # A page past the end shows the last one; rubbish is ignored, not an error.
     assert "Situbondo" in client.get("/facilities?page=99").get_data(as_text=True)
     assert client.get("/facilities?page=abc&q=" + "x" * 500).status_code == 200
+
+
+def test_a_facility_page_shows_a_catalogue_page_of_products_and_links_to_the_rest(
+    client, db
+) -> None:
+    facility = FacilityFactory()
+    ProductFactory.create_batch(PER_PAGE + 1, facility=facility)
+    db.session.commit()
+    page = client.get(f"/facilities/{facility.slug}").get_data(as_text=True)
+    assert page.count('<li class="product-card">') == PER_PAGE
+    assert f'<a href="/products?facility={facility.slug}">Lihat semua produk' in page
+    catalogue = client.get(f"/products?facility={facility.slug}").get_data(as_text=True)
+    assert f"{PER_PAGE + 1} produk ditemukan" in catalogue
+
+    smaller = FacilityFactory()
+    ProductFactory.create_batch(2, facility=smaller)
+    db.session.commit()
+    page = client.get(f"/facilities/{smaller.slug}").get_data(as_text=True)
+    assert page.count('<li class="product-card">') == 2
+    assert "Lihat semua produk" not in page
