@@ -5,8 +5,9 @@ database of its own is created and dropped there), the catalogue is bulk-inserte
 20,000 and 100,000 products over 600 facilities, and gunicorn (2 sync workers, as in
 production) serves it: at every size **cold** (no page cache: `PAGE_CACHE_SECONDS=0`, the
 cards' HTML and the filter lists kept in the app cache, as the uncached path of a site with
-Redis has them); at 20,000 products also **warm** (the page cache on) and **no cache**
-(`CACHE_TYPE=NullCache`: every card drawn, every list read, for each request). A load generator
+Redis has them); at 20,000 products also **warm** (the page cache on), **token read** (cold,
+with the catalogue's token read from the database for each page: `CATALOGUE_TOKEN_SECONDS=0`)
+and **no cache** (`CACHE_TYPE=NullCache`: every card drawn, for each request). A load generator
 (bench/load.py: wrk if installed, else threads) then loads, in the same run:
 
 - the bare-template baseline (`/_bench/baseline`, bench/serve.py: a 24-card grid of the same
@@ -87,6 +88,12 @@ BATCH = 5000
 SEARCH = "batik tulis"
 MODES = {
     "cold": {"CACHE_TYPE": "SimpleCache", "PAGE_CACHE_SECONDS": "0"},
+    # Cold, with the catalogue's token read from the database for each page.
+    "read": {
+        "CACHE_TYPE": "SimpleCache",
+        "PAGE_CACHE_SECONDS": "0",
+        "CATALOGUE_TOKEN_SECONDS": "0",
+    },
     "warm": {"CACHE_TYPE": "SimpleCache"},
     "none": {"CACHE_TYPE": "NullCache"},
 }
@@ -408,16 +415,22 @@ def _report(runs: list[tuple[str, Results, dict[int, float]]], elapsed: float) -
         f"gunicorn with {WORKERS} sync workers, {client} with {CONNECTIONS} connections for "
         f"{SECONDS:g} s per URL on loopback{' (quick mode)' if QUICK else ''}; everything below "
         f"in one run of {elapsed / 60:.0f} min, on {os.cpu_count()} CPUs. **cold**: no page "
-        "cache (`PAGE_CACHE_SECONDS=0`), each page rendered for each request from one query "
-        "for its rows, with the product cards' HTML (per product version and language), the "
-        "filter lists and the counts kept in the app cache (`CACHE_TYPE=SimpleCache`, one per "
-        "worker here), and the header, footer, filter forms, facility cards and the parts of a "
-        "product's or facility's page drawn from it (by their versions) kept in each worker's "
-        "memory (shop/storefront/fragments.py): the issue's uncached path. **warm**: "
-        "the page cache on as well. **no cache**: `CACHE_TYPE=NullCache`, every card and "
-        "filter form drawn and every list read per request (counts stay kept per catalogue "
-        "version, and the header and footer per language, in the worker's memory: they hold "
-        "no data of their own). The server is gunicorn's plain sync workers (`--config "
+        "cache (`PAGE_CACHE_SECONDS=0`): each page rendered for each request, from its "
+        "listing's rows and counts kept in the worker per catalogue token (shop/catalogue/"
+        "browse.py), the token taken as read while the catalogue's page version stays the same "
+        "(shop/storefront/catalogue_token.py, at most `CATALOGUE_TOKEN_SECONDS`), the product "
+        "cards' HTML kept per product version and language in the app cache "
+        "(`CACHE_TYPE=SimpleCache`, one per worker here) and in the worker's memory, and the "
+        "header, footer, filter forms, facility cards and the parts of a product's or "
+        "facility's page drawn from it kept in the worker's memory by their versions "
+        "(shop/storefront/fragments.py): the issue's uncached path. **warm**: "
+        "the page cache on as well. **no cache**: `CACHE_TYPE=NullCache`, so no version is "
+        "ever found again: every card and filter form drawn and the token read per request "
+        "(listings and counts stay kept per catalogue token in the worker's memory, and the "
+        "header and footer per language: they hold "
+        "no data of their own). **token read**: cold, with `CATALOGUE_TOKEN_SECONDS=0`, the "
+        "catalogue's token read from the database for each page (one statement). "
+        "The server is gunicorn's plain sync workers (`--config "
         "/dev/null`: not the threads and access log of the project's gunicorn.conf.py). "
         "`x base` is the "
         "page's rps over the bare-template baseline measured on the same server (each mode "
@@ -428,8 +441,9 @@ def _report(runs: list[tuple[str, Results, dict[int, float]]], elapsed: float) -
     for engine, results, seeded in runs:
         lines += ["", f"### {engine}: every page at {EVERY_PAGE_AT:,} products", "",
                   "| page | cold rps | x base | p50 ms | p99 ms | load | warm rps | x robots "
-                  "| p50 ms | p99 ms | load | no cache rps | x base | p50 ms | load |",
-                  "|---" + "|---:" * 14 + "|"]  # fmt: skip
+                  "| p50 ms | p99 ms | load | token read rps | x base | load "
+                  "| no cache rps | x base | p50 ms | load |",
+                  "|---" + "|---:" * 17 + "|"]  # fmt: skip
         labels = [label for (size, mode, label) in results if size == EVERY_PAGE_AT
                   and mode == "cold"]  # fmt: skip
         below = []
@@ -437,6 +451,8 @@ def _report(runs: list[tuple[str, Results, dict[int, float]]], elapsed: float) -
         for label in labels:
             cold = results[(EVERY_PAGE_AT, "cold", label)]
             warm = results[(EVERY_PAGE_AT, "warm", label)]
+            read = results[(EVERY_PAGE_AT, "read", label)]
+            read_base = results[(EVERY_PAGE_AT, "read", "baseline")]
             bare = results[(EVERY_PAGE_AT, "none", label)]
             bare_base = results[(EVERY_PAGE_AT, "none", "baseline")]
             base = results[(EVERY_PAGE_AT, "cold", "baseline")]
@@ -449,7 +465,8 @@ def _report(runs: list[tuple[str, Results, dict[int, float]]], elapsed: float) -
             lines.append(
                 f"| {label} | {cold.rps:.0f} | {ratio:.2f} | {cold.p50:.1f} | {cold.p99:.1f} | "
                 f"{cold.load:.1f} | {warm.rps:.0f} | {warm.rps / robots.rps:.2f} | "
-                f"{warm.p50:.1f} | {warm.p99:.1f} | {warm.load:.1f} | {bare.rps:.0f} | "
+                f"{warm.p50:.1f} | {warm.p99:.1f} | {warm.load:.1f} | {read.rps:.0f} | "
+                f"{read.rps / read_base.rps:.2f} | {read.load:.1f} | {bare.rps:.0f} | "
                 f"{bare.rps / bare_base.rps:.2f} | {bare.p50:.1f} | {bare.load:.1f} |"
             )
         lines += ["", f"### {engine}: `/products` as the catalogue grows (cold)", "",
