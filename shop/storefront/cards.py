@@ -37,6 +37,7 @@ from shop.core import page_versions
 from shop.extensions import cache
 from shop.formatting import current_locale_code
 from shop.storefront import bp, caching
+from shop.storefront.fragments import compact
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def _draw(wanted: list[tuple[int, bool]]) -> dict[tuple[int, bool], Markup]:
     product_card = get_template_attribute("macros/products.html", "product_card")
     products = {p.id: p for p in browse.card_products([product_id for product_id, _ in wanted])}
     return {
-        (product_id, flag): Markup(product_card(products[product_id], eager=flag))
+        (product_id, flag): compact(product_card(products[product_id], eager=flag))
         for product_id, flag in wanted
         if product_id in products
     }

@@ -18,6 +18,7 @@ most that long (a write behind the app's back, in raw SQL, shows by then). A wor
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +35,15 @@ from shop.storefront import bp, caching
 MAX_FRAGMENTS = 4096
 
 _lock = threading.Lock()
+# A line's indentation and the blank lines after it: a kept piece is sent with every page that
+# shows it, so it is drawn without them. The newline stays, so text keeps its word breaks (no
+# public page shows preformatted text, and JSON-LD allows any whitespace between tokens).
+_INDENTATION = re.compile(r"\n\s+")
+
+
+def compact(html: str) -> Markup:
+    """`html` (drawn once, kept, sent many times) without its indentation."""
+    return Markup(_INDENTATION.sub("\n", html))
 
 
 def _kept(
@@ -51,7 +61,7 @@ def _kept(
         if found is not None and (found[1] is None or found[1] > now):
             store.move_to_end(full_key)
             return found[0]
-    html = Markup(draw())
+    html = compact(draw())
     with _lock:
         store[full_key] = (html, now + seconds if seconds is not None else None)
         store.move_to_end(full_key)

@@ -192,3 +192,10 @@ def test_the_catalogue_version_is_bumped_after_the_versions_it_covers(monkeypatc
     page_versions.bump(page_versions.CATALOGUE, "facility-name:3", "product:7", "facilities")
     assert written[:2] == ["facility-name:3", "product:7"]
     assert set(written[2:]) == {page_versions.CATALOGUE, page_versions.FACILITIES}
+
+
+def test_a_kept_card_is_sent_without_its_indentation(client, shop) -> None:
+    """Drawn once and sent with every listing: its lines keep their breaks, not their indent."""
+    card = _card_of(client.get("/products").get_data(as_text=True), "Kemeja Batik Tulis")
+    assert "Rp250.000" in card and 'class="card-meta">Lapas Kelas I Medan<' in card
+    assert "\n" in card and "\n " not in card
