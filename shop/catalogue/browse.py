@@ -991,7 +991,7 @@ def public_facility(slug: str) -> Facility | None:
     )
 
 
-def facility_products(facility_id: int, *, limit: int = 48) -> list[Listed]:
+def facility_products(facility_id: int, *, limit: int) -> list[Listed]:
     """A facility's public products, its flagships first, read once per catalogue version."""
     return _LISTINGS.get_or_compute(
         catalogue_token(),
